@@ -1,0 +1,53 @@
+// `contend list`: the primitives, their family, origin and whether they work across processes.
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+#include "cli/choice.hpp"
+#include "cli/commands.hpp"
+
+namespace contend::cli {
+
+void setup_list(CLI::App& app, ListOptions& o) {
+  auto* cmd = app.add_subcommand("list", "List the primitives contend can measure");
+  add_choice<std::optional<Family>>(*cmd, "--family", o.family,
+                                    {{"lock", Family::lock}, {"semaphore", Family::semaphore}},
+                                    "Only this family: lock or semaphore");
+  add_choice<bool>(*cmd, "--format", o.json, {{"table", false}, {"json", true}}, "table or json");
+  cmd->add_flag("--show-broken", o.show_broken, "Also list the planted-bug primitives used to test contend");
+  cmd->footer(
+      "Examples:\n"
+      "  contend list\n"
+      "  contend list --family semaphore --format json");
+}
+
+int run_list(const ListOptions& o) {
+  const Registry registry = Registry::builtin();
+  const auto entries = registry.visible(o.family, o.show_broken);
+  if (o.json) {
+    nlohmann::json out = nlohmann::json::array();
+    for (const RegistryEntry* e : entries) {
+      out.push_back({{"name", e->info.name},
+                     {"family", to_string(e->info.family)},
+                     {"origin", to_string(e->info.origin)},
+                     {"process_shared", e->info.process_shared},
+                     {"description", e->info.description}});
+    }
+    std::cout << out.dump(2) << '\n';
+    return kExitOk;
+  }
+  std::size_t name_width = 4;
+  for (const RegistryEntry* e : entries) name_width = std::max(name_width, e->info.name.size());
+  std::cout << fmt::format("{:<{}}  {:<9}  {:<6}  {:<9}  {}\n", "name", name_width, "family", "origin",
+                           "processes", "description");
+  for (const RegistryEntry* e : entries) {
+    std::cout << fmt::format("{:<{}}  {:<9}  {:<6}  {:<9}  {}\n", e->info.name, name_width,
+                             to_string(e->info.family), to_string(e->info.origin),
+                             e->info.process_shared ? "yes" : "no", e->info.description);
+  }
+  return kExitOk;
+}
+
+}  // namespace contend::cli

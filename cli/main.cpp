@@ -1,0 +1,68 @@
+// contend: benchmark and stress-test synchronization primitives.
+//
+// main parses the command line once, dispatches to the chosen subcommand and maps failures to
+// exit codes: bad input is one line on stderr and exit 2, before anything is written.
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include <iostream>
+
+#include "cli/commands.hpp"
+#include "cli/usage_error.hpp"
+#include "workloads/build_info.hpp"
+
+namespace {
+
+std::string quoted_command_line(int argc, char** argv) {
+  std::string line = "contend";
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    const bool plain = arg.find_first_of(" \t\"'$\\;&|<>()*?") == std::string::npos && !arg.empty();
+    line += ' ';
+    line += plain ? arg : fmt::format("'{}'", arg);
+  }
+  return line;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace contend::cli;
+  const auto& build = contend::build_info();
+  CLI::App app{"contend: measure and stress-test synchronization primitives", "contend"};
+  app.set_version_flag("--version", fmt::format("contend {} (git {}, {})", build.version, build.git_revision,
+                                                build.build_type));
+  app.require_subcommand(1);
+  app.footer(
+      "Examples:\n"
+      "  contend list\n"
+      "  contend run lock -p std-mutex,ttas-backoff -w 1,2,4\n"
+      "  contend run semaphore --mode both -o results/\n"
+      "Run 'contend SUBCOMMAND --help' for a subcommand's options.");
+
+  ListOptions list_options;
+  setup_list(app, list_options);
+  RunOptions run_options;
+  setup_run(app, run_options);
+  run_options.command_line = quoted_command_line(argc, argv);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    if (e.get_exit_code() == 0) return app.exit(e);  // --help, --version
+    std::cerr << "contend: " << e.what() << " (see 'contend --help')\n";
+    return kExitUsage;
+  }
+
+  try {
+    if (app.got_subcommand("list")) return run_list(list_options);
+    if (app.got_subcommand("run")) return run_run(*app.get_subcommand("run"), run_options);
+  } catch (const UsageError& e) {
+    std::cerr << "contend: " << e.what() << '\n';
+    return kExitUsage;
+  } catch (const std::exception& e) {
+    std::cerr << "contend: error: " << e.what() << '\n';
+    return kExitFailed;
+  }
+  return kExitUsage;
+}

@@ -1,0 +1,219 @@
+#include "cli/run_options.hpp"
+
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+
+#include "cli/choice.hpp"
+#include "cli/parse.hpp"
+#include "cli/usage_error.hpp"
+
+namespace contend::cli {
+
+void add_run_options(CLI::App& cmd, RunOptions& o) {
+  add_choice<Workload>(cmd, "workload", o.workload, {{"lock", Workload::lock}, {"semaphore", Workload::semaphore}},
+                       "What to measure: lock or semaphore")
+      ->required();
+  cmd.add_option("-p,--primitive", o.primitives,
+                 "Primitives, comma-separated, or 'all' (see `contend list`)")
+      ->capture_default_str();
+  cmd.add_option("-w,--workers", o.workers, "Worker counts, comma-separated, e.g. 1,2,4,8")
+      ->capture_default_str();
+  add_choice<ModeChoice>(
+      cmd, "--mode", o.mode,
+      {{"threads", ModeChoice::threads}, {"processes", ModeChoice::processes}, {"both", ModeChoice::both}},
+      "Workers as threads, forked processes, or both");
+  auto* duration = cmd.add_option("-d,--duration", o.duration, "Measured time per repetition, e.g. 500ms, 2s")
+                       ->capture_default_str();
+  cmd.add_option("--ops", o.operations, "Stop after this many operations in total instead of after --duration")
+      ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1} << 50))
+      ->excludes(duration);
+  cmd.add_option("--warmup", o.warmup, "Unmeasured run before each repetition, e.g. 100ms, 0")
+      ->capture_default_str();
+  cmd.add_option("-r,--repetitions", o.repetitions, "Repetitions of each configuration")
+      ->check(CLI::Range(1, 1000))
+      ->capture_default_str();
+  cmd.add_option("--cs-ns", o.cs_ns, "Work inside the critical section, calibrated ns")
+      ->check(CLI::Range(std::uint64_t{0}, std::uint64_t{1'000'000'000}))
+      ->capture_default_str();
+  cmd.add_option("--outside-ns", o.outside_ns, "Work between acquisitions, calibrated ns")
+      ->check(CLI::Range(std::uint64_t{0}, std::uint64_t{1'000'000'000}))
+      ->capture_default_str();
+  cmd.add_option("--cs-lines", o.cs_lines, "Shared cache lines written inside the critical section (lock)")
+      ->check(CLI::Range(1u, 64u))
+      ->capture_default_str();
+  cmd.add_option("--permits", o.permits, "Permits of the semaphore (semaphore)")
+      ->check(CLI::Range(1u, 1'000'000u))
+      ->capture_default_str();
+  add_choice<Pinning>(cmd, "--pin", o.pin,
+                      {{"none", Pinning::none}, {"compact", Pinning::compact}, {"spread", Pinning::spread}},
+                      "Pin workers to CPUs: none, compact (fill a core first), spread (cores first)");
+  cmd.add_option("--sample", o.sample_every,
+                 "Time 1 operation in N (random gaps, mean N); 0 = no latency timing")
+      ->check(CLI::Range(std::uint64_t{0}, std::uint64_t{1'000'000'000}))
+      ->capture_default_str();
+  cmd.add_option("--seed", o.seed, "Seed for sampling gaps (results are reproducible per seed)")
+      ->capture_default_str();
+  cmd.add_option("--timeout", o.timeout,
+                 "Watchdog limit per repetition, e.g. 30s (default: 10s + 2 x (warmup + duration))");
+  cmd.add_option("-o,--out", o.out_dir, "Write results.csv, results.json and .hgrm files to this directory");
+  add_choice<OutputFormat>(cmd, "--format", o.format,
+                           {{"table", OutputFormat::table},
+                            {"csv", OutputFormat::csv},
+                            {"json", OutputFormat::json},
+                            {"markdown", OutputFormat::markdown}},
+                           "What to print on stdout: table, csv, json or markdown");
+}
+
+void note_given_options(const CLI::App& cmd, RunOptions& o) {
+  o.duration_given = cmd.count("--duration") > 0;
+  o.cs_lines_given = cmd.count("--cs-lines") > 0;
+  o.permits_given = cmd.count("--permits") > 0;
+}
+
+namespace {
+
+std::string shareable_names(const Registry& registry, Family family) {
+  std::string names;
+  for (const RegistryEntry* e : registry.visible(family, false)) {
+    if (!e->info.process_shared) continue;
+    if (!names.empty()) names += ", ";
+    names += e->info.name;
+  }
+  return names;
+}
+
+std::string family_names(const Registry& registry, Family family) {
+  std::string names;
+  for (const RegistryEntry* e : registry.visible(family, false)) {
+    if (!names.empty()) names += ", ";
+    names += e->info.name;
+  }
+  return names;
+}
+
+}  // namespace
+
+PlanOutcome build_run_plan(const RunOptions& o, const Registry& registry) {
+  PlanOutcome out;
+  const Family family = family_of(o.workload);
+  const std::string_view workload_name = to_string(o.workload);
+
+  if (o.workload != Workload::lock && o.cs_lines_given) {
+    throw UsageError(fmt::format("--cs-lines applies to the lock workload only, not {}", workload_name));
+  }
+  if (o.workload != Workload::semaphore && o.permits_given) {
+    throw UsageError(fmt::format("--permits applies to the semaphore workload only, not {}", workload_name));
+  }
+
+  const std::vector<int> workers = parse_int_list("--workers", o.workers, 1, kMaxWorkers);
+  const std::int64_t duration_ns = o.operations > 0 ? 0 : parse_duration_ns("--duration", o.duration);
+  if (o.operations == 0 && duration_ns < 1'000'000) {
+    throw UsageError(fmt::format("--duration: '{}' is too short; expected at least 1ms", o.duration));
+  }
+  const std::int64_t warmup_ns = parse_duration_ns("--warmup", o.warmup);
+  const std::int64_t timeout_ns = o.timeout.empty() ? 0 : parse_duration_ns("--timeout", o.timeout);
+  if (!o.timeout.empty() && timeout_ns < 10'000'000) {
+    throw UsageError(fmt::format("--timeout: '{}' is too short; expected at least 10ms", o.timeout));
+  }
+  const int max_workers = *std::max_element(workers.begin(), workers.end());
+  if (o.operations > 0 && o.operations < static_cast<std::uint64_t>(max_workers)) {
+    throw UsageError(fmt::format("--ops: {} is fewer than the {} workers asked for; each worker needs at "
+                                 "least one operation",
+                                 o.operations, max_workers));
+  }
+
+  std::vector<Mode> modes;
+  if (o.mode != ModeChoice::processes) modes.push_back(Mode::threads);
+  if (o.mode != ModeChoice::threads) modes.push_back(Mode::processes);
+
+  std::vector<const RegistryEntry*> chosen;
+  const bool all = o.primitives == "all";
+  if (all) {
+    chosen = registry.visible(family, false);
+  } else {
+    for (const std::string& name : parse_name_list("--primitive", o.primitives)) {
+      const RegistryEntry* e = registry.find(name);
+      if (e == nullptr) {
+        throw UsageError(fmt::format("--primitive: unknown primitive '{}'; {} primitives are: {} (or 'all')",
+                                     name, workload_name, family_names(registry, family)));
+      }
+      if (e->info.family != family) {
+        throw UsageError(fmt::format("--primitive: '{}' is a {}, not a {}; {} primitives are: {}", name,
+                                     to_string(e->info.family), workload_name, workload_name,
+                                     family_names(registry, family)));
+      }
+      if (!e->info.process_shared && o.mode != ModeChoice::threads) {
+        throw UsageError(fmt::format("--primitive: '{}' cannot live in shared memory across processes, so "
+                                     "--mode {} cannot measure it; use --mode threads, or one of: {}",
+                                     name, o.mode == ModeChoice::both ? "both" : "processes",
+                                     shareable_names(registry, family)));
+      }
+      chosen.push_back(e);
+    }
+  }
+
+  RunSpec base;
+  base.workload = o.workload;
+  base.duration_ns = duration_ns;
+  base.operations = o.operations;
+  base.warmup_ns = warmup_ns;
+  base.cs_ns = o.cs_ns;
+  base.outside_ns = o.outside_ns;
+  base.cs_lines = o.cs_lines;
+  base.permits = o.permits;
+  base.pin = o.pin;
+  base.sample_every = o.sample_every;
+  base.seed = o.seed;
+  base.timeout_ns = timeout_ns;
+  base.repetitions = o.repetitions;
+  for (const RegistryEntry* e : chosen) {
+    for (Mode mode : modes) {
+      if (mode == Mode::processes && !e->info.process_shared) {
+        out.notes.push_back(fmt::format("{} is not process-shared: measured on threads only", e->info.name));
+        continue;
+      }
+      for (int w : workers) {
+        RunSpec spec = base;
+        spec.primitive = e->info.name;
+        spec.mode = mode;
+        spec.workers = w;
+        out.plan.configs.push_back(spec);
+      }
+    }
+  }
+  if (out.plan.configs.empty()) {
+    throw UsageError(fmt::format("--mode processes: none of the chosen {} primitives is process-shared; "
+                                 "process-shared ones are: {}",
+                                 workload_name, shareable_names(registry, family)));
+  }
+  return out;
+}
+
+void prepare_out_dir(const std::string& out_dir) {
+  namespace fs = std::filesystem;
+  const fs::path dir(out_dir);
+  std::error_code ec;
+  if (fs::exists(dir, ec) && !fs::is_directory(dir, ec)) {
+    throw UsageError(fmt::format("--out: '{}' exists and is not a directory", out_dir));
+  }
+  fs::create_directories(dir, ec);
+  if (ec) {
+    throw UsageError(fmt::format("--out: cannot create directory '{}': {}", out_dir, ec.message()));
+  }
+  const fs::path probe = dir / fmt::format(".contend-probe-{}", getpid());
+  {
+    std::ofstream f(probe);
+    if (!f) {
+      throw UsageError(fmt::format("--out: cannot write in '{}': {}", out_dir, std::strerror(errno)));
+    }
+  }
+  fs::remove(probe, ec);
+}
+
+}  // namespace contend::cli

@@ -1,0 +1,70 @@
+#pragma once
+// The options of `contend run`, with every default in one place, and their conversion into a
+// typed RunPlan. Durations and lists stay text until build_run_plan() checks them, so that each
+// bad value is reported by name with what it accepts.
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "workloads/registry.hpp"
+#include "workloads/spec.hpp"
+
+namespace CLI {
+class App;
+}
+
+namespace contend::cli {
+
+enum class OutputFormat { table, csv, json, markdown };
+enum class ModeChoice { threads, processes, both };
+
+struct RunOptions {
+  Workload workload = Workload::lock;
+  std::string primitives = "all";
+  std::string workers = "1,2,4";
+  ModeChoice mode = ModeChoice::threads;
+  std::string duration = "500ms";
+  std::uint64_t operations = 0;  // 0: bounded by --duration instead
+  std::string warmup = "100ms";
+  int repetitions = 5;
+  std::uint64_t cs_ns = 0;
+  std::uint64_t outside_ns = 0;
+  std::uint32_t cs_lines = 1;
+  std::uint32_t permits = 2;
+  Pinning pin = Pinning::none;
+  std::uint64_t sample_every = 16;
+  std::uint64_t seed = 1;
+  std::string timeout;  // empty: derived from the run's length
+  std::string out_dir;  // empty: no files
+  OutputFormat format = OutputFormat::table;
+  std::string command_line;  // as typed; set by main, recorded in the results
+
+  // Which options the user gave explicitly, for checks of options that do not apply.
+  bool duration_given = false;
+  bool cs_lines_given = false;
+  bool permits_given = false;
+};
+
+inline constexpr int kMaxWorkers = 512;
+
+// Binds the options to a `run` subcommand.
+void add_run_options(CLI::App& command, RunOptions& options);
+// Records which options were given (call after parsing).
+void note_given_options(const CLI::App& command, RunOptions& options);
+
+struct PlanOutcome {
+  RunPlan plan;
+  std::vector<std::string> notes;  // what was left out and why, for stderr
+};
+
+// Checks the options against the registry and expands them into configurations, in the order
+// primitive, mode, workers. Throws UsageError.
+PlanOutcome build_run_plan(const RunOptions& options, const Registry& registry);
+
+// Makes sure --out can be written before anything runs: creates the directory (and parents)
+// and probes it with a temporary file. Throws UsageError.
+void prepare_out_dir(const std::string& out_dir);
+
+}  // namespace contend::cli

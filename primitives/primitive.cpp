@@ -1,0 +1,23 @@
+#include "primitives/primitive.hpp"
+
+namespace contend {
+
+std::string_view to_string(Family f) {
+  switch (f) {
+    case Family::lock: return "lock";
+    case Family::semaphore: return "semaphore";
+  }
+  return "?";
+}
+
+std::string_view to_string(Origin o) {
+  switch (o) {
+    case Origin::std_library: return "std";
+    case Origin::posix: return "posix";
+    case Origin::own: return "own";
+    case Origin::test: return "test";
+  }
+  return "?";
+}
+
+}  // namespace contend

@@ -1,0 +1,69 @@
+#pragma once
+// What every primitive says about itself, and the concepts the workloads are written against.
+//
+// A primitive is a class with static metadata (kName, kDescription, kOrigin, kProcessShared)
+// and the operations of its family. Workloads are templates over these concepts, so the
+// measured loop calls the primitive directly with no virtual dispatch.
+//
+// Construction: a primitive is constructed in place, in ordinary memory for thread mode and in
+// an anonymous MAP_SHARED mapping for process mode. Types that must know which (pthread
+// mutexes, POSIX semaphores, futex users) take a `Sharing` argument.
+#include <concepts>
+#include <cstdint>
+#include <string_view>
+
+namespace contend {
+
+enum class Family { lock, semaphore };
+enum class Origin { std_library, posix, own, test };
+enum class Sharing { thread_private, process_shared };
+
+std::string_view to_string(Family f);
+std::string_view to_string(Origin o);
+
+template <class T>
+concept PrimitiveMetadata = requires {
+  { T::kName } -> std::convertible_to<std::string_view>;
+  { T::kDescription } -> std::convertible_to<std::string_view>;
+  { T::kOrigin } -> std::convertible_to<Origin>;
+  { T::kProcessShared } -> std::convertible_to<bool>;
+};
+
+// A lock: lock() blocks until the caller holds it, unlock() releases it. try_lock() is
+// optional in the concept because some classic locks (MCS, CLH) have no cheap form of it.
+template <class T>
+concept Lock = PrimitiveMetadata<T> && requires(T& l) {
+  l.lock();
+  l.unlock();
+};
+
+template <class T>
+concept TryLock = Lock<T> && requires(T& l) {
+  { l.try_lock() } -> std::convertible_to<bool>;
+};
+
+// A counting semaphore: acquire() blocks until it takes one permit, release() returns one.
+template <class T>
+concept Semaphore = PrimitiveMetadata<T> && requires(T& s) {
+  s.acquire();
+  s.release();
+};
+
+// True when the lock gives mutual exclusion; the do-nothing baseline and deliberately broken
+// primitives say false, so a lost-update count is reported as expected rather than a violation.
+template <class T>
+constexpr bool provides_exclusion() {
+  if constexpr (requires { T::kProvidesExclusion; }) {
+    return T::kProvidesExclusion;
+  } else {
+    return true;
+  }
+}
+
+// True for test-only primitives that `list` hides unless asked (planted bugs).
+template <class T>
+constexpr bool is_hidden() {
+  return T::kOrigin == Origin::test;
+}
+
+}  // namespace contend

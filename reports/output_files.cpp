@@ -1,0 +1,99 @@
+#include "reports/output_files.hpp"
+
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <set>
+#include <stdexcept>
+#include <system_error>
+
+#include "reports/csv.hpp"
+#include "reports/hgrm.hpp"
+#include "reports/json.hpp"
+
+namespace contend {
+namespace {
+
+[[noreturn]] void fail(const std::filesystem::path& path, std::string_view action, int error) {
+  throw std::runtime_error(fmt::format("cannot {} {}: {}", action, path.string(),
+                                       std::error_code(error, std::generic_category()).message()));
+}
+
+bool write_all(int fd, std::string_view content) {
+  while (!content.empty()) {
+    const ssize_t n = ::write(fd, content.data(), content.size());
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return false;
+    }
+    content.remove_prefix(static_cast<std::size_t>(n));
+  }
+  return true;
+}
+
+bool is_portable(char c) {
+  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' ||
+         c == '_' || c == '-';
+}
+
+}  // namespace
+
+void write_file_atomically(const std::filesystem::path& path, std::string_view content) {
+  const std::filesystem::path temp =
+      path.parent_path() / fmt::format(".{}.tmp.{}", path.filename().string(), ::getpid());
+  const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+  if (fd < 0) fail(path, "create a temporary file for", errno);
+
+  // fsync before rename, so after a power loss the name points at the whole new content
+  // rather than at an empty file.
+  const bool written = write_all(fd, content) && ::fsync(fd) == 0;
+  const int write_error = errno;
+  const bool closed = ::close(fd) == 0;
+  const int close_error = errno;
+  if (!written || !closed) {
+    ::unlink(temp.c_str());
+    fail(path, "write", written ? close_error : write_error);
+  }
+  if (::rename(temp.c_str(), path.c_str()) != 0) {
+    const int rename_error = errno;
+    ::unlink(temp.c_str());
+    fail(path, "replace", rename_error);
+  }
+}
+
+std::string hgrm_file_name(const ConfigResult& config) {
+  std::string name = config.name();
+  for (char& c : name) {
+    if (!is_portable(c)) c = '-';
+  }
+  return name + ".hgrm";
+}
+
+void write_results_dir(const std::filesystem::path& dir, const Results& results) {
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) fail(dir, "create directory", ec.value());
+
+  write_file_atomically(dir / "results.csv", to_csv(results));
+  write_file_atomically(dir / "results.json", to_json(results));
+  // Every configuration gets its file, even without latency samples (sampling off, or nothing
+  // measured): the empty distribution is the honest answer, and the set of files stays
+  // predictable from the list of configurations.
+  std::set<std::string> used;
+  for (std::size_t i = 0; i < results.configs.size(); ++i) {
+    const ConfigResult& config = results.configs[i];
+    std::string file = hgrm_file_name(config);
+    // Two names can differ only in characters that were replaced; the later one gets its
+    // position appended rather than overwriting the other's file.
+    if (!used.insert(file).second) {
+      file = fmt::format("{}-{}.hgrm", file.substr(0, file.size() - 5), i);
+      used.insert(file);
+    }
+    write_file_atomically(dir / file, to_hgrm(config.merged_latency()));
+  }
+}
+
+}  // namespace contend

@@ -1,0 +1,276 @@
+#include "reports/table.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstddef>
+#include <string_view>
+
+#include "reports/statistics.hpp"
+
+namespace contend {
+namespace {
+
+std::optional<Summary> summary_of(const ConfigResult& config, Metric metric) {
+  const std::vector<double> values = metric_values(config, metric);
+  if (values.empty()) return std::nullopt;
+  return summarize(values);
+}
+
+std::string median_cell(const ConfigResult& config, Metric metric, std::string (*format)(double)) {
+  const auto s = summary_of(config, metric);
+  return s ? format(s->median) : std::string(kNotMeasured);
+}
+
+std::string mops(double ops_per_s) { return format_3sig(ops_per_s / 1e6); }
+std::string fairness(double jain) { return fmt::format("{:.3f}", jain); }
+
+bool all_ok(const ConfigResult& config) {
+  return std::all_of(config.repetitions.begin(), config.repetitions.end(),
+                     [](const Repetition& r) { return r.status == Status::ok; });
+}
+
+// Only the status word, the worst among the repetitions: details such as "lost 12 of 4000
+// updates" would widen the table past 120 columns, so they go to the notes under it.
+std::string status_cell(const ConfigResult& config) {
+  if (config.repetitions.empty()) return std::string(kNotMeasured);  // never ran, so never "ok"
+  return std::string(to_string(config.status()));
+}
+
+std::size_t measured_count(const ConfigResult& config) {
+  return static_cast<std::size_t>(std::count_if(config.repetitions.begin(),
+                                                config.repetitions.end(),
+                                                [](const Repetition& r) { return r.measured(); }));
+}
+
+// Terminal columns taken by UTF-8 text: one per code point ("µ" and "—" are one each).
+std::size_t display_width(std::string_view s) {
+  return static_cast<std::size_t>(std::count_if(
+      s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
+}
+
+std::string join(const std::vector<std::string>& parts, std::string_view separator) {
+  std::string out;
+  for (std::size_t i = 0; i < parts.size(); ++i) {
+    if (i > 0) out += separator;
+    out += parts[i];
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string format_3sig(double v) {
+  if (!std::isfinite(v)) return std::string(kNotMeasured);
+  const double a = std::fabs(v);
+  if (a == 0) return "0";
+  if (a >= 100) return fmt::format("{:.0f}", v);
+  const int exponent = static_cast<int>(std::floor(std::log10(a)));
+  int decimals = std::max(0, 2 - exponent);
+  // 9.996 rounds up to a new digit ("10.00"); one decimal fewer keeps three digits ("10.0").
+  const double scale = std::pow(10.0, decimals);
+  if (std::round(a * scale) / scale >= std::pow(10.0, exponent + 1))
+    decimals = std::max(0, decimals - 1);
+  return fmt::format("{:.{}f}", v, decimals);
+}
+
+std::string format_latency_ns(double ns) {
+  if (!std::isfinite(ns) || ns < 0) return std::string(kNotMeasured);
+  if (ns < 999.5) return fmt::format("{:.0f}ns", ns);
+  struct Unit {
+    double size;
+    std::string_view name;
+  };
+  constexpr Unit kUnits[] = {{1e3, "µs"}, {1e6, "ms"}, {1e9, "s"}};
+  for (std::size_t i = 0; i < std::size(kUnits); ++i) {
+    const double scaled = ns / kUnits[i].size;
+    // Move up a unit when rounding would print 1000 of this one.
+    if (scaled >= 999.5 && i + 1 < std::size(kUnits)) continue;
+    return scaled < 9.95 ? fmt::format("{:.1f}{}", scaled, kUnits[i].name)
+                         : fmt::format("{:.0f}{}", scaled, kUnits[i].name);
+  }
+  return std::string(kNotMeasured);
+}
+
+const std::vector<SummaryColumn>& summary_columns() {
+  static const std::vector<SummaryColumn> kColumns = {
+      {"workload", false}, {"primitive", false}, {"mode", false}, {"workers", true},
+      {"Mops/s", true},    {"±CV", true},        {"ns/op", true}, {"p50", true},
+      {"p99", true},       {"p99.9", true},      {"max", true},   {"Jain", true},
+      {"CPU s/Mop", true}, {"status", false},
+  };
+  return kColumns;
+}
+
+std::vector<std::string> summary_cells(const ConfigResult& config) {
+  const RunSpec& spec = config.spec;
+  const auto throughput = summary_of(config, Metric::throughput);
+  // CV needs at least two repetitions to mean anything.
+  const std::string cv = throughput && throughput->n >= 2
+                             ? fmt::format("±{:.1f}%", throughput->cv * 100.0)
+                             : std::string(kNotMeasured);
+  return {
+      std::string(to_string(spec.workload)),
+      spec.primitive,
+      std::string(to_string(spec.mode)),
+      fmt::format("{}", spec.workers),
+      throughput ? mops(throughput->median) : std::string(kNotMeasured),
+      cv,
+      median_cell(config, Metric::ns_per_op, format_3sig),
+      median_cell(config, Metric::p50, format_latency_ns),
+      median_cell(config, Metric::p99, format_latency_ns),
+      median_cell(config, Metric::p999, format_latency_ns),
+      median_cell(config, Metric::max_latency, format_latency_ns),
+      median_cell(config, Metric::jain, fairness),
+      median_cell(config, Metric::cpu_per_mop, format_3sig),
+      status_cell(config),
+  };
+}
+
+std::vector<std::string> summary_notes(const Results& results) {
+  std::vector<std::string> notes;
+  for (const ConfigResult& config : results.configs) {
+    if (all_ok(config) || config.repetitions.empty()) continue;
+    // Group the repetitions that were not ok by what happened to them, in order.
+    std::vector<std::pair<std::string, std::vector<int>>> groups;
+    for (const Repetition& rep : config.repetitions) {
+      if (rep.status == Status::ok) continue;
+      const std::string text = status_text(rep.status, rep.status_detail);
+      auto it = std::find_if(groups.begin(), groups.end(),
+                             [&text](const auto& g) { return g.first == text; });
+      if (it == groups.end()) {
+        groups.push_back({text, {rep.index}});
+      } else {
+        it->second.push_back(rep.index);
+      }
+    }
+    const bool uniform =
+        groups.size() == 1 && groups.front().second.size() == config.repetitions.size();
+    // The status cell already says everything when every repetition ended the same way with
+    // nothing more to say than the status word.
+    if (uniform && status_cell(config) == groups.front().first) continue;
+
+    const std::size_t total = config.repetitions.size();
+    if (uniform) {
+      notes.push_back(total == 1 ? fmt::format("{}: {}", config.name(), groups.front().first)
+                                 : fmt::format("{}: all {} repetitions {}", config.name(), total,
+                                               groups.front().first));
+      continue;
+    }
+    std::vector<std::string> parts;
+    for (const auto& [text, indices] : groups) {
+      std::vector<std::string> numbers;
+      for (int i : indices) numbers.push_back(fmt::format("{}", i));
+      parts.push_back(fmt::format("{} {} {}", indices.size() == 1 ? "repetition" : "repetitions",
+                                  join(numbers, ", "), text));
+    }
+    parts.push_back(
+        fmt::format("figures from {} of {} repetitions", measured_count(config), total));
+    notes.push_back(fmt::format("{}: {}", config.name(), join(parts, "; ")));
+  }
+  return notes;
+}
+
+std::string summary_legend() {
+  return "Medians over measured repetitions; ±CV: throughput's coefficient of variation; "
+         "Jain: fairness of workers' shares (1.000 = equal).";
+}
+
+std::string clock_description(const ClockCalibration& clock) {
+  std::string out = fmt::format("clock: {}", to_string(clock.source));
+  if (clock.source == ClockSource::tsc && clock.tsc_ghz > 0) {
+    out += fmt::format(" at {} GHz", format_3sig(clock.tsc_ghz));
+  }
+  out += fmt::format(", {} ns per read, resolution {} ns", format_3sig(clock.cost_ns),
+                     format_3sig(clock.resolution_ns));
+  return out;
+}
+
+std::string repetitions_description(const Results& results) {
+  if (results.configs.empty()) return {};
+  const auto [lo, hi] = std::minmax_element(results.configs.begin(), results.configs.end(),
+                                            [](const ConfigResult& a, const ConfigResult& b) {
+                                              return a.spec.repetitions < b.spec.repetitions;
+                                            });
+  if (lo->spec.repetitions == hi->spec.repetitions) {
+    return fmt::format("repetitions: {} per configuration", lo->spec.repetitions);
+  }
+  return fmt::format("repetitions: {} to {} per configuration", lo->spec.repetitions,
+                     hi->spec.repetitions);
+}
+
+std::vector<std::string> configs_with_data(const Results& results) {
+  std::vector<std::string> names;
+  for (const ConfigResult& config : results.configs) {
+    if (measured_count(config) > 0) names.push_back(config.name());
+  }
+  return names;
+}
+
+std::string interruption_headline(const Results& results) {
+  if (results.complete) return {};
+  const std::size_t n = configs_with_data(results).size();
+  if (n == 0) return "Interrupted: the run stopped early, before any configuration was measured.";
+  return fmt::format("Interrupted: the run stopped early; {} {} data:", n,
+                     n == 1 ? "configuration has" : "configurations have");
+}
+
+std::string to_table(const Results& results) {
+  const std::vector<SummaryColumn>& columns = summary_columns();
+  std::vector<std::vector<std::string>> rows;
+  std::vector<std::string> header;
+  for (const SummaryColumn& c : columns) header.push_back(c.header);
+  rows.push_back(header);
+  for (const ConfigResult& config : results.configs) rows.push_back(summary_cells(config));
+
+  std::vector<std::size_t> widths(columns.size(), 0);
+  for (const auto& row : rows) {
+    for (std::size_t i = 0; i < row.size(); ++i)
+      widths[i] = std::max(widths[i], display_width(row[i]));
+  }
+
+  // ±CV belongs to the throughput before it, so it sits one space closer.
+  const auto gap = [&columns](std::size_t i) -> std::size_t {
+    if (i == 0) return 0;
+    return columns[i].header == "±CV" ? 1 : 2;
+  };
+  const auto render = [&](const std::vector<std::string>& row) {
+    std::string line;
+    for (std::size_t i = 0; i < row.size(); ++i) {
+      line += std::string(gap(i), ' ');
+      const std::string padding(widths[i] - display_width(row[i]), ' ');
+      const bool last = i + 1 == row.size();
+      if (columns[i].numeric) {
+        line += padding + row[i];
+      } else {
+        line += row[i];
+        if (!last) line += padding;
+      }
+    }
+    return line + "\n";
+  };
+
+  std::string out = render(rows.front());
+  std::size_t total_width = 0;
+  for (std::size_t i = 0; i < widths.size(); ++i) total_width += gap(i) + widths[i];
+  out += std::string(total_width, '-') + "\n";
+  for (std::size_t r = 1; r < rows.size(); ++r) out += render(rows[r]);
+
+  const std::vector<std::string> notes = summary_notes(results);
+  if (!notes.empty()) {
+    out += "\n";
+    for (const std::string& note : notes) out += note + "\n";
+  }
+  if (const std::string headline = interruption_headline(results); !headline.empty()) {
+    out += "\n" + headline + "\n";
+    for (const std::string& name : configs_with_data(results)) out += "  " + name + "\n";
+  }
+  out += "\n" + summary_legend() + "\n";
+  out += clock_description(results.environment.clock);
+  if (const std::string reps = repetitions_description(results); !reps.empty()) out += "; " + reps;
+  out += "\n";
+  return out;
+}
+
+}  // namespace contend

@@ -1,0 +1,25 @@
+#include "workloads/busy_work.hpp"
+
+#include <algorithm>
+#include <vector>
+
+#include "workloads/clock.hpp"
+
+namespace contend {
+
+WorkCalibration calibrate_busy_work() {
+  constexpr std::uint64_t kIterations = 2'000'000;
+  std::vector<double> rates;
+  busy_iterations(kIterations);  // warm the core up to its running frequency
+  for (int trial = 0; trial < 7; ++trial) {
+    const std::int64_t begin = monotonic_ns();
+    busy_iterations(kIterations);
+    const std::int64_t elapsed = std::max<std::int64_t>(1, monotonic_ns() - begin);
+    rates.push_back(static_cast<double>(kIterations) / static_cast<double>(elapsed));
+  }
+  std::sort(rates.begin(), rates.end());
+  // The fastest half is the core's true rate; slower trials were preempted by the neighbours.
+  return WorkCalibration{rates[rates.size() * 3 / 4]};
+}
+
+}  // namespace contend

@@ -1,0 +1,366 @@
+#include "workloads/engine.hpp"
+
+#include <fcntl.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <atomic>
+#include <csignal>
+#include <cstring>
+#include <ctime>
+#include <exception>
+#include <fstream>
+#include <string>
+#include <tuple>
+
+namespace contend {
+namespace {
+
+volatile std::sig_atomic_t g_interrupt_signal = 0;
+
+extern "C" void on_interrupt(int sig) { g_interrupt_signal = sig; }
+
+void sleep_ns(std::int64_t ns) {
+  if (ns <= 0) return;
+  timespec ts{static_cast<time_t>(ns / 1'000'000'000), static_cast<long>(ns % 1'000'000'000)};
+  nanosleep(&ts, nullptr);
+}
+
+// Sleeps until `deadline_ns` on the monotonic clock, waking every few ms to run `check`, which
+// returns false to stop waiting early.
+template <class Check>
+bool sleep_until(std::int64_t deadline_ns, Check check) {
+  while (true) {
+    const std::int64_t now = monotonic_ns();
+    if (now >= deadline_ns) return true;
+    if (!check()) return false;
+    sleep_ns(std::min<std::int64_t>(deadline_ns - now, 2'000'000));
+  }
+}
+
+template <class Done, class Check>
+bool wait_for(Done done, Check check) {
+  while (!done()) {
+    if (!check()) return false;
+    sleep_ns(200'000);
+  }
+  return true;
+}
+
+int read_int_file(const std::string& path, int fallback) {
+  std::ifstream in(path);
+  int v = fallback;
+  if (!(in >> v)) return fallback;
+  return v;
+}
+
+// Makes this process die with its parent: a repetition child or worker must never outlive the
+// process that is responsible for reaping it. Returns false when the parent is already gone.
+bool die_with_parent(pid_t expected_parent) {
+  prctl(PR_SET_PDEATHSIG, SIGKILL);
+  return getppid() == expected_parent;
+}
+
+void copy_error(RunControl& ctl, const std::string& message) {
+  const std::size_t n = std::min(message.size(), sizeof(ctl.error) - 1);
+  std::memcpy(ctl.error, message.data(), n);
+  ctl.error[n] = '\0';
+}
+
+std::string signal_name(int sig) {
+  const char* abbrev = sigabbrev_np(sig);
+  return abbrev != nullptr ? fmt::format("SIG{}", abbrev) : fmt::format("signal {}", sig);
+}
+
+}  // namespace
+
+bool interrupt_requested() { return g_interrupt_signal != 0; }
+int interrupt_signal() { return g_interrupt_signal; }
+
+InterruptScope::InterruptScope() {
+  g_interrupt_signal = 0;
+  struct sigaction sa {};
+  sa.sa_handler = on_interrupt;
+  sigemptyset(&sa.sa_mask);
+  sa.sa_flags = 0;  // no SA_RESTART: a sleeping watchdog wakes at once
+  sigaction(SIGINT, &sa, &old_int_);
+  sigaction(SIGTERM, &sa, &old_term_);
+}
+
+InterruptScope::~InterruptScope() {
+  sigaction(SIGINT, &old_int_, nullptr);
+  sigaction(SIGTERM, &old_term_, nullptr);
+}
+
+std::vector<int> pin_plan(Pinning pin, int workers) {
+  std::vector<int> plan(static_cast<std::size_t>(workers), -1);
+  if (pin == Pinning::none) return plan;
+  cpu_set_t allowed;
+  CPU_ZERO(&allowed);
+  if (sched_getaffinity(0, sizeof(allowed), &allowed) != 0) return plan;
+
+  struct Cpu {
+    int id, package, core, sibling_rank;
+  };
+  std::vector<Cpu> cpus;
+  for (int id = 0; id < CPU_SETSIZE; ++id) {
+    if (!CPU_ISSET(id, &allowed)) continue;
+    const std::string topo = fmt::format("/sys/devices/system/cpu/cpu{}/topology/", id);
+    cpus.push_back({id, read_int_file(topo + "physical_package_id", 0), read_int_file(topo + "core_id", id), 0});
+  }
+  if (cpus.empty()) return plan;
+  // Rank each hardware thread among the siblings of its core (0 = first thread of the core).
+  for (auto& c : cpus) {
+    for (const auto& other : cpus) {
+      if (other.package == c.package && other.core == c.core && other.id < c.id) ++c.sibling_rank;
+    }
+  }
+  if (pin == Pinning::compact) {
+    std::sort(cpus.begin(), cpus.end(), [](const Cpu& a, const Cpu& b) {
+      return std::tie(a.package, a.core, a.sibling_rank) < std::tie(b.package, b.core, b.sibling_rank);
+    });
+  } else {
+    // Spread: first threads of every core before any second thread; within a rank, alternate
+    // packages by ordering on the core's index within its package first.
+    std::vector<std::tuple<int, int>> core_index;  // (package, core) in order of appearance
+    auto index_in_package = [&](const Cpu& c) {
+      int rank = 0;
+      for (const auto& other : cpus) {
+        if (other.package == c.package && other.sibling_rank == 0 && other.core < c.core) ++rank;
+      }
+      return rank;
+    };
+    std::sort(cpus.begin(), cpus.end(), [&](const Cpu& a, const Cpu& b) {
+      return std::make_tuple(a.sibling_rank, index_in_package(a), a.package) <
+             std::make_tuple(b.sibling_rank, index_in_package(b), b.package);
+    });
+  }
+  for (std::size_t w = 0; w < plan.size(); ++w) plan[w] = cpus[w % cpus.size()].id;
+  return plan;
+}
+
+namespace detail {
+
+void pin_current_worker(int cpu, WorkerSlot& slot) {
+  if (cpu < 0) return;
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  CPU_SET(cpu, &set);
+  // pid 0 is the calling thread; what the kernel gave is read back with sched_getcpu later.
+  if (sched_setaffinity(0, sizeof(set), &set) == 0) slot.pinned_cpu = cpu;
+}
+
+std::uint64_t operations_quota(const RunSpec& spec, int worker) {
+  if (spec.operations == 0) return UINT64_MAX;
+  const auto n = static_cast<std::uint64_t>(spec.workers);
+  return spec.operations / n + (static_cast<std::uint64_t>(worker) < spec.operations % n ? 1 : 0);
+}
+
+pid_t fork_worker_process() {
+  const pid_t parent = getpid();
+  const pid_t pid = fork();
+  if (pid < 0) throw std::runtime_error(fmt::format("fork failed: {}", std::strerror(errno)));
+  if (pid == 0 && !die_with_parent(parent)) _exit(1);
+  return pid;
+}
+
+void exit_worker_process() { _exit(0); }
+
+void drive_phases(RepetitionContext& ctx, const std::vector<pid_t>& worker_pids) {
+  RunControl& ctl = ctx.control;
+  // In process mode a worker can die at any phase; notice it here rather than waiting forever
+  // at a barrier it will never reach.
+  auto workers_alive = [&] {
+    for (pid_t pid : worker_pids) {
+      siginfo_t info{};
+      if (waitid(P_PID, static_cast<id_t>(pid), &info, WEXITED | WNOHANG | WNOWAIT) == 0 && info.si_pid != 0) {
+        return false;
+      }
+    }
+    return true;
+  };
+  if (!wait_for([&] { return ctl.ready_barrier.generation() != 0; }, workers_alive)) return;
+  if (ctx.spec.warmup_ns > 0 &&
+      !sleep_until(ctl.warmup_start_ns + ctx.spec.warmup_ns, workers_alive)) {
+    return;
+  }
+  ctl.warmup_over.raise();
+  if (!wait_for([&] { return ctl.start_barrier.generation() != 0; }, workers_alive)) return;
+  // A run bounded by an operation count ends when each worker has done its share; only a
+  // timed run is ended by the stop flag.
+  if (ctx.spec.operations > 0) return;
+  if (!sleep_until(ctl.start_ns + ctx.spec.duration_ns, workers_alive)) return;
+  ctl.stop.raise();
+}
+
+void reap_workers(RepetitionContext& ctx, std::vector<pid_t>& worker_pids) {
+  RunControl& ctl = ctx.control;
+  std::size_t remaining = worker_pids.size();
+  while (remaining > 0) {
+    int status = 0;
+    const pid_t pid = waitpid(-1, &status, 0);
+    if (pid < 0) {
+      if (errno == EINTR) continue;
+      break;
+    }
+    if (std::find(worker_pids.begin(), worker_pids.end(), pid) == worker_pids.end()) continue;
+    --remaining;
+    const bool abnormal = WIFSIGNALED(status) || (WIFEXITED(status) && WEXITSTATUS(status) != 0);
+    if (!abnormal) continue;
+    if (WIFSIGNALED(status) && ctl.crash_signal == 0) ctl.crash_signal = WTERMSIG(status);
+    if (WIFEXITED(status) && ctl.error[0] == '\0') {
+      copy_error(ctl, fmt::format("worker process exited with status {}", WEXITSTATUS(status)));
+    }
+    // The others may wait forever on a lock the dead worker held: end them now.
+    for (pid_t other : worker_pids) kill(other, SIGKILL);
+  }
+}
+
+}  // namespace detail
+
+namespace {
+
+std::size_t engine_bytes(const RunSpec& spec) {
+  return sizeof(RunControl) + alignof(RunControl) +
+         static_cast<std::size_t>(spec.workers) * sizeof(WorkerSlot) + alignof(WorkerSlot);
+}
+
+// Everything the repetition child does. Never returns.
+[[noreturn]] void repetition_child(const RunSpec& spec, RunControl& ctl, WorkerSlot* slots,
+                                   SharedArena& arena, const RepetitionBody& body,
+                                   const Calibrations& calibrations, pid_t supervisor) {
+  // Its own process group, so the watchdog can end it and every worker it forked at once, and
+  // so a terminal's Ctrl-C reaches only the supervisor, which decides what to do.
+  setpgid(0, 0);
+  if (!die_with_parent(supervisor)) _exit(1);
+  signal(SIGINT, SIG_DFL);
+  signal(SIGTERM, SIG_DFL);
+  try {
+    RepetitionContext ctx{spec, ctl, slots, arena, calibrations};
+    body(ctx);
+  } catch (const std::exception& e) {
+    copy_error(ctl, e.what());
+    _exit(3);
+  }
+  _exit(0);
+}
+
+Repetition collect(const RunSpec& spec, int index, const RunControl& ctl, const WorkerSlot* slots) {
+  Repetition rep;
+  rep.index = index;
+  std::int64_t last_end = ctl.start_ns;
+  for (int w = 0; w < spec.workers; ++w) {
+    const WorkerSlot& s = slots[w];
+    WorkerResult r;
+    r.operations = s.operations;
+    r.pinned_cpu = s.pinned_cpu;
+    r.cpu_first = s.cpu_first;
+    r.cpu_last = s.cpu_last;
+    r.cpu_user_s = static_cast<double>(s.cpu_user_ns) / 1e9;
+    r.cpu_system_s = static_cast<double>(s.cpu_system_ns) / 1e9;
+    r.voluntary_switches = s.voluntary_switches;
+    r.involuntary_switches = s.involuntary_switches;
+    rep.workers.push_back(r);
+    last_end = std::max(last_end, s.end_ns);
+    rep.latency.merge(s.latency);
+  }
+  rep.elapsed_s = static_cast<double>(last_end - ctl.start_ns) / 1e9;
+  rep.lost_updates = ctl.lost_updates;
+  return rep;
+}
+
+std::string seconds_text(std::int64_t ns) {
+  return fmt::format("{:g} s", static_cast<double>(ns) / 1e9);
+}
+
+}  // namespace
+
+Repetition run_repetition(const RunSpec& spec, int index, std::size_t workload_bytes,
+                          const RepetitionBody& body, bool provides_exclusion,
+                          const Calibrations& calibrations) {
+  // Orphaned workers of a crashed child are re-parented to us, so we can reap them.
+  prctl(PR_SET_CHILD_SUBREAPER, 1);
+  SharedArena arena(engine_bytes(spec) + workload_bytes + 4096);
+  auto* ctl = arena.make<RunControl>(static_cast<std::uint32_t>(spec.workers));
+  auto* slots = static_cast<WorkerSlot*>(
+      arena.allocate(sizeof(WorkerSlot) * static_cast<std::size_t>(spec.workers), alignof(WorkerSlot)));
+  for (int w = 0; w < spec.workers; ++w) new (&slots[w]) WorkerSlot();
+
+  std::fflush(nullptr);  // the child must not inherit and flush our buffered output
+  const pid_t supervisor = getpid();
+  const pid_t child = fork();
+  if (child < 0) {
+    Repetition rep;
+    rep.index = index;
+    rep.status = Status::error;
+    rep.status_detail = fmt::format("fork failed: {}", std::strerror(errno));
+    return rep;
+  }
+  if (child == 0) repetition_child(spec, *ctl, slots, arena, body, calibrations, supervisor);
+  setpgid(child, child);  // also here, so a kill of the group cannot race the child's own call
+
+  const std::int64_t deadline = monotonic_ns() + effective_timeout_ns(spec);
+  Status ended_by = Status::ok;
+  while (true) {
+    siginfo_t info{};
+    if (waitid(P_PID, static_cast<id_t>(child), &info, WEXITED | WNOHANG | WNOWAIT) == 0 && info.si_pid == child) {
+      break;
+    }
+    if (interrupt_requested()) {
+      ended_by = Status::interrupted;
+      break;
+    }
+    if (monotonic_ns() >= deadline) {
+      ended_by = Status::timeout;
+      break;
+    }
+    sleep_ns(1'000'000);
+  }
+  // The child is a zombie or still running, so its process group id cannot have been reused:
+  // kill whatever is left in the group (workers of a crashed child), then reap.
+  kill(-child, SIGKILL);
+  int status = 0;
+  while (waitpid(child, &status, 0) < 0 && errno == EINTR) {
+  }
+  while (waitpid(-1, nullptr, WNOHANG) > 0) {
+  }
+
+  Repetition rep;
+  if (ended_by == Status::ok && WIFEXITED(status) && WEXITSTATUS(status) == 0 && ctl->crash_signal == 0) {
+    rep = collect(spec, index, *ctl, slots);
+    if (ctl->error[0] != '\0') {
+      rep.status = Status::error;
+      rep.status_detail = ctl->error;
+    } else if (rep.lost_updates > 0 && provides_exclusion) {
+      rep.status = Status::violation;
+      const std::uint64_t total = rep.operations();
+      rep.status_detail = fmt::format("lost {} updates of a shared counter ({} operations measured)",
+                                      rep.lost_updates, total);
+    }
+    return rep;
+  }
+  rep.index = index;
+  rep.status = ended_by;
+  if (ended_by == Status::timeout) {
+    rep.status_detail = fmt::format("no end after {}", seconds_text(effective_timeout_ns(spec)));
+  } else if (ended_by == Status::interrupted) {
+    rep.status_detail = signal_name(interrupt_signal());
+  } else if (WIFSIGNALED(status)) {
+    rep.status = Status::crashed;
+    rep.status_detail = signal_name(WTERMSIG(status));
+  } else if (ctl->crash_signal != 0) {
+    rep.status = Status::crashed;
+    rep.status_detail = fmt::format("{} in a worker process", signal_name(ctl->crash_signal));
+  } else {
+    rep.status = Status::error;
+    rep.status_detail = ctl->error[0] != '\0' ? std::string(ctl->error)
+                                              : fmt::format("child exited with status {}", WEXITSTATUS(status));
+  }
+  return rep;
+}
+
+}  // namespace contend

@@ -1,0 +1,164 @@
+#pragma once
+// The engine: runs one repetition of a configuration in its own child process, on threads or
+// on forked worker processes, and turns what the workers wrote into a Repetition.
+//
+//   supervisor (contend)                  repetition child                 workers
+//   ────────────────────                  ────────────────                 ───────
+//   SharedArena + RunControl ──fork──▶    builds the primitive in the arena
+//   watchdog: waits with a deadline        spawns N threads or forks N ──▶ pin, ready barrier,
+//   (timeout), SIGINT, crash signal        drives phases (warmup, stop)    warmup, start barrier,
+//   reads slots ◀── shared mapping ───     reaps workers, post-checks       measured loop, rusage
+//
+// A hang or a crash in the primitive ends only its child: the supervisor kills the child's
+// process group, records `timeout` or `crashed: SIG…`, and goes on to the next configuration.
+#include <sched.h>
+#include <signal.h>
+#include <sys/resource.h>
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "workloads/busy_work.hpp"
+#include "workloads/clock.hpp"
+#include "workloads/result.hpp"
+#include "workloads/run_control.hpp"
+#include "workloads/shared_arena.hpp"
+#include "workloads/spec.hpp"
+
+namespace contend {
+
+struct Calibrations {
+  ClockCalibration clock;
+  WorkCalibration work;
+};
+
+// What a repetition's child has to run with. The workload allocates its shared data and the
+// primitive from `arena`, then calls run_workers().
+struct RepetitionContext {
+  const RunSpec& spec;
+  RunControl& control;
+  WorkerSlot* slots;  // spec.workers of them
+  SharedArena& arena;
+  const Calibrations& calibrations;
+};
+
+// The body of a repetition's child for one (workload, primitive) pair.
+using RepetitionBody = std::function<void(RepetitionContext&)>;
+
+// The CPU each worker is pinned to under `pin` (-1: not pinned), from this process's affinity
+// mask and the CPU topology in /sys: compact fills a core's hardware threads before the next
+// core; spread puts consecutive workers on different cores (and packages) first. Workers beyond
+// the CPU count wrap around.
+std::vector<int> pin_plan(Pinning pin, int workers);
+
+namespace detail {
+
+// Runs in the repetition child: releases phases on time and, in process mode, stops early when
+// a worker died (reap_workers then reports it and ends the others).
+void drive_phases(RepetitionContext& ctx, const std::vector<pid_t>& worker_pids);
+// Reaps worker processes after the run; records the first abnormal death in the control block.
+void reap_workers(RepetitionContext& ctx, std::vector<pid_t>& worker_pids);
+void pin_current_worker(int cpu, WorkerSlot& slot);
+std::uint64_t operations_quota(const RunSpec& spec, int worker);
+[[noreturn]] void exit_worker_process();
+
+inline std::int64_t timeval_ns(const timeval& tv) {
+  return static_cast<std::int64_t>(tv.tv_sec) * 1'000'000'000 + static_cast<std::int64_t>(tv.tv_usec) * 1000;
+}
+
+// One worker's life: the protocol every workload shares. `Loop` provides
+//   template <bool kSample> std::uint64_t run(int worker, WorkerSlot&, const StopFlag&, std::uint64_t quota)
+// returning how many operations it completed.
+template <class Loop>
+void worker_main(RepetitionContext& ctx, Loop& loop, int worker, int cpu) {
+  RunControl& ctl = ctx.control;
+  WorkerSlot& slot = ctx.slots[worker];
+  pin_current_worker(cpu, slot);
+  slot.cpu_first = sched_getcpu();
+  ctl.ready_barrier.arrive_and_wait([&] { ctl.warmup_start_ns = monotonic_ns(); });
+  if (ctx.spec.warmup_ns > 0) {
+    slot.phase.store(WorkerPhase::warmup, std::memory_order_relaxed);
+    slot.warmup_operations = loop.template run<false>(worker, slot, ctl.warmup_over, UINT64_MAX);
+  }
+  ctl.start_barrier.arrive_and_wait([&] { ctl.start_ns = monotonic_ns(); });
+  slot.phase.store(WorkerPhase::measuring, std::memory_order_relaxed);
+  slot.progress.store(0, std::memory_order_relaxed);
+
+  // RUSAGE_THREAD is exactly this worker in both modes: a worker process has one thread.
+  rusage before{};
+  getrusage(RUSAGE_THREAD, &before);
+  const std::uint64_t quota = operations_quota(ctx.spec, worker);
+  slot.operations = ctx.spec.sample_every > 0 ? loop.template run<true>(worker, slot, ctl.stop, quota)
+                                              : loop.template run<false>(worker, slot, ctl.stop, quota);
+  slot.end_ns = monotonic_ns();
+  rusage after{};
+  getrusage(RUSAGE_THREAD, &after);
+
+  slot.cpu_last = sched_getcpu();
+  slot.cpu_user_ns = timeval_ns(after.ru_utime) - timeval_ns(before.ru_utime);
+  slot.cpu_system_ns = timeval_ns(after.ru_stime) - timeval_ns(before.ru_stime);
+  slot.voluntary_switches = after.ru_nvcsw - before.ru_nvcsw;
+  slot.involuntary_switches = after.ru_nivcsw - before.ru_nivcsw;
+  slot.progress.store(slot.operations, std::memory_order_relaxed);
+  slot.phase.store(WorkerPhase::done, std::memory_order_release);
+}
+
+pid_t fork_worker_process();
+
+}  // namespace detail
+
+// Starts spec.workers workers as threads or as forked processes, each running `loop` under the
+// shared protocol, drives the phases, and returns when all are done (or one died).
+template <class Loop>
+void run_workers(RepetitionContext& ctx, Loop& loop) {
+  const std::vector<int> cpus = pin_plan(ctx.spec.pin, ctx.spec.workers);
+  std::vector<pid_t> pids;
+  if (ctx.spec.mode == Mode::threads) {
+    std::vector<std::thread> threads;
+    threads.reserve(static_cast<std::size_t>(ctx.spec.workers));
+    for (int w = 0; w < ctx.spec.workers; ++w) {
+      threads.emplace_back([&, w] { detail::worker_main(ctx, loop, w, cpus[static_cast<std::size_t>(w)]); });
+    }
+    detail::drive_phases(ctx, pids);
+    for (auto& t : threads) t.join();
+    return;
+  }
+  for (int w = 0; w < ctx.spec.workers; ++w) {
+    const pid_t pid = detail::fork_worker_process();
+    if (pid == 0) {
+      detail::worker_main(ctx, loop, w, cpus[static_cast<std::size_t>(w)]);
+      detail::exit_worker_process();
+    }
+    pids.push_back(pid);
+  }
+  detail::drive_phases(ctx, pids);
+  detail::reap_workers(ctx, pids);
+}
+
+// The supervisor's side: runs one repetition in a child process under the watchdog.
+// `workload_bytes` is what the body will allocate from the arena beyond the engine's own.
+// `provides_exclusion`: lost updates are a violation (true) or the expected result (false).
+Repetition run_repetition(const RunSpec& spec, int index, std::size_t workload_bytes,
+                          const RepetitionBody& body, bool provides_exclusion,
+                          const Calibrations& calibrations);
+
+// Set by SIGINT/SIGTERM while a plan runs (see install_interrupt_handlers).
+bool interrupt_requested();
+int interrupt_signal();
+// Installs the handlers for the duration of a plan; the destructor restores the old ones.
+class InterruptScope {
+ public:
+  InterruptScope();
+  ~InterruptScope();
+  InterruptScope(const InterruptScope&) = delete;
+  InterruptScope& operator=(const InterruptScope&) = delete;
+
+ private:
+  struct ::sigaction old_int_{};
+  struct ::sigaction old_term_{};
+};
+
+}  // namespace contend

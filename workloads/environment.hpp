@@ -1,0 +1,10 @@
+#pragma once
+// The facts a result carries about where it was measured.
+#include "workloads/engine.hpp"
+#include "workloads/result.hpp"
+
+namespace contend {
+
+Environment collect_environment(const Calibrations& calibrations);
+
+}  // namespace contend

@@ -1,0 +1,69 @@
+#pragma once
+// The lock workload: each worker repeatedly locks, writes `cs_lines` shared cache lines and
+// does `cs_ns` of work inside, unlocks, then does `outside_ns` of work outside (abseil's
+// BM_Contended, folly's --work/--unlocked_work). The acquire latency of sampled operations goes
+// to the worker's histogram. After the run, the shared counters must equal the number of
+// critical sections: any shortfall is a lost update — a violation for a real lock, the
+// expected result for `nolock`.
+#include <algorithm>
+#include <cstdint>
+
+#include "primitives/primitive.hpp"
+#include "workloads/acquire_loop.hpp"
+#include "workloads/construct.hpp"
+#include "workloads/engine.hpp"
+
+namespace contend {
+
+template <Lock L>
+class LockLoop {
+ public:
+  LockLoop(L& lock, SharedLine* lines, const RepetitionContext& ctx)
+      : lock_(lock), lines_(lines), cs_lines_(ctx.spec.cs_lines), settings_(ctx) {}
+
+  template <bool kSample>
+  std::uint64_t run(int worker, WorkerSlot& slot, const StopFlag& stop, std::uint64_t quota) {
+    return acquire_release_loop<kSample>(*this, settings_, worker, slot, stop, quota);
+  }
+
+  void acquire() { lock_.lock(); }
+  void inside() {
+    for (std::uint32_t i = 0; i < cs_lines_; ++i) lines_[i].increment();
+  }
+  void release() { lock_.unlock(); }
+
+ private:
+  L& lock_;
+  SharedLine* const lines_;
+  const std::uint32_t cs_lines_;
+  const LoopSettings settings_;
+};
+
+template <Lock L>
+std::size_t lock_workload_bytes(const RunSpec& spec) {
+  return sizeof(SharedLine) * (spec.cs_lines + 1) + sizeof(L) + alignof(L);
+}
+
+template <Lock L>
+void run_lock_workload(RepetitionContext& ctx) {
+  auto* lines = static_cast<SharedLine*>(
+      ctx.arena.allocate(sizeof(SharedLine) * ctx.spec.cs_lines, alignof(SharedLine)));
+  for (std::uint32_t i = 0; i < ctx.spec.cs_lines; ++i) new (&lines[i]) SharedLine();
+  L* lock = make_lock<L>(ctx.arena, ctx.spec.mode);
+  LockLoop<L> loop(*lock, lines, ctx);
+  run_workers(ctx, loop);
+
+  std::uint64_t critical_sections = 0;
+  for (int w = 0; w < ctx.spec.workers; ++w) {
+    critical_sections += ctx.slots[w].warmup_operations + ctx.slots[w].operations;
+  }
+  std::uint64_t lost = 0;
+  for (std::uint32_t i = 0; i < ctx.spec.cs_lines; ++i) {
+    const std::uint64_t seen = lines[i].value.load(std::memory_order_relaxed);
+    if (seen < critical_sections) lost = std::max(lost, critical_sections - seen);
+  }
+  ctx.control.lost_updates = lost;
+  lock->~L();
+}
+
+}  // namespace contend

@@ -1,0 +1,71 @@
+#include "workloads/registry.hpp"
+
+#include <stdexcept>
+
+#include "primitives/catalog.hpp"
+#include "workloads/lock_workload.hpp"
+#include "workloads/semaphore_workload.hpp"
+
+namespace contend {
+namespace {
+
+template <class T>
+PrimitiveInfo info_of(Family family) {
+  return PrimitiveInfo{std::string(T::kName), std::string(T::kDescription), family, T::kOrigin,
+                       T::kProcessShared, provides_exclusion<T>(), is_hidden<T>()};
+}
+
+template <Lock... Ls>
+void add_locks(Registry& r, TypeList<Ls...>) {
+  (r.add(RegistryEntry{info_of<Ls>(Family::lock), &lock_workload_bytes<Ls>, &run_lock_workload<Ls>}), ...);
+}
+
+template <Semaphore... Ss>
+void add_semaphores(Registry& r, TypeList<Ss...>) {
+  (r.add(RegistryEntry{info_of<Ss>(Family::semaphore), &semaphore_workload_bytes<Ss>,
+                       &run_semaphore_workload<Ss>}),
+   ...);
+}
+
+}  // namespace
+
+Registry Registry::builtin() {
+  Registry r;
+  add_locks(r, BuiltinLocks{});
+  add_semaphores(r, BuiltinSemaphores{});
+  return r;
+}
+
+void Registry::add(RegistryEntry entry) {
+  if (find(entry.info.name) != nullptr) {
+    throw std::invalid_argument("primitive name '" + entry.info.name + "' is already taken");
+  }
+  entries_.push_back(std::move(entry));
+}
+
+const RegistryEntry* Registry::find(std::string_view name) const {
+  for (const auto& e : entries_) {
+    if (e.info.name == name) return &e;
+  }
+  return nullptr;
+}
+
+std::vector<const RegistryEntry*> Registry::visible(std::optional<Family> family, bool show_hidden) const {
+  std::vector<const RegistryEntry*> out;
+  for (const auto& e : entries_) {
+    if (family && e.info.family != *family) continue;
+    if (e.info.hidden && !show_hidden) continue;
+    out.push_back(&e);
+  }
+  return out;
+}
+
+Family family_of(Workload w) {
+  switch (w) {
+    case Workload::lock: return Family::lock;
+    case Workload::semaphore: return Family::semaphore;
+  }
+  return Family::lock;
+}
+
+}  // namespace contend

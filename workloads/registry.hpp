@@ -1,0 +1,49 @@
+#pragma once
+// Names to runnable primitives. Each entry knows its primitive's metadata and how to run its
+// family's workload over it in a repetition child. Built-ins come from primitives/catalog.hpp.
+#include <cstddef>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "primitives/primitive.hpp"
+#include "workloads/engine.hpp"
+#include "workloads/spec.hpp"
+
+namespace contend {
+
+struct PrimitiveInfo {
+  std::string name;
+  std::string description;
+  Family family = Family::lock;
+  Origin origin = Origin::own;
+  bool process_shared = false;
+  bool provides_exclusion = true;
+  bool hidden = false;  // planted bugs: not listed, not in "all", but runnable by name
+};
+
+struct RegistryEntry {
+  PrimitiveInfo info;
+  std::function<std::size_t(const RunSpec&)> workload_bytes;
+  RepetitionBody run;
+};
+
+class Registry {
+ public:
+  static Registry builtin();
+
+  void add(RegistryEntry entry);
+  const RegistryEntry* find(std::string_view name) const;
+  const std::vector<RegistryEntry>& entries() const { return entries_; }
+  // Visible entries of a family (all families when `family` is empty), in registration order.
+  std::vector<const RegistryEntry*> visible(std::optional<Family> family, bool show_hidden) const;
+
+ private:
+  std::vector<RegistryEntry> entries_;
+};
+
+Family family_of(Workload w);
+
+}  // namespace contend

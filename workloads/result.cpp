@@ -1,0 +1,150 @@
+#include "workloads/result.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <numeric>
+
+namespace contend {
+
+std::string_view to_string(Status s) {
+  switch (s) {
+    case Status::ok: return "ok";
+    case Status::violation: return "violation";
+    case Status::timeout: return "timeout";
+    case Status::crashed: return "crashed";
+    case Status::error: return "error";
+    case Status::interrupted: return "interrupted";
+  }
+  return "?";
+}
+
+std::optional<Status> status_from_string(std::string_view s) {
+  for (Status st : {Status::ok, Status::violation, Status::timeout, Status::crashed, Status::error,
+                    Status::interrupted}) {
+    if (to_string(st) == s) return st;
+  }
+  return std::nullopt;
+}
+
+std::string status_text(Status s, const std::string& detail) {
+  if (detail.empty()) return std::string(to_string(s));
+  return fmt::format("{}: {}", to_string(s), detail);
+}
+
+std::uint64_t Repetition::operations() const {
+  std::uint64_t sum = 0;
+  for (const auto& w : workers) sum += w.operations;
+  return sum;
+}
+
+double Repetition::throughput_ops_per_s() const {
+  return elapsed_s > 0 ? static_cast<double>(operations()) / elapsed_s : 0.0;
+}
+
+double Repetition::ns_per_op() const {
+  const std::uint64_t ops = operations();
+  return ops > 0 ? elapsed_s * 1e9 * static_cast<double>(workers.size()) / static_cast<double>(ops) : 0.0;
+}
+
+double Repetition::cpu_user_s() const {
+  double sum = 0;
+  for (const auto& w : workers) sum += w.cpu_user_s;
+  return sum;
+}
+
+double Repetition::cpu_system_s() const {
+  double sum = 0;
+  for (const auto& w : workers) sum += w.cpu_system_s;
+  return sum;
+}
+
+double Repetition::cpu_s_per_million_ops() const {
+  const std::uint64_t ops = operations();
+  return ops > 0 ? (cpu_user_s() + cpu_system_s()) / (static_cast<double>(ops) / 1e6) : 0.0;
+}
+
+std::int64_t Repetition::voluntary_switches() const {
+  std::int64_t sum = 0;
+  for (const auto& w : workers) sum += w.voluntary_switches;
+  return sum;
+}
+
+std::int64_t Repetition::involuntary_switches() const {
+  std::int64_t sum = 0;
+  for (const auto& w : workers) sum += w.involuntary_switches;
+  return sum;
+}
+
+double Repetition::jain_fairness() const {
+  if (workers.empty()) return 0.0;
+  double sum = 0, sum_sq = 0;
+  for (const auto& w : workers) {
+    const auto x = static_cast<double>(w.operations);
+    sum += x;
+    sum_sq += x * x;
+  }
+  return sum_sq > 0 ? (sum * sum) / (static_cast<double>(workers.size()) * sum_sq) : 0.0;
+}
+
+std::uint64_t Repetition::worker_ops_min() const {
+  std::uint64_t m = workers.empty() ? 0 : UINT64_MAX;
+  for (const auto& w : workers) m = std::min(m, w.operations);
+  return m;
+}
+
+std::uint64_t Repetition::worker_ops_max() const {
+  std::uint64_t m = 0;
+  for (const auto& w : workers) m = std::max(m, w.operations);
+  return m;
+}
+
+bool Repetition::operator==(const Repetition& o) const {
+  return index == o.index && status == o.status && status_detail == o.status_detail &&
+         elapsed_s == o.elapsed_s && workers == o.workers && latency == o.latency &&
+         lost_updates == o.lost_updates;
+}
+
+namespace {
+int severity(Status s) {
+  switch (s) {
+    case Status::ok: return 0;
+    case Status::violation: return 1;
+    case Status::interrupted: return 2;
+    case Status::timeout: return 3;
+    case Status::crashed: return 4;
+    case Status::error: return 5;
+  }
+  return 5;
+}
+}  // namespace
+
+Status ConfigResult::status() const {
+  Status worst = Status::ok;
+  for (const auto& r : repetitions) {
+    if (severity(r.status) > severity(worst)) worst = r.status;
+  }
+  return worst;
+}
+
+std::string ConfigResult::status_text() const {
+  const Status worst = status();
+  for (const auto& r : repetitions) {
+    if (r.status == worst) return contend::status_text(r.status, r.status_detail);
+  }
+  return "ok";
+}
+
+Histogram ConfigResult::merged_latency() const {
+  Histogram h;
+  for (const auto& r : repetitions) {
+    if (r.measured()) h.merge(r.latency);
+  }
+  return h;
+}
+
+std::string percentile_label(double percentile) {
+  return fmt::format("p{}", percentile);
+}
+
+}  // namespace contend

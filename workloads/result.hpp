@@ -1,0 +1,112 @@
+#pragma once
+// The result model: what a run measured, with the environment it ran in. Workloads produce it;
+// every serializer in reports/ is a pure function of it; `compare` and `report` read it back
+// from JSON. Derived figures are member functions of the stored measurements, never stored
+// twice.
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "workloads/busy_work.hpp"
+#include "workloads/clock.hpp"
+#include "workloads/histogram.hpp"
+#include "workloads/spec.hpp"
+
+namespace contend {
+
+// ok          measured, and every check held
+// violation   measured, but a check failed (e.g. a lock that lost updates)
+// timeout     the watchdog ended it: no progress to completion within the limit
+// crashed     killed by a signal (detail names it, e.g. SIGSEGV)
+// error       could not run (detail says why)
+// interrupted stopped by SIGINT before it finished
+enum class Status { ok, violation, timeout, crashed, error, interrupted };
+
+std::string_view to_string(Status s);
+std::optional<Status> status_from_string(std::string_view s);
+
+// "ok", "timeout", "crashed: SIGSEGV", "violation: lost 12 of 4000 updates".
+std::string status_text(Status s, const std::string& detail);
+
+struct WorkerResult {
+  std::uint64_t operations = 0;
+  int pinned_cpu = -1;  // the CPU it was pinned to, -1 when not pinned (or pinning failed)
+  int cpu_first = -1;   // where the kernel ran it at start and at the end of the measurement
+  int cpu_last = -1;
+  double cpu_user_s = 0;
+  double cpu_system_s = 0;
+  std::int64_t voluntary_switches = 0;
+  std::int64_t involuntary_switches = 0;
+
+  bool operator==(const WorkerResult&) const = default;
+};
+
+struct Repetition {
+  int index = 0;
+  Status status = Status::ok;
+  std::string status_detail;
+  double elapsed_s = 0;           // one global window: barrier release to last worker done
+  std::vector<WorkerResult> workers;
+  Histogram latency;              // acquire latency of the sampled operations, in ns
+  std::uint64_t lost_updates = 0; // shared-counter increments missing after the run
+
+  // Figures exist only when the repetition ran to its end (ok or violation).
+  bool measured() const { return status == Status::ok || status == Status::violation; }
+  std::uint64_t operations() const;
+  double throughput_ops_per_s() const;   // operations / elapsed_s
+  double ns_per_op() const;              // elapsed_ns * workers / operations: time each worker spends per op
+  double cpu_user_s() const;
+  double cpu_system_s() const;
+  double cpu_s_per_million_ops() const;  // (user + system) / (operations / 1e6)
+  std::int64_t voluntary_switches() const;
+  std::int64_t involuntary_switches() const;
+  double jain_fairness() const;          // (sum x)^2 / (n * sum x^2) over per-worker operations
+  std::uint64_t worker_ops_min() const;
+  std::uint64_t worker_ops_max() const;
+
+  bool operator==(const Repetition& o) const;
+};
+
+struct ConfigResult {
+  RunSpec spec;
+  std::vector<Repetition> repetitions;
+
+  std::string name() const { return config_name(spec); }
+  // The worst status among the repetitions (error > crashed > timeout > interrupted > violation > ok).
+  Status status() const;
+  std::string status_text() const;
+  Histogram merged_latency() const;  // over all measured repetitions
+};
+
+struct Environment {
+  std::string contend_version;
+  std::string git_revision;
+  std::string build_type;
+  std::string compiler;
+  std::string cpu_model;
+  int online_cpus = 0;
+  int allowed_cpus = 0;            // in this process's affinity mask
+  std::string kernel;
+  std::string hostname;
+  std::string date_utc;            // ISO 8601
+  std::array<double, 3> load_average{};
+  ClockCalibration clock;
+  WorkCalibration work;
+
+  bool operator==(const Environment&) const = default;
+};
+
+struct Results {
+  Environment environment;
+  std::string command_line;
+  bool complete = true;  // false when interrupted: some configurations did not run
+  std::vector<ConfigResult> configs;
+};
+
+// The time-ordered label of a percentile for column headers: 50 -> "p50", 99.9 -> "p99.9".
+std::string percentile_label(double percentile);
+inline constexpr std::array<double, 5> kReportedPercentiles = {50.0, 90.0, 99.0, 99.9, 99.99};
+
+}  // namespace contend

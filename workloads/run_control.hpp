@@ -1,0 +1,114 @@
+#pragma once
+// What the supervisor, the repetition's child and its workers share for one repetition: the
+// start barriers, the stop flags, the measured window and one result slot per worker. All of
+// it lives in the repetition's SharedArena, so it works the same across threads and fork().
+#include <atomic>
+#include <cstdint>
+
+#include "primitives/cache_line.hpp"
+#include "primitives/cpu_relax.hpp"
+#include "workloads/futex.hpp"
+#include "workloads/histogram.hpp"
+
+namespace contend {
+
+// A reusable barrier for threads or processes: the last party to arrive runs `on_release` (to
+// stamp the start time) and wakes the others. Waiters spin briefly, then sleep on a futex, so
+// a barrier over 16 workers on 2 cores does not starve the stragglers it waits for.
+class SharedBarrier {
+ public:
+  explicit SharedBarrier(std::uint32_t parties) : parties_(parties) {}
+
+  template <class OnRelease>
+  void arrive_and_wait(OnRelease on_release) {
+    const std::uint32_t gen = generation_.load(std::memory_order_acquire);
+    if (arrived_.fetch_add(1, std::memory_order_acq_rel) + 1 == parties_) {
+      arrived_.store(0, std::memory_order_relaxed);
+      on_release();
+      // Release: what on_release wrote happens-before every waiter's return.
+      generation_.store(gen + 1, std::memory_order_release);
+      futex_wake(&generation_);
+      return;
+    }
+    for (int spin = 0; spin < 2000; ++spin) {
+      if (generation_.load(std::memory_order_acquire) != gen) return;
+      cpu_relax();
+    }
+    while (generation_.load(std::memory_order_acquire) == gen) futex_wait(&generation_, gen);
+  }
+
+  void arrive_and_wait() {
+    arrive_and_wait([] {});
+  }
+
+  bool released_since(std::uint32_t gen) const {
+    return generation_.load(std::memory_order_acquire) != gen;
+  }
+  std::uint32_t generation() const { return generation_.load(std::memory_order_acquire); }
+
+ private:
+  const std::uint32_t parties_;
+  std::atomic<std::uint32_t> arrived_{0};
+  std::atomic<std::uint32_t> generation_{0};
+};
+
+// A flag workers poll once per operation. Alone on its cache line, so the polling loads hit a
+// line that stays Shared in every core's cache until the single store that ends the phase.
+struct alignas(kCacheLineSize) StopFlag {
+  std::atomic<std::uint32_t> raised{0};
+
+  bool is_raised() const { return raised.load(std::memory_order_relaxed) != 0; }
+  void raise() { raised.store(1, std::memory_order_relaxed); }
+};
+
+// One shared cache line that the lock workload writes inside its critical section.
+struct alignas(kCacheLineSize) SharedLine {
+  std::atomic<std::uint64_t> value{0};
+
+  // A relaxed load and a relaxed store, not a fetch_add: under a lock this is the plain
+  // increment a real critical section does (no extra fence to hide a broken lock), and without
+  // one it loses updates the way a data race would, while staying defined behaviour.
+  void increment() { value.store(value.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed); }
+};
+static_assert(sizeof(SharedLine) == kCacheLineSize);
+
+enum class WorkerPhase : std::uint32_t { starting, warmup, measuring, done };
+
+// One worker's results, written only by that worker. Cache-line aligned so that no two workers'
+// slots share a line: the hot loop keeps its counters in registers and publishes progress to
+// its own line every 1024 operations, which the watchdog may read.
+struct alignas(kCacheLineSize) WorkerSlot {
+  std::atomic<std::uint64_t> progress{0};
+  std::atomic<WorkerPhase> phase{WorkerPhase::starting};
+  std::uint64_t warmup_operations = 0;
+  std::uint64_t operations = 0;
+  std::int64_t end_ns = 0;
+  int pinned_cpu = -1;
+  int cpu_first = -1;
+  int cpu_last = -1;
+  std::int64_t cpu_user_ns = 0;
+  std::int64_t cpu_system_ns = 0;
+  std::int64_t voluntary_switches = 0;
+  std::int64_t involuntary_switches = 0;
+  alignas(kCacheLineSize) Histogram latency;
+};
+
+// The control block of one repetition.
+struct RunControl {
+  explicit RunControl(std::uint32_t worker_count)
+      : workers(worker_count), ready_barrier(worker_count), start_barrier(worker_count) {}
+
+  const std::uint32_t workers;
+  SharedBarrier ready_barrier;  // all workers exist and are pinned; warmup begins
+  SharedBarrier start_barrier;  // warmup is over; the measured window begins
+  StopFlag warmup_over;
+  StopFlag stop;
+  alignas(kCacheLineSize) std::int64_t warmup_start_ns = 0;
+  std::int64_t start_ns = 0;
+  // Filled by the repetition's child after its workers are done.
+  int crash_signal = 0;            // a worker process killed by this signal
+  std::uint64_t lost_updates = 0;  // the lock workload's shared-counter check
+  char error[256] = {};            // why the child could not run, if it could not
+};
+
+}  // namespace contend

@@ -1,0 +1,46 @@
+#include "workloads/spec.hpp"
+
+#include <fmt/format.h>
+
+namespace contend {
+
+std::string_view to_string(Workload w) {
+  switch (w) {
+    case Workload::lock: return "lock";
+    case Workload::semaphore: return "semaphore";
+  }
+  return "?";
+}
+
+std::string_view to_string(Mode m) { return m == Mode::threads ? "threads" : "processes"; }
+
+std::string_view to_string(Pinning p) {
+  switch (p) {
+    case Pinning::none: return "none";
+    case Pinning::compact: return "compact";
+    case Pinning::spread: return "spread";
+  }
+  return "?";
+}
+
+std::string config_name(const RunSpec& spec) {
+  const RunSpec defaults;
+  std::string name = fmt::format("{}/{}/{}/workers:{}", to_string(spec.workload), spec.primitive,
+                                 to_string(spec.mode), spec.workers);
+  if (spec.workload == Workload::semaphore) name += fmt::format("/permits:{}", spec.permits);
+  if (spec.cs_ns != defaults.cs_ns) name += fmt::format("/cs:{}ns", spec.cs_ns);
+  if (spec.outside_ns != defaults.outside_ns) name += fmt::format("/outside:{}ns", spec.outside_ns);
+  if (spec.workload == Workload::lock && spec.cs_lines != defaults.cs_lines) {
+    name += fmt::format("/lines:{}", spec.cs_lines);
+  }
+  if (spec.pin != defaults.pin) name += fmt::format("/pin:{}", to_string(spec.pin));
+  return name;
+}
+
+std::int64_t effective_timeout_ns(const RunSpec& spec) {
+  if (spec.timeout_ns > 0) return spec.timeout_ns;
+  if (spec.operations > 0) return 60'000'000'000;
+  return 10'000'000'000 + 2 * (spec.duration_ns + spec.warmup_ns);
+}
+
+}  // namespace contend

@@ -1,0 +1,55 @@
+#pragma once
+// What to run: one configuration (RunSpec) and the whole plan (RunPlan). The CLI builds these
+// once from its options; nothing below cli/ sees a raw argument.
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace contend {
+
+enum class Workload { lock, semaphore };
+enum class Mode { threads, processes };
+enum class Pinning { none, compact, spread };
+
+std::string_view to_string(Workload w);
+std::string_view to_string(Mode m);
+std::string_view to_string(Pinning p);
+
+// One measured configuration. Every repetition of it runs in its own child process.
+struct RunSpec {
+  Workload workload = Workload::lock;
+  std::string primitive;
+  Mode mode = Mode::threads;
+  int workers = 1;
+  std::int64_t duration_ns = 1'000'000'000;  // 0 when the run is bounded by `operations`
+  std::uint64_t operations = 0;              // total over all workers; 0 when bounded by time
+  std::int64_t warmup_ns = 100'000'000;
+  std::uint64_t cs_ns = 0;                   // simulated work inside the critical section
+  std::uint64_t outside_ns = 0;              // simulated work between acquisitions
+  std::uint32_t cs_lines = 1;                // shared cache lines written inside (lock workload)
+  std::uint32_t permits = 2;                 // semaphore workload
+  Pinning pin = Pinning::none;
+  std::uint64_t sample_every = 16;           // time 1 operation in N (on average); 0 = no timing
+  std::uint64_t seed = 1;
+  std::int64_t timeout_ns = 0;               // per repetition; 0 = derived (see effective_timeout_ns)
+  int repetitions = 5;
+
+  bool operator==(const RunSpec&) const = default;
+};
+
+// The stable name of a configuration, the key `compare` matches on, in Google Benchmark's
+// slash style: "lock/std-mutex/threads/workers:4", with a knob appended only when it differs
+// from its default (e.g. ".../cs:100ns"), so names stay short and still unique within a plan.
+std::string config_name(const RunSpec& spec);
+
+// The watchdog's limit for one repetition: the user's --timeout, else 10 s plus twice the
+// planned run time (60 s when the run is bounded by an operation count, whose length is unknown).
+std::int64_t effective_timeout_ns(const RunSpec& spec);
+
+struct RunPlan {
+  std::vector<RunSpec> configs;
+  std::string command_line;  // as typed, for the record and for reproducing the run
+};
+
+}  // namespace contend
