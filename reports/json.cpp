@@ -156,6 +156,44 @@ void append_aggregates(OrderedJson& benchmarks, const ConfigResult& config,
   }
 }
 
+// Statistics over the measured repetitions of each headline metric, for readers that want
+// more than Google Benchmark's four aggregates. Derived from the repetitions, so the reader
+// ignores it; a metric with no measured value is null.
+OrderedJson summary_json(const ConfigResult& config) {
+  struct Named {
+    std::string_view key;
+    Metric metric;
+  };
+  constexpr Named kMetrics[] = {{"throughput_ops_per_s", Metric::throughput},
+                                {"ns_per_op", Metric::ns_per_op},
+                                {"latency_p50_ns", Metric::p50},
+                                {"latency_p99_ns", Metric::p99},
+                                {"latency_p99_9_ns", Metric::p999},
+                                {"cpu_s_per_million_ops", Metric::cpu_per_mop},
+                                {"jain_fairness", Metric::jain}};
+  OrderedJson out;
+  for (const Named& m : kMetrics) {
+    const std::vector<double> values = metric_values(config, m.metric);
+    if (values.empty()) {
+      out[std::string(m.key)] = nullptr;
+      continue;
+    }
+    const Summary s = summarize(values);
+    OrderedJson j;
+    j["n"] = s.n;
+    j["median"] = real(s.median);
+    j["mean"] = real(s.mean);
+    j["stddev"] = real(s.stddev);
+    j["cv"] = real(s.cv);
+    j["min"] = real(s.min);
+    j["max"] = real(s.max);
+    j["ci95_low"] = real(s.ci95_low);
+    j["ci95_high"] = real(s.ci95_high);
+    out[std::string(m.key)] = std::move(j);
+  }
+  return out;
+}
+
 OrderedJson environment_json(const Environment& env) {
   OrderedJson e;
   e["contend_version"] = env.contend_version;
@@ -257,6 +295,7 @@ OrderedJson contend_json(const Results& results) {
     cj["name"] = config.name();
     cj["spec"] = spec_json(config.spec);
     cj["status"] = to_string(config.status());
+    cj["summary"] = summary_json(config);
     cj["repetitions"] = OrderedJson::array();
     for (const Repetition& rep : config.repetitions)
       cj["repetitions"].push_back(repetition_json(rep));

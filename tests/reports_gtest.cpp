@@ -425,6 +425,28 @@ TEST(JsonOutput, RepetitionWithoutFiguresIsLeftOutOfBenchmarksButKeepsItsVerdict
   EXPECT_TRUE(found);
 }
 
+TEST(JsonOutput, ConfigurationSummaryOverMeasuredRepetitions) {
+  const Json j = Json::parse(to_json(testing::fixture_results()));
+  const Json& configs = j.at("contend").at("configurations");
+  // std-mutex: 10, 8 and 10 Mops/s.
+  const Json& tp = configs[0].at("summary").at("throughput_ops_per_s");
+  EXPECT_EQ(tp.at("n"), 3);
+  EXPECT_DOUBLE_EQ(tp.at("median").get<double>(), 10e6);
+  EXPECT_DOUBLE_EQ(tp.at("mean").get<double>(), 28e6 / 3);
+  EXPECT_DOUBLE_EQ(tp.at("min").get<double>(), 8e6);
+  EXPECT_DOUBLE_EQ(tp.at("max").get<double>(), 10e6);
+  EXPECT_NEAR(tp.at("stddev").get<double>(), std::sqrt(4e12 / 3), 1e-3);
+  EXPECT_LT(tp.at("ci95_low").get<double>(), tp.at("mean").get<double>());
+  EXPECT_GT(tp.at("ci95_high").get<double>(), tp.at("mean").get<double>());
+  // The crashed repetition does not count: two measured ones remain.
+  EXPECT_EQ(configs[1].at("summary").at("ns_per_op").at("n"), 2);
+  // Sampling off: no latency summary, and it says so with null rather than zeros.
+  EXPECT_TRUE(configs[2].at("summary").at("latency_p99_ns").is_null());
+  EXPECT_FALSE(configs[2].at("summary").at("throughput_ops_per_s").is_null());
+  // Nothing measured at all.
+  EXPECT_TRUE(configs[3].at("summary").at("throughput_ops_per_s").is_null());
+}
+
 TEST(JsonOutput, SamplingOffGivesNullLatency) {
   const Json j = Json::parse(to_json(testing::fixture_results()));
   const Json& unsampled = j.at("benchmarks")[13];
