@@ -349,6 +349,17 @@ std::string error_of(std::string_view text) {
   return "(no error)";
 }
 
+// The whole JSON text of the fixture, checked by hand once (percentile ranks, Jain's index,
+// ns/op = elapsed x workers / operations, the t-based 95% interval) and kept as a golden file:
+// any change to the format shows here as a diff to review.
+TEST(JsonOutput, ExactText) {
+  std::ifstream golden(CONTEND_SOURCE_DIR "/tests/golden/fixture_results.json");
+  ASSERT_TRUE(golden) << "missing tests/golden/fixture_results.json";
+  std::stringstream expected;
+  expected << golden.rdbuf();
+  EXPECT_EQ(to_json(testing::fixture_results()), expected.str());
+}
+
 TEST(JsonOutput, GoogleBenchmarkContext) {
   const Json j = Json::parse(to_json(testing::fixture_results()));
   const Json& c = j.at("context");

@@ -19,7 +19,8 @@ std::string to_string(ClockSource source) {
 bool cpu_has_invariant_tsc() {
 #if defined(__x86_64__) || defined(__i386__)
   unsigned eax = 0, ebx = 0, ecx = 0, edx = 0;
-  if (__get_cpuid_max(0x80000000, nullptr) < 0x80000007u) return false;
+  // gcc declares the result unsigned and clang int: compare as unsigned in both.
+  if (static_cast<unsigned>(__get_cpuid_max(0x80000000, nullptr)) < 0x80000007u) return false;
   __cpuid(0x80000007, eax, ebx, ecx, edx);
   return (edx & (1u << 8)) != 0;
 #else

@@ -239,6 +239,10 @@ std::size_t engine_bytes(const RunSpec& spec) {
   if (!die_with_parent(supervisor)) _exit(1);
   signal(SIGINT, SIG_DFL);
   signal(SIGTERM, SIG_DFL);
+  // A sanitizer runtime catches these to print a report and then exit(1), which would turn a
+  // crash in the measured primitive into an "error"; the verdict must name the signal, so the
+  // repetition (and every worker it forks) dies of it as in a plain build.
+  for (int fatal : {SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT}) signal(fatal, SIG_DFL);
   try {
     RepetitionContext ctx{spec, ctl, slots, arena, calibrations};
     body(ctx);
