@@ -44,6 +44,9 @@ void add_run_options(CLI::App& cmd, RunOptions& o) {
   cmd.add_option("--outside-ns", o.outside_ns, "Work between acquisitions, calibrated ns")
       ->check(CLI::Range(std::uint64_t{0}, std::uint64_t{1'000'000'000}))
       ->capture_default_str();
+  cmd.add_flag("--outside-scale", o.outside_scale,
+               "Multiply --outside-ns by the worker count, so each worker's share of the lock stays "
+               "comparable across worker counts");
   cmd.add_option("--cs-lines", o.cs_lines, "Shared cache lines written inside the critical section (lock)")
       ->check(CLI::Range(1u, 64u))
       ->capture_default_str();
@@ -111,6 +114,9 @@ PlanOutcome build_run_plan(const RunOptions& o, const Registry& registry) {
     throw UsageError(fmt::format("--permits applies to the semaphore workload only, not {}", workload_name));
   }
 
+  if (o.outside_scale && o.outside_ns == 0) {
+    throw UsageError("--outside-scale scales --outside-ns, which is 0; give --outside-ns too");
+  }
   const std::vector<int> workers = parse_int_list("--workers", o.workers, 1, kMaxWorkers);
   const std::int64_t duration_ns = o.operations > 0 ? 0 : parse_duration_ns("--duration", o.duration);
   if (o.operations == 0 && duration_ns < 1'000'000) {
@@ -165,6 +171,7 @@ PlanOutcome build_run_plan(const RunOptions& o, const Registry& registry) {
   base.warmup_ns = warmup_ns;
   base.cs_ns = o.cs_ns;
   base.outside_ns = o.outside_ns;
+  base.outside_scales = o.outside_scale;
   base.cs_lines = o.cs_lines;
   base.permits = o.permits;
   base.pin = o.pin;

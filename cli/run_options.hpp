@@ -31,6 +31,7 @@ struct RunOptions {
   int repetitions = 5;
   std::uint64_t cs_ns = 0;
   std::uint64_t outside_ns = 0;
+  bool outside_scale = false;
   std::uint32_t cs_lines = 1;
   std::uint32_t permits = 2;
   Pinning pin = Pinning::none;

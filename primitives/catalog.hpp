@@ -27,4 +27,6 @@ using BuiltinSemaphores = TypeList<
     StdCountingSemaphore,
     PosixSemaphore>;
 
+using BuiltinRwLocks = TypeList<>;
+
 }  // namespace contend

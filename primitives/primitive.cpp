@@ -6,6 +6,7 @@ std::string_view to_string(Family f) {
   switch (f) {
     case Family::lock: return "lock";
     case Family::semaphore: return "semaphore";
+    case Family::rw: return "rw";
   }
   return "?";
 }

@@ -14,7 +14,7 @@
 
 namespace contend {
 
-enum class Family { lock, semaphore };
+enum class Family { lock, semaphore, rw };
 enum class Origin { std_library, posix, own, test };
 enum class Sharing { thread_private, process_shared };
 
@@ -42,6 +42,16 @@ concept TryLock = Lock<T> && requires(T& l) {
   { l.try_lock() } -> std::convertible_to<bool>;
 };
 
+// A reader-writer lock: lock()/unlock() for exclusive (writer) access, lock_shared() and
+// unlock_shared() for shared (reader) access.
+template <class T>
+concept RwLock = PrimitiveMetadata<T> && requires(T& l) {
+  l.lock();
+  l.unlock();
+  l.lock_shared();
+  l.unlock_shared();
+};
+
 // A counting semaphore: acquire() blocks until it takes one permit, release() returns one.
 template <class T>
 concept Semaphore = PrimitiveMetadata<T> && requires(T& s) {
@@ -57,6 +67,17 @@ constexpr bool provides_exclusion() {
     return T::kProvidesExclusion;
   } else {
     return true;
+  }
+}
+
+// True for the `atomic-add` baseline: no lock at all, the shared counters are updated with an
+// atomic read-modify-write instead — what a lock-free design of the same counter costs.
+template <class T>
+constexpr bool uses_atomic_counter() {
+  if constexpr (requires { T::kAtomicCounter; }) {
+    return T::kAtomicCounter;
+  } else {
+    return false;
   }
 }
 

@@ -17,7 +17,7 @@ constexpr std::string_view kHeader =
     "latency_p99_ns,latency_p99_9_ns,latency_p99_99_ns,latency_max_ns,jain_fairness,"
     "worker_ops_min,worker_ops_max,cpu_user_s,cpu_system_s,cpu_s_per_million_ops,"
     "voluntary_switches,involuntary_switches,lost_updates,duration_s,operations_target,"
-    "warmup_s,cs_ns,outside_ns,cs_lines,permits,pin,sample_every,seed,clock_source";
+    "warmup_s,cs_ns,outside_ns,outside_scales,cs_lines,permits,pin,sample_every,seed,clock_source";
 
 // RFC 4180: quote only when needed, double any quote inside.
 std::string quoted(std::string_view field) {
@@ -106,6 +106,7 @@ std::string to_csv(const Results& results) {
               number(static_cast<double>(spec.warmup_ns) / 1e9),
               fmt::format("{}", spec.cs_ns),
               fmt::format("{}", spec.outside_ns),
+              std::string(spec.outside_scales ? "true" : "false"),
               integer_if(lock, spec.cs_lines),
               integer_if(semaphore, spec.permits),
               std::string(to_string(spec.pin)),

@@ -232,6 +232,7 @@ OrderedJson spec_json(const RunSpec& spec) {
   s["warmup_ns"] = spec.warmup_ns;
   s["cs_ns"] = spec.cs_ns;
   s["outside_ns"] = spec.outside_ns;
+  s["outside_scales"] = spec.outside_scales;
   s["cs_lines"] = spec.cs_lines;
   s["permits"] = spec.permits;
   s["pin"] = to_string(spec.pin);
@@ -491,6 +492,7 @@ RunSpec read_spec(const Json& j, const std::string& path) {
   s.warmup_ns = get_i64(j, "warmup_ns", path);
   s.cs_ns = get_u64(j, "cs_ns", path);
   s.outside_ns = get_u64(j, "outside_ns", path);
+  s.outside_scales = get_bool(j, "outside_scales", path);
   s.cs_lines = get_narrow<std::uint32_t>(j, "cs_lines", path);
   s.permits = get_narrow<std::uint32_t>(j, "permits", path);
   s.pin = get_enum(j, "pin", path, kPinnings);

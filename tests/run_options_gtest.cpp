@@ -126,6 +126,20 @@ TEST(BuildPlan, OperationCountReplacesDuration) {
   EXPECT_EQ(out.plan.configs[0].duration_ns, 0);
 }
 
+TEST(BuildPlan, OutsideScaleNeedsOutsideWork) {
+  const Registry registry = Registry::builtin();
+  RunOptions o;
+  o.outside_scale = true;
+  EXPECT_NE(usage_error_of([&] { build_run_plan(o, registry); }).find("--outside-scale"), std::string::npos);
+  o.outside_ns = 100;
+  o.workers = "4";
+  o.primitives = "nolock";
+  const PlanOutcome out = build_run_plan(o, registry);
+  ASSERT_EQ(out.plan.configs.size(), 1u);
+  EXPECT_EQ(effective_outside_ns(out.plan.configs[0]), 400u);
+  EXPECT_EQ(config_name(out.plan.configs[0]), "lock/nolock/threads/workers:4/outside:100nsxworkers");
+}
+
 TEST(ConfigName, IsStableAndNamesNonDefaultKnobs) {
   RunSpec s;
   s.primitive = "std-mutex";

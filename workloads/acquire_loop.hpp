@@ -20,7 +20,7 @@ struct LoopSettings {
 
   explicit LoopSettings(const RepetitionContext& ctx)
       : inside_iterations(work_iterations(ctx.calibrations.work, ctx.spec.cs_ns)),
-        outside_iterations(work_iterations(ctx.calibrations.work, ctx.spec.outside_ns)),
+        outside_iterations(work_iterations(ctx.calibrations.work, effective_outside_ns(ctx.spec))),
         sample_every(ctx.spec.sample_every),
         seed(ctx.spec.seed),
         clock(ctx.calibrations.clock) {}

@@ -28,7 +28,13 @@ class LockLoop {
 
   void acquire() { lock_.lock(); }
   void inside() {
-    for (std::uint32_t i = 0; i < cs_lines_; ++i) lines_[i].increment();
+    for (std::uint32_t i = 0; i < cs_lines_; ++i) {
+      if constexpr (uses_atomic_counter<L>()) {
+        lines_[i].value.fetch_add(1, std::memory_order_relaxed);  // the lock-free counter itself
+      } else {
+        lines_[i].increment();
+      }
+    }
   }
   void release() { lock_.unlock(); }
 

@@ -29,12 +29,18 @@ std::string config_name(const RunSpec& spec) {
                                  to_string(spec.mode), spec.workers);
   if (spec.workload == Workload::semaphore) name += fmt::format("/permits:{}", spec.permits);
   if (spec.cs_ns != defaults.cs_ns) name += fmt::format("/cs:{}ns", spec.cs_ns);
-  if (spec.outside_ns != defaults.outside_ns) name += fmt::format("/outside:{}ns", spec.outside_ns);
+  if (spec.outside_ns != defaults.outside_ns) {
+    name += fmt::format("/outside:{}ns{}", spec.outside_ns, spec.outside_scales ? "xworkers" : "");
+  }
   if (spec.workload == Workload::lock && spec.cs_lines != defaults.cs_lines) {
     name += fmt::format("/lines:{}", spec.cs_lines);
   }
   if (spec.pin != defaults.pin) name += fmt::format("/pin:{}", to_string(spec.pin));
   return name;
+}
+
+std::uint64_t effective_outside_ns(const RunSpec& spec) {
+  return spec.outside_scales ? spec.outside_ns * static_cast<std::uint64_t>(spec.workers) : spec.outside_ns;
 }
 
 std::int64_t effective_timeout_ns(const RunSpec& spec) {

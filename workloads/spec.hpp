@@ -27,6 +27,8 @@ struct RunSpec {
   std::int64_t warmup_ns = 100'000'000;
   std::uint64_t cs_ns = 0;                   // simulated work inside the critical section
   std::uint64_t outside_ns = 0;              // simulated work between acquisitions
+  bool outside_scales = false;               // outside work is outside_ns x workers (abseil's
+                                             // BM_Contended), so contention stays comparable
   std::uint32_t cs_lines = 1;                // shared cache lines written inside (lock workload)
   std::uint32_t permits = 2;                 // semaphore workload
   Pinning pin = Pinning::none;
@@ -42,6 +44,9 @@ struct RunSpec {
 // slash style: "lock/std-mutex/threads/workers:4", with a knob appended only when it differs
 // from its default (e.g. ".../cs:100ns"), so names stay short and still unique within a plan.
 std::string config_name(const RunSpec& spec);
+
+// The work between acquisitions a worker does, after --outside-scale.
+std::uint64_t effective_outside_ns(const RunSpec& spec);
 
 // The watchdog's limit for one repetition: the user's --timeout, else 10 s plus twice the
 // planned run time (60 s when the run is bounded by an operation count, whose length is unknown).
