@@ -18,7 +18,7 @@
 namespace contend::cli {
 
 void setup_run(CLI::App& app, RunOptions& o) {
-  auto* cmd = app.add_subcommand("run", "Measure lock or semaphore primitives");
+  auto* cmd = app.add_subcommand("run", "Measure lock, semaphore or reader-writer lock primitives");
   add_run_options(*cmd, o);
   cmd->footer(
       "Every repetition of every configuration runs in its own child process under a watchdog:\n"
@@ -28,6 +28,7 @@ void setup_run(CLI::App& app, RunOptions& o) {
       "  contend run lock -p std-mutex,ttas-backoff -w 1,2,4,8 --cs-ns 100 --outside-ns 200\n"
       "  contend run lock -p pthread-mutex --mode both -o results/\n"
       "  contend run semaphore -p posix-sem --permits 2 -w 4 --format json\n"
+      "  contend run rw --read-percent 95 -w 4 --cs-ns 200\n"
       "  contend run lock -p std-mutex -w 1 --sample 0 --ops 10000000");
 }
 

@@ -16,8 +16,9 @@
 namespace contend::cli {
 
 void add_run_options(CLI::App& cmd, RunOptions& o) {
-  add_choice<Workload>(cmd, "workload", o.workload, {{"lock", Workload::lock}, {"semaphore", Workload::semaphore}},
-                       "What to measure: lock or semaphore")
+  add_choice<Workload>(cmd, "workload", o.workload,
+                       {{"lock", Workload::lock}, {"semaphore", Workload::semaphore}, {"rw", Workload::rw}},
+                       "What to measure: lock, semaphore or rw (reader-writer locks)")
       ->required();
   cmd.add_option("-p,--primitive", o.primitives,
                  "Primitives, comma-separated, or 'all' (see `contend list`)")
@@ -47,7 +48,10 @@ void add_run_options(CLI::App& cmd, RunOptions& o) {
   cmd.add_flag("--outside-scale", o.outside_scale,
                "Multiply --outside-ns by the worker count, so each worker's share of the lock stays "
                "comparable across worker counts");
-  cmd.add_option("--cs-lines", o.cs_lines, "Shared cache lines written inside the critical section (lock)")
+  cmd.add_option("--read-percent", o.read_percent, "Share of operations that read, in percent (rw)")
+      ->check(CLI::Range(0u, 100u))
+      ->capture_default_str();
+  cmd.add_option("--cs-lines", o.cs_lines, "Shared cache lines written inside the critical section (lock, rw)")
       ->check(CLI::Range(1u, 64u))
       ->capture_default_str();
   cmd.add_option("--permits", o.permits, "Permits of the semaphore (semaphore)")
@@ -77,6 +81,7 @@ void note_given_options(const CLI::App& cmd, RunOptions& o) {
   o.duration_given = cmd.count("--duration") > 0;
   o.cs_lines_given = cmd.count("--cs-lines") > 0;
   o.permits_given = cmd.count("--permits") > 0;
+  o.read_percent_given = cmd.count("--read-percent") > 0;
 }
 
 namespace {
@@ -107,8 +112,11 @@ PlanOutcome build_run_plan(const RunOptions& o, const Registry& registry) {
   const Family family = family_of(o.workload);
   const std::string_view workload_name = to_string(o.workload);
 
-  if (o.workload != Workload::lock && o.cs_lines_given) {
-    throw UsageError(fmt::format("--cs-lines applies to the lock workload only, not {}", workload_name));
+  if (o.workload == Workload::semaphore && o.cs_lines_given) {
+    throw UsageError("--cs-lines applies to the lock and rw workloads, not semaphore");
+  }
+  if (o.workload != Workload::rw && o.read_percent_given) {
+    throw UsageError(fmt::format("--read-percent applies to the rw workload only, not {}", workload_name));
   }
   if (o.workload != Workload::semaphore && o.permits_given) {
     throw UsageError(fmt::format("--permits applies to the semaphore workload only, not {}", workload_name));
@@ -160,6 +168,10 @@ PlanOutcome build_run_plan(const RunOptions& o, const Registry& registry) {
                                      name, o.mode == ModeChoice::both ? "both" : "processes",
                                      shareable_names(registry, family)));
       }
+      if (e->info.max_permits != 0 && o.permits > e->info.max_permits) {
+        throw UsageError(fmt::format("--permits: '{}' holds at most {} permit(s), not {}; use --permits {}",
+                                     name, e->info.max_permits, o.permits, e->info.max_permits));
+      }
       chosen.push_back(e);
     }
   }
@@ -174,12 +186,18 @@ PlanOutcome build_run_plan(const RunOptions& o, const Registry& registry) {
   base.outside_scales = o.outside_scale;
   base.cs_lines = o.cs_lines;
   base.permits = o.permits;
+  base.read_percent = o.read_percent;
   base.pin = o.pin;
   base.sample_every = o.sample_every;
   base.seed = o.seed;
   base.timeout_ns = timeout_ns;
   base.repetitions = o.repetitions;
   for (const RegistryEntry* e : chosen) {
+    if (o.workload == Workload::semaphore && e->info.max_permits != 0 && o.permits > e->info.max_permits) {
+      out.notes.push_back(fmt::format("{} holds at most {} permit(s): left out at --permits {}", e->info.name,
+                                      e->info.max_permits, o.permits));
+      continue;
+    }
     for (Mode mode : modes) {
       if (mode == Mode::processes && !e->info.process_shared) {
         out.notes.push_back(fmt::format("{} is not process-shared: measured on threads only", e->info.name));

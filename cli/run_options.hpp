@@ -34,6 +34,7 @@ struct RunOptions {
   bool outside_scale = false;
   std::uint32_t cs_lines = 1;
   std::uint32_t permits = 2;
+  std::uint32_t read_percent = 90;
   Pinning pin = Pinning::none;
   std::uint64_t sample_every = 16;
   std::uint64_t seed = 1;
@@ -46,6 +47,7 @@ struct RunOptions {
   bool duration_given = false;
   bool cs_lines_given = false;
   bool permits_given = false;
+  bool read_percent_given = false;
 };
 
 inline constexpr int kMaxWorkers = 512;

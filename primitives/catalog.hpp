@@ -1,11 +1,29 @@
 #pragma once
 // The built-in primitives, by family. Adding a primitive is one header and one line here: the
 // workloads' registry instantiates its family's workload for every type in these lists.
+#include "primitives/locks/anderson_lock.hpp"
+#include "primitives/locks/atomic_add.hpp"
+#include "primitives/locks/hybrid_lock.hpp"
+#include "primitives/locks/mcs_lock.hpp"
 #include "primitives/locks/nolock.hpp"
+#include "primitives/locks/pthread_adaptive_mutex.hpp"
 #include "primitives/locks/pthread_mutex.hpp"
+#include "primitives/locks/pthread_robust_mutex.hpp"
+#include "primitives/locks/race.hpp"
+#include "primitives/locks/spin_yield_lock.hpp"
 #include "primitives/locks/std_mutex.hpp"
+#include "primitives/locks/tas_lock.hpp"
+#include "primitives/locks/ticket_lock.hpp"
 #include "primitives/locks/ttas_backoff.hpp"
+#include "primitives/locks/ttas_lock.hpp"
+#include "primitives/rwlocks/pthread_rwlock.hpp"
+#include "primitives/rwlocks/rw_spinlock.hpp"
+#include "primitives/rwlocks/std_shared_mutex.hpp"
+#include "primitives/semaphores/futex_sem.hpp"
+#include "primitives/semaphores/monitor_sem.hpp"
+#include "primitives/semaphores/posix_named_sem.hpp"
 #include "primitives/semaphores/posix_sem.hpp"
+#include "primitives/semaphores/std_binary.hpp"
 #include "primitives/semaphores/std_counting.hpp"
 #include "primitives/testing/broken_crash.hpp"
 #include "primitives/testing/broken_hang.hpp"
@@ -17,16 +35,35 @@ struct TypeList {};
 
 using BuiltinLocks = TypeList<
     NoLock,
+    AtomicAddBaseline,
+    RaceBaseline,
     StdMutex,
     PthreadMutex,
+    PthreadAdaptiveMutex,
+    PthreadRobustMutex,
+    TasLock,
+    TtasLock,
     TtasBackoffLock,
+    SpinYieldLock,
+    TicketLock,
+    McsLock,
+    AndersonLock,
+    HybridLock,
     BrokenHangLock,
     BrokenCrashLock>;
 
 using BuiltinSemaphores = TypeList<
     StdCountingSemaphore,
-    PosixSemaphore>;
+    StdBinarySemaphore,
+    PosixSemaphore,
+    PosixNamedSemaphore,
+    FutexSemaphore,
+    MonitorSemaphore>;
 
-using BuiltinRwLocks = TypeList<>;
+using BuiltinRwLocks = TypeList<
+    StdSharedMutex,
+    PthreadRwLockReader,
+    PthreadRwLockWriter,
+    RwSpinLock>;
 
 }  // namespace contend

@@ -81,6 +81,17 @@ constexpr bool uses_atomic_counter() {
   }
 }
 
+// The most permits a semaphore can hold (std::binary_semaphore: 1); 0 means no limit worth
+// naming. The plan leaves such a semaphore out of `all` when --permits asks for more.
+template <class T>
+constexpr std::uint32_t max_permits() {
+  if constexpr (requires { T::kMaxPermits; }) {
+    return T::kMaxPermits;
+  } else {
+    return 0;
+  }
+}
+
 // True for test-only primitives that `list` hides unless asked (planted bugs).
 template <class T>
 constexpr bool is_hidden() {

@@ -16,8 +16,10 @@ constexpr std::string_view kHeader =
     "throughput_ops_per_s,ns_per_op,latency_samples,latency_p50_ns,latency_p90_ns,"
     "latency_p99_ns,latency_p99_9_ns,latency_p99_99_ns,latency_max_ns,jain_fairness,"
     "worker_ops_min,worker_ops_max,cpu_user_s,cpu_system_s,cpu_s_per_million_ops,"
-    "voluntary_switches,involuntary_switches,lost_updates,duration_s,operations_target,"
-    "warmup_s,cs_ns,outside_ns,outside_scales,cs_lines,permits,pin,sample_every,seed,clock_source";
+    "voluntary_switches,involuntary_switches,lost_updates,checked_updates,duration_s,operations_target,"
+    "warmup_s,cs_ns,outside_ns,outside_scales,cs_lines,permits,pin,sample_every,seed,clock_source,"
+    "read_percent,write_operations,write_latency_samples,write_latency_p50_ns,write_latency_p99_ns,"
+    "write_latency_p99_9_ns,write_latency_max_ns";
 
 // RFC 4180: quote only when needed, double any quote inside.
 std::string quoted(std::string_view field) {
@@ -65,8 +67,10 @@ std::string to_csv(const Results& results) {
     const RunSpec& spec = config.spec;
     const bool lock = spec.workload == Workload::lock;
     const bool semaphore = spec.workload == Workload::semaphore;
+    const bool rw = spec.workload == Workload::rw;
     for (const Repetition& rep : config.repetitions) {
       const bool measured = rep.measured();
+      const bool writes_sampled = measured && rep.write_latency.total_count() > 0;
       const auto value = [&rep](Metric m) { return metric_value(rep, m); };
       append_row(
           out,
@@ -99,6 +103,7 @@ std::string to_csv(const Results& results) {
               integer_if(measured, rep.voluntary_switches()),
               integer_if(measured, rep.involuntary_switches()),
               integer_if(measured, rep.lost_updates),
+              integer_if(measured, rep.checked_updates),
               // A run is bounded either by time or by an operation count; the other bound is unset.
               spec.duration_ns > 0 ? number(static_cast<double>(spec.duration_ns) / 1e9)
                                    : std::string(),
@@ -107,12 +112,20 @@ std::string to_csv(const Results& results) {
               fmt::format("{}", spec.cs_ns),
               fmt::format("{}", spec.outside_ns),
               std::string(spec.outside_scales ? "true" : "false"),
-              integer_if(lock, spec.cs_lines),
+              integer_if(lock || rw, spec.cs_lines),
               integer_if(semaphore, spec.permits),
               std::string(to_string(spec.pin)),
               fmt::format("{}", spec.sample_every),
               fmt::format("{}", spec.seed),
               clock_source,
+              // The rw workload's write side; its reads are in the latency_* columns above.
+              integer_if(rw, spec.read_percent),
+              integer_if(rw && measured, rep.write_operations()),
+              integer_if(rw && measured, rep.write_latency.total_count()),
+              integer_if(rw && writes_sampled, rep.write_latency.value_at_percentile(50)),
+              integer_if(rw && writes_sampled, rep.write_latency.value_at_percentile(99)),
+              integer_if(rw && writes_sampled, rep.write_latency.value_at_percentile(99.9)),
+              integer_if(rw && writes_sampled, rep.write_latency.max()),
           });
     }
   }

@@ -111,6 +111,24 @@ OrderedJson iteration_entry(const ConfigResult& config, std::size_t family_index
   b["voluntary_switches"] = if_measured(rep.voluntary_switches());
   b["involuntary_switches"] = if_measured(rep.involuntary_switches());
   b["lost_updates"] = if_measured(rep.lost_updates);
+  b["checked_updates"] = if_measured(rep.checked_updates);
+  if (config.spec.workload == Workload::rw) {
+    // Reads are in latency_ns; writes, which a reader-preferring lock may starve, here.
+    b["write_operations"] = if_measured(rep.write_operations());
+    const bool writes_sampled = measured && rep.write_latency.total_count() > 0;
+    const auto write_p = [&](double p) {
+      return writes_sampled ? OrderedJson(rep.write_latency.value_at_percentile(p)) : OrderedJson(nullptr);
+    };
+    OrderedJson writes;
+    writes["p50"] = write_p(50);
+    writes["p90"] = write_p(90);
+    writes["p99"] = write_p(99);
+    writes["p99.9"] = write_p(99.9);
+    writes["p99.99"] = write_p(99.99);
+    writes["max"] = writes_sampled ? OrderedJson(rep.write_latency.max()) : OrderedJson(nullptr);
+    writes["samples"] = measured ? OrderedJson(rep.write_latency.total_count()) : OrderedJson(nullptr);
+    b["write_latency_ns"] = std::move(writes);
+  }
   return b;
 }
 
@@ -235,6 +253,7 @@ OrderedJson spec_json(const RunSpec& spec) {
   s["outside_scales"] = spec.outside_scales;
   s["cs_lines"] = spec.cs_lines;
   s["permits"] = spec.permits;
+  s["read_percent"] = spec.read_percent;
   s["pin"] = to_string(spec.pin);
   s["sample_every"] = spec.sample_every;
   s["seed"] = spec.seed;
@@ -266,10 +285,12 @@ OrderedJson repetition_json(const Repetition& rep) {
   r["status_detail"] = rep.status_detail;
   r["elapsed_s"] = real(rep.elapsed_s);
   r["lost_updates"] = rep.lost_updates;
+  r["checked_updates"] = rep.checked_updates;
   r["workers"] = OrderedJson::array();
   for (const WorkerResult& w : rep.workers) {
     OrderedJson wj;
     wj["operations"] = w.operations;
+    wj["write_operations"] = w.write_operations;
     wj["pinned_cpu"] = w.pinned_cpu;
     wj["cpu_first"] = w.cpu_first;
     wj["cpu_last"] = w.cpu_last;
@@ -280,6 +301,8 @@ OrderedJson repetition_json(const Repetition& rep) {
     r["workers"].push_back(std::move(wj));
   }
   r["latency_histogram"] = histogram_json(rep.latency);
+  // Only the rw workload times writes apart; other repetitions have no such histogram.
+  if (rep.write_latency.total_count() > 0) r["write_latency_histogram"] = histogram_json(rep.write_latency);
   return r;
 }
 
@@ -444,7 +467,7 @@ Enum get_enum(const Json& object, std::string_view key, const std::string& path,
   fail(child(path, key), fmt::format("unknown value \"{}\" (expected one of {})", text, known));
 }
 
-constexpr Workload kWorkloads[] = {Workload::lock, Workload::semaphore};
+constexpr Workload kWorkloads[] = {Workload::lock, Workload::semaphore, Workload::rw};
 constexpr Mode kModes[] = {Mode::threads, Mode::processes};
 constexpr Pinning kPinnings[] = {Pinning::none, Pinning::compact, Pinning::spread};
 constexpr ClockSource kClockSources[] = {ClockSource::tsc, ClockSource::steady_clock};
@@ -495,6 +518,7 @@ RunSpec read_spec(const Json& j, const std::string& path) {
   s.outside_scales = get_bool(j, "outside_scales", path);
   s.cs_lines = get_narrow<std::uint32_t>(j, "cs_lines", path);
   s.permits = get_narrow<std::uint32_t>(j, "permits", path);
+  s.read_percent = get_narrow<std::uint32_t>(j, "read_percent", path);
   s.pin = get_enum(j, "pin", path, kPinnings);
   s.sample_every = get_u64(j, "sample_every", path);
   s.seed = get_u64(j, "seed", path);
@@ -542,6 +566,7 @@ Repetition read_repetition(const Json& j, const std::string& path) {
   r.status_detail = get_string(j, "status_detail", path);
   r.elapsed_s = get_double(j, "elapsed_s", path);
   r.lost_updates = get_u64(j, "lost_updates", path);
+  r.checked_updates = get_u64(j, "checked_updates", path);
   const Json& workers = array_member(j, "workers", path);
   const std::string workers_path = child(path, "workers");
   for (std::size_t i = 0; i < workers.size(); ++i) {
@@ -549,6 +574,7 @@ Repetition read_repetition(const Json& j, const std::string& path) {
     const std::string wp = child(workers_path, i);
     WorkerResult wr;
     wr.operations = get_u64(w, "operations", wp);
+    wr.write_operations = get_u64(w, "write_operations", wp);
     wr.pinned_cpu = get_narrow<int>(w, "pinned_cpu", wp);
     wr.cpu_first = get_narrow<int>(w, "cpu_first", wp);
     wr.cpu_last = get_narrow<int>(w, "cpu_last", wp);
@@ -560,6 +586,10 @@ Repetition read_repetition(const Json& j, const std::string& path) {
   }
   r.latency =
       read_histogram(member(j, "latency_histogram", path), child(path, "latency_histogram"));
+  if (j.contains("write_latency_histogram")) {
+    r.write_latency = read_histogram(member(j, "write_latency_histogram", path),
+                                     child(path, "write_latency_histogram"));
+  }
   return r;
 }
 

@@ -60,7 +60,8 @@ std::string to_markdown(const Results& results) {
   out += rule + "\n";
   for (const ConfigResult& config : results.configs) append_row(out, summary_cells(config));
 
-  const std::vector<std::string> notes = summary_notes(results);
+  std::vector<std::string> notes = summary_notes(results);
+  for (std::string& note : measurement_notes(results)) notes.push_back(std::move(note));
   if (!notes.empty()) {
     out += "\n";
     for (const std::string& note : notes) out += "- " + escape(note) + "\n";

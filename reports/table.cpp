@@ -128,6 +128,47 @@ std::vector<std::string> summary_cells(const ConfigResult& config) {
   };
 }
 
+std::vector<std::string> measurement_notes(const Results& results) {
+  std::vector<std::string> notes;
+  for (const ConfigResult& config : results.configs) {
+    std::uint64_t lost = 0;
+    std::uint64_t checked = 0;
+    std::uint64_t operations = 0;
+    std::uint64_t writes = 0;
+    Histogram write_latency;
+    for (const Repetition& rep : config.repetitions) {
+      if (!rep.measured()) continue;
+      lost += rep.lost_updates;
+      checked += rep.checked_updates;
+      operations += rep.operations();
+      writes += rep.write_operations();
+      write_latency.merge(rep.write_latency);
+    }
+    if (operations == 0) continue;
+    const bool rw = config.spec.workload == Workload::rw;
+    // A violation already says it lost updates; this is for primitives that promise nothing.
+    if (lost > 0 && config.status() == Status::ok) {
+      notes.push_back(fmt::format("{}: lost {} of {} updates of the shared counter (warmup included): it "
+                                  "gives no mutual exclusion, so this is expected",
+                                  config.name(), lost, checked));
+    }
+    if (rw) {
+      const double share = 100.0 * static_cast<double>(writes) / static_cast<double>(operations);
+      std::string line = fmt::format("{}: writes were {:.1f}% of operations ({} of {})", config.name(), share,
+                                     writes, operations);
+      if (write_latency.total_count() > 0) {
+        line += fmt::format("; write acquire p50 {}, p99 {}, p99.9 {}, max {} (latency columns are reads)",
+                            format_latency_ns(static_cast<double>(write_latency.value_at_percentile(50))),
+                            format_latency_ns(static_cast<double>(write_latency.value_at_percentile(99))),
+                            format_latency_ns(static_cast<double>(write_latency.value_at_percentile(99.9))),
+                            format_latency_ns(static_cast<double>(write_latency.max())));
+      }
+      notes.push_back(line);
+    }
+  }
+  return notes;
+}
+
 std::vector<std::string> summary_notes(const Results& results) {
   std::vector<std::string> notes;
   for (const ConfigResult& config : results.configs) {
@@ -257,7 +298,8 @@ std::string to_table(const Results& results) {
   out += std::string(total_width, '-') + "\n";
   for (std::size_t r = 1; r < rows.size(); ++r) out += render(rows[r]);
 
-  const std::vector<std::string> notes = summary_notes(results);
+  std::vector<std::string> notes = summary_notes(results);
+  for (std::string& note : measurement_notes(results)) notes.push_back(std::move(note));
   if (!notes.empty()) {
     out += "\n";
     for (const std::string& note : notes) out += note + "\n";

@@ -21,6 +21,9 @@ const std::vector<SummaryColumn>& summary_columns();
 std::vector<std::string> summary_cells(const ConfigResult& config);
 // Lines explaining configurations whose status cell does not tell the whole story.
 std::vector<std::string> summary_notes(const Results& results);
+// What the columns cannot show: lost updates of primitives without mutual exclusion (race,
+// nolock) and the write side of reader-writer runs, one line per configuration.
+std::vector<std::string> measurement_notes(const Results& results);
 // How to read the figures: medians, CV, fairness.
 std::string summary_legend();
 // "clock: tsc at 3.20 GHz, 11.5 ns per read, resolution 0.312 ns"

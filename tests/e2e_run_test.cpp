@@ -1,6 +1,7 @@
 // End-to-end: `contend list` and `contend run` as a user runs them, checked through the files
 // and output they produce. Short durations keep each test to a few seconds; verdicts never
 // depend on timing.
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
@@ -116,18 +117,30 @@ json check_result_files(const fs::path& dir, std::size_t configs, std::size_t re
   return j;
 }
 
+// How many configurations `-p all --mode both` makes for a family at one worker count: every
+// visible primitive on threads, and the process-shared ones on processes too.
+std::size_t both_mode_configs(const std::string& family) {
+  const RunOutput r = run_contend({"list", "--family", family, "--format", "json"});
+  std::size_t n = 0;
+  for (const json& p : json::parse(r.out)) n += p["process_shared"].get<bool>() ? 2 : 1;
+  return n;
+}
+
 TEST_F(E2E, RunLockOnThreadsAndProcessesWritesEveryFormat) {
   TempDir dir;
   const RunOutput r = run_contend({"run", "lock", "-p", "all", "-w", "1,2", "--mode", "both", "-d", "30ms",
                                    "--warmup", "10ms", "-r", "2", "-o", dir.path().string(), "--format", "json"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  // std-mutex cannot cross processes: 4 locks x 2 worker counts on threads, 3 on processes.
-  const json j = check_result_files(dir.path(), 14, 2);
+  // Locks that cannot cross processes (std-mutex, mcs) run on threads only.
+  const json j = check_result_files(dir.path(), 2 * both_mode_configs("lock"), 2);
   EXPECT_NE(r.err.find("std-mutex is not process-shared"), std::string::npos) << r.err;
   EXPECT_EQ(json::parse(r.out), j) << "stdout JSON and results.json differ";
   for (const json& b : j["benchmarks"]) {
     if (b["run_type"] != "iteration") continue;
     EXPECT_EQ(b["status"], "ok") << b["name"];
+    if (b["name"].get<std::string>().find("/atomic-add/") != std::string::npos) {
+      EXPECT_EQ(b["lost_updates"], 0) << "the atomic counter loses nothing";
+    }
     EXPECT_GT(b["items_per_second"].get<double>(), 0) << b["name"];
     EXPECT_GT(b["iterations"].get<double>(), 0) << b["name"];
   }
@@ -137,11 +150,11 @@ TEST_F(E2E, RunLockOnThreadsAndProcessesWritesEveryFormat) {
 
 TEST_F(E2E, RunSemaphoreOnThreadsAndProcesses) {
   TempDir dir;
-  const RunOutput r = run_contend({"run", "semaphore", "-w", "1,3", "--permits", "2", "--mode", "both", "-d",
+  const RunOutput r = run_contend({"run", "semaphore", "-w", "1,3", "--permits", "1", "--mode", "both", "-d",
                                    "30ms", "--warmup", "0", "-r", "1", "-o", dir.path().string()});
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  // std-counting on threads, posix-sem on threads and processes, 2 worker counts each.
-  const json j = check_result_files(dir.path(), 6, 1);
+  // --permits 1, so every semaphore takes part (std-binary holds only one).
+  const json j = check_result_files(dir.path(), 2 * both_mode_configs("semaphore"), 1);
   for (const json& c : j["contend"]["configurations"]) EXPECT_EQ(c["status"], "ok") << c["name"];
   EXPECT_NE(r.out.find("posix-sem"), std::string::npos) << "the table names the primitives";
 }
@@ -167,6 +180,31 @@ TEST_F(E2E, NoLockReportsItsLostUpdatesWithoutFailing) {
   // Two unsynchronized writers on 2 cores lose some of 2 million increments in practice; the
   // point checked is that the count is reported, so only its type is asserted.
   EXPECT_TRUE(rep["lost_updates"].is_number_unsigned());
+}
+
+// `race` exists to show what an unsynchronized counter loses, so its output must say so. Two
+// workers on 2 cores for 3 x 200 ms interleave millions of read-increment-writes of one line;
+// a run with no lost update at all would mean the workers never overlapped.
+TEST_F(E2E, RaceReportsItsLostUpdatesAsExpected) {
+  TempDir dir;
+  const RunOutput r = run_contend({"run", "lock", "-p", "race", "-w", "2", "-d", "200ms", "--warmup", "20ms",
+                                   "-r", "3", "-o", dir.path().string()});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  std::ifstream in(dir.path() / "results.json");
+  const json config = json::parse(in)["contend"]["configurations"][0];
+  EXPECT_EQ(config["status"], "ok") << "race promises no exclusion: losses are not a violation";
+  std::uint64_t lost = 0;
+  std::uint64_t checked = 0;
+  for (const json& rep : config["repetitions"]) {
+    lost += rep["lost_updates"].get<std::uint64_t>();
+    checked += rep["checked_updates"].get<std::uint64_t>();
+  }
+  ASSERT_GT(lost, 0u) << "two unsynchronized workers on two cores lost nothing";
+  EXPECT_LT(lost, checked);
+  const std::string note = fmt::format("lock/race/threads/workers:2: lost {} of {} updates of the shared counter",
+                                       lost, checked);
+  EXPECT_NE(r.out.find(note), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("gives no mutual exclusion, so this is expected"), std::string::npos) << r.out;
 }
 
 TEST_F(E2E, EveryTableFormatGoesToStdout) {

@@ -71,7 +71,7 @@ inline Histogram fixture_histogram(
 
 inline Repetition fixture_repetition(int index, Status status, std::string detail, double elapsed_s,
                                      std::vector<WorkerResult> workers, Histogram latency,
-                                     std::uint64_t lost_updates = 0) {
+                                     std::uint64_t lost_updates = 0, std::uint64_t checked_updates = 0) {
   Repetition r;
   r.index = index;
   r.status = status;
@@ -80,6 +80,7 @@ inline Repetition fixture_repetition(int index, Status status, std::string detai
   r.workers = std::move(workers);
   r.latency = latency;
   r.lost_updates = lost_updates;
+  r.checked_updates = checked_updates;
   return r;
 }
 
@@ -141,7 +142,7 @@ inline Results fixture_results() {
                                                fixture_histogram({{700, 2}})));
     c.repetitions.push_back(fixture_repetition(
         2, Status::violation, "lost 12 of 4000 updates (counter \"3988\", expected \"4000\")", 2.5,
-        fixture_workers({2'000'000, 2'000'000}, 1.5, 0.5), fixture_histogram({{600, 4}}), 12));
+        fixture_workers({2'000'000, 2'000'000}, 1.5, 0.5), fixture_histogram({{600, 4}}), 12, 4000));
     results.configs.push_back(c);
   }
   {

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -36,16 +37,16 @@ using Json = nlohmann::json;
 // CSV
 
 constexpr std::string_view kExpectedCsv =
-    R"txt(name,workload,primitive,mode,workers,repetition,status,status_detail,operations,elapsed_s,throughput_ops_per_s,ns_per_op,latency_samples,latency_p50_ns,latency_p90_ns,latency_p99_ns,latency_p99_9_ns,latency_p99_99_ns,latency_max_ns,jain_fairness,worker_ops_min,worker_ops_max,cpu_user_s,cpu_system_s,cpu_s_per_million_ops,voluntary_switches,involuntary_switches,lost_updates,duration_s,operations_target,warmup_s,cs_ns,outside_ns,outside_scales,cs_lines,permits,pin,sample_every,seed,clock_source
-lock/std-mutex/threads/workers:2,lock,std-mutex,threads,2,0,ok,,10000000,1,10000000,200,1000,100,250,1000,20000,20000,20000,0.9615384615384616,4000000,6000000,1.5,0.5,0.2,30,3,0,1,,0.1,0,0,false,1,,none,1,1,tsc
-lock/std-mutex/threads/workers:2,lock,std-mutex,threads,2,1,ok,,10000000,1.25,8000000,250,1000,110,300,1500,30000,30000,30000,1,5000000,5000000,1.5,0.5,0.2,30,3,0,1,,0.1,0,0,false,1,,none,1,1,tsc
-lock/std-mutex/threads/workers:2,lock,std-mutex,threads,2,2,ok,,10000000,1,10000000,200,1000,100,250,1000,20000,20000,20000,0.9900990099009901,4500000,5500000,1.5,0.5,0.2,30,3,0,1,,0.1,0,0,false,1,,none,1,1,tsc
-lock/broken-crash/processes/workers:2/cs:100ns,lock,broken-crash,processes,2,0,ok,,4000000,2,2000000,1000,4,500,4000,4000,4000,4000,4000,0.8,1000000,3000000,3,1,1,30,3,0,1,,0.1,100,0,false,1,,none,1,1,tsc
-lock/broken-crash/processes/workers:2/cs:100ns,lock,broken-crash,processes,2,1,crashed,SIGSEGV,,,,,,,,,,,,,,,,,,,,,1,,0.1,100,0,false,1,,none,1,1,tsc
-lock/broken-crash/processes/workers:2/cs:100ns,lock,broken-crash,processes,2,2,violation,"lost 12 of 4000 updates (counter ""3988"", expected ""4000"")",4000000,2.5,1600000,1250,4,600,600,600,600,600,600,1,2000000,2000000,3,1,1,30,3,12,1,,0.1,100,0,false,1,,none,1,1,tsc
-semaphore/posix-sem/threads/workers:4/permits:2/pin:compact,semaphore,posix-sem,threads,4,0,ok,,4000000,0.5,8000000,500,0,,,,,,,1,1000000,1000000,1,0.5,0.375,100,10,0,0.5,,0.1,0,0,false,,2,compact,0,42,tsc
-semaphore/posix-sem/threads/workers:4/permits:2/pin:compact,semaphore,posix-sem,threads,4,1,ok,,3500000,0.5,7000000,571.4285714285714,0,,,,,,,0.9423076923076923,500000,1000000,1,0.5,0.42857142857142855,100,10,0,0.5,,0.1,0,0,false,,2,compact,0,42,tsc
-lock/broken-hang/threads/workers:1,lock,broken-hang,threads,1,0,timeout,after 2 s,,,,,,,,,,,,,,,,,,,,,,1000,0.1,0,0,false,1,,none,1,1,tsc
+    R"txt(name,workload,primitive,mode,workers,repetition,status,status_detail,operations,elapsed_s,throughput_ops_per_s,ns_per_op,latency_samples,latency_p50_ns,latency_p90_ns,latency_p99_ns,latency_p99_9_ns,latency_p99_99_ns,latency_max_ns,jain_fairness,worker_ops_min,worker_ops_max,cpu_user_s,cpu_system_s,cpu_s_per_million_ops,voluntary_switches,involuntary_switches,lost_updates,checked_updates,duration_s,operations_target,warmup_s,cs_ns,outside_ns,outside_scales,cs_lines,permits,pin,sample_every,seed,clock_source,read_percent,write_operations,write_latency_samples,write_latency_p50_ns,write_latency_p99_ns,write_latency_p99_9_ns,write_latency_max_ns
+lock/std-mutex/threads/workers:2,lock,std-mutex,threads,2,0,ok,,10000000,1,10000000,200,1000,100,250,1000,20000,20000,20000,0.9615384615384616,4000000,6000000,1.5,0.5,0.2,30,3,0,0,1,,0.1,0,0,false,1,,none,1,1,tsc,,,,,,,
+lock/std-mutex/threads/workers:2,lock,std-mutex,threads,2,1,ok,,10000000,1.25,8000000,250,1000,110,300,1500,30000,30000,30000,1,5000000,5000000,1.5,0.5,0.2,30,3,0,0,1,,0.1,0,0,false,1,,none,1,1,tsc,,,,,,,
+lock/std-mutex/threads/workers:2,lock,std-mutex,threads,2,2,ok,,10000000,1,10000000,200,1000,100,250,1000,20000,20000,20000,0.9900990099009901,4500000,5500000,1.5,0.5,0.2,30,3,0,0,1,,0.1,0,0,false,1,,none,1,1,tsc,,,,,,,
+lock/broken-crash/processes/workers:2/cs:100ns,lock,broken-crash,processes,2,0,ok,,4000000,2,2000000,1000,4,500,4000,4000,4000,4000,4000,0.8,1000000,3000000,3,1,1,30,3,0,0,1,,0.1,100,0,false,1,,none,1,1,tsc,,,,,,,
+lock/broken-crash/processes/workers:2/cs:100ns,lock,broken-crash,processes,2,1,crashed,SIGSEGV,,,,,,,,,,,,,,,,,,,,,,1,,0.1,100,0,false,1,,none,1,1,tsc,,,,,,,
+lock/broken-crash/processes/workers:2/cs:100ns,lock,broken-crash,processes,2,2,violation,"lost 12 of 4000 updates (counter ""3988"", expected ""4000"")",4000000,2.5,1600000,1250,4,600,600,600,600,600,600,1,2000000,2000000,3,1,1,30,3,12,4000,1,,0.1,100,0,false,1,,none,1,1,tsc,,,,,,,
+semaphore/posix-sem/threads/workers:4/permits:2/pin:compact,semaphore,posix-sem,threads,4,0,ok,,4000000,0.5,8000000,500,0,,,,,,,1,1000000,1000000,1,0.5,0.375,100,10,0,0,0.5,,0.1,0,0,false,,2,compact,0,42,tsc,,,,,,,
+semaphore/posix-sem/threads/workers:4/permits:2/pin:compact,semaphore,posix-sem,threads,4,1,ok,,3500000,0.5,7000000,571.4285714285714,0,,,,,,,0.9423076923076923,500000,1000000,1,0.5,0.42857142857142855,100,10,0,0,0.5,,0.1,0,0,false,,2,compact,0,42,tsc,,,,,,,
+lock/broken-hang/threads/workers:1,lock,broken-hang,threads,1,0,timeout,after 2 s,,,,,,,,,,,,,,,,,,,,,,,1000,0.1,0,0,false,1,,none,1,1,tsc,,,,,,,
 )txt";
 
 // A minimal RFC 4180 reader, to check the CSV the way a spreadsheet or pandas sees it.
@@ -89,7 +90,7 @@ TEST(Csv, ExactText) { EXPECT_EQ(to_csv(testing::fixture_results()), kExpectedCs
 TEST(Csv, EveryRowHasTheHeadersFieldCount) {
   const auto rows = parse_csv(to_csv(testing::fixture_results()));
   ASSERT_EQ(rows.size(), 1u + 9u);  // header + 3 + 3 + 2 + 1 repetitions
-  EXPECT_EQ(rows[0].size(), 40u);
+  EXPECT_EQ(rows[0].size(), 48u);
   for (const auto& row : rows) EXPECT_EQ(row.size(), rows[0].size());
 }
 
@@ -104,6 +105,7 @@ TEST(Csv, QuotedFieldReadsBackWhole) {
   EXPECT_EQ(violation[column("status_detail")],
             "lost 12 of 4000 updates (counter \"3988\", expected \"4000\")");
   EXPECT_EQ(violation[column("lost_updates")], "12");
+  EXPECT_EQ(violation[column("checked_updates")], "4000");
 }
 
 TEST(Csv, NotMeasuredAndNotApplicableAreEmpty) {
@@ -115,7 +117,7 @@ TEST(Csv, NotMeasuredAndNotApplicableAreEmpty) {
   const auto& crashed = rows[5];
   for (std::string_view name :
        {"operations", "elapsed_s", "throughput_ops_per_s", "ns_per_op", "latency_p50_ns",
-        "latency_max_ns", "jain_fairness", "cpu_user_s", "lost_updates"}) {
+        "latency_max_ns", "jain_fairness", "cpu_user_s", "lost_updates", "checked_updates"}) {
     EXPECT_EQ(crashed[column(name)], "") << name;
   }
   const auto& unsampled = rows[7];
@@ -351,9 +353,14 @@ std::string error_of(std::string_view text) {
 
 // The whole JSON text of the fixture, checked by hand once (percentile ranks, Jain's index,
 // ns/op = elapsed x workers / operations, the t-based 95% interval) and kept as a golden file:
-// any change to the format shows here as a diff to review.
+// any change to the format shows here as a diff to review. After an intended change, run this
+// test once with CONTEND_UPDATE_GOLDEN=1 to rewrite the file, then review `git diff`.
 TEST(JsonOutput, ExactText) {
-  std::ifstream golden(CONTEND_SOURCE_DIR "/tests/golden/fixture_results.json");
+  const char* golden_path = CONTEND_SOURCE_DIR "/tests/golden/fixture_results.json";
+  if (const char* update = std::getenv("CONTEND_UPDATE_GOLDEN"); update != nullptr && update[0] == '1') {
+    std::ofstream(golden_path) << to_json(testing::fixture_results());
+  }
+  std::ifstream golden(golden_path);
   ASSERT_TRUE(golden) << "missing tests/golden/fixture_results.json";
   std::stringstream expected;
   expected << golden.rdbuf();
@@ -456,6 +463,86 @@ TEST(JsonOutput, ConfigurationSummaryOverMeasuredRepetitions) {
   EXPECT_FALSE(configs[2].at("summary").at("throughput_ops_per_s").is_null());
   // Nothing measured at all.
   EXPECT_TRUE(configs[3].at("summary").at("throughput_ops_per_s").is_null());
+}
+
+// An rw configuration: reads in latency_*, writes in their own columns and histogram.
+Results rw_results() {
+  Results results;
+  results.environment = testing::fixture_environment();
+  ConfigResult c;
+  c.spec.workload = Workload::rw;
+  c.spec.primitive = "pthread-rwlock-reader";
+  c.spec.workers = 2;
+  c.spec.read_percent = 80;
+  c.spec.repetitions = 1;
+  Repetition rep;
+  rep.elapsed_s = 1.0;
+  rep.workers = testing::fixture_workers({600, 400}, 0.5, 0.5);
+  rep.workers[0].write_operations = 150;
+  rep.workers[1].write_operations = 50;
+  rep.latency.record_n(100, 80);
+  rep.write_latency.record_n(1000, 19);  // below 2048 ns, where buckets are 1 ns wide
+  rep.write_latency.record_n(90000, 1);
+  c.repetitions.push_back(rep);
+  results.configs.push_back(c);
+  return results;
+}
+
+TEST(RwOutput, WritesHaveTheirOwnFiguresEverywhere) {
+  const Results results = rw_results();
+  EXPECT_EQ(results.configs[0].name(), "rw/pthread-rwlock-reader/threads/workers:2/reads:80%");
+  const Json j = Json::parse(to_json(results));
+  const Json& b = j.at("benchmarks")[0];
+  EXPECT_EQ(b.at("write_operations"), 200);
+  EXPECT_EQ(b.at("write_latency_ns").at("p50"), 1000);
+  EXPECT_EQ(b.at("write_latency_ns").at("max"), 90000);
+  EXPECT_EQ(b.at("write_latency_ns").at("samples"), 20);
+  EXPECT_EQ(b.at("latency_ns").at("p50"), 100);
+  const Results back = results_from_json(to_json(results));
+  ASSERT_EQ(back.configs.size(), 1u);
+  EXPECT_TRUE(back.configs[0].repetitions[0] == results.configs[0].repetitions[0]);
+  EXPECT_EQ(back.configs[0].spec, results.configs[0].spec);
+
+  const auto rows = parse_csv(to_csv(results));
+  ASSERT_EQ(rows.size(), 2u);
+  const auto column = [&](const std::string& name) {
+    const auto at = std::find(rows[0].begin(), rows[0].end(), name);
+    EXPECT_NE(at, rows[0].end()) << name;
+    return rows[1][static_cast<std::size_t>(at - rows[0].begin())];
+  };
+  EXPECT_EQ(column("read_percent"), "80");
+  EXPECT_EQ(column("write_operations"), "200");
+  EXPECT_EQ(column("write_latency_samples"), "20");
+  EXPECT_EQ(column("write_latency_p50_ns"), "1000");
+  EXPECT_EQ(column("write_latency_p99_ns"), "90000");
+  EXPECT_EQ(column("write_latency_max_ns"), "90000");
+  EXPECT_EQ(column("latency_p50_ns"), "100");
+  EXPECT_EQ(column("permits"), "");
+}
+
+TEST(RwOutput, TableNotesTheWriteSideAndLostUpdatesOfUnsynchronizedPrimitives) {
+  Results results = rw_results();
+  const std::string rw_table = to_table(results);
+  EXPECT_NE(rw_table.find("reads:80%: writes were 20.0% of operations (200 of 1000); write acquire p50 "),
+            std::string::npos)
+      << rw_table;
+  ConfigResult race;
+  race.spec.primitive = "race";
+  race.spec.workers = 2;
+  race.spec.repetitions = 1;
+  Repetition rep;
+  rep.elapsed_s = 1.0;
+  rep.workers = testing::fixture_workers({500, 500}, 0.5, 0.5);
+  rep.lost_updates = 37;
+  rep.checked_updates = 1200;  // warmup included
+  race.repetitions.push_back(rep);
+  results.configs = {race};
+  const std::string race_table = to_table(results);
+  EXPECT_NE(race_table.find("lock/race/threads/workers:2: lost 37 of 1200 updates of the shared counter (warmup "
+                            "included): it gives no mutual exclusion, so this is expected"),
+            std::string::npos)
+      << race_table;
+  EXPECT_NE(to_markdown(results).find("lost 37 of 1200 updates"), std::string::npos);
 }
 
 TEST(JsonOutput, SamplingOffGivesNullLatency) {

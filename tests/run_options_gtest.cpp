@@ -51,8 +51,10 @@ TEST(BuildPlan, DefaultsExpandAllVisibleLocksOnThreads) {
   const Registry registry = Registry::builtin();
   RunOptions o;
   const PlanOutcome out = build_run_plan(o, registry);
-  // nolock, std-mutex, pthread-mutex, ttas-backoff x workers 1,2,4; planted bugs are not in "all".
-  ASSERT_EQ(out.plan.configs.size(), 12u);
+  // Every visible lock x workers 1,2,4; planted bugs are not in "all".
+  const std::size_t locks = registry.visible(Family::lock, false).size();
+  ASSERT_GE(locks, 4u);
+  ASSERT_EQ(out.plan.configs.size(), 3 * locks);
   for (const RunSpec& s : out.plan.configs) {
     EXPECT_EQ(s.mode, Mode::threads);
     EXPECT_EQ(s.duration_ns, 500'000'000);
@@ -68,8 +70,14 @@ TEST(BuildPlan, BothModesSkipPrivatePrimitivesOnProcessesWithANote) {
   o.mode = ModeChoice::both;
   o.workers = "2";
   const PlanOutcome out = build_run_plan(o, registry);
-  EXPECT_EQ(out.plan.configs.size(), 4u + 3u);
-  ASSERT_EQ(out.notes.size(), 1u);
+  std::size_t locks = 0;
+  std::size_t shared = 0;
+  for (const RegistryEntry* e : registry.visible(Family::lock, false)) {
+    ++locks;
+    if (e->info.process_shared) ++shared;
+  }
+  EXPECT_EQ(out.plan.configs.size(), locks + shared);
+  ASSERT_EQ(out.notes.size(), locks - shared);
   EXPECT_NE(out.notes[0].find("std-mutex"), std::string::npos);
 }
 
@@ -104,6 +112,22 @@ TEST(BuildPlan, UnknownAndWrongFamilyPrimitivesNameTheChoices) {
   o.primitives = "posix-sem";
   const std::string wrong = usage_error_of([&] { build_run_plan(o, registry); });
   EXPECT_NE(wrong.find("is a semaphore"), std::string::npos) << wrong;
+}
+
+TEST(BuildPlan, SemaphoresThatCannotHoldThePermitsAreLeftOutOrRefused) {
+  const Registry registry = Registry::builtin();
+  RunOptions o;
+  o.workload = Workload::semaphore;
+  o.permits = 2;
+  const PlanOutcome all = build_run_plan(o, registry);
+  for (const RunSpec& s : all.plan.configs) EXPECT_NE(s.primitive, "std-binary");
+  bool noted = false;
+  for (const auto& n : all.notes) noted = noted || n.find("std-binary holds at most 1") != std::string::npos;
+  EXPECT_TRUE(noted);
+  o.primitives = "std-binary";
+  EXPECT_NE(usage_error_of([&] { build_run_plan(o, registry); }).find("--permits 1"), std::string::npos);
+  o.permits = 1;
+  EXPECT_EQ(build_run_plan(o, registry).plan.configs.size(), 3u);
 }
 
 TEST(BuildPlan, PlantedBugsRunByName) {

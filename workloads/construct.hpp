@@ -1,9 +1,14 @@
 #pragma once
-// Building a primitive in a repetition's arena, whatever its constructor asks for.
+// Building a primitive in a repetition's arena, whatever its constructor asks for, and the
+// shared counter lines that the lock and rw workloads write and check.
+#include <algorithm>
 #include <concepts>
+#include <cstddef>
 #include <cstdint>
+#include <new>
 
 #include "primitives/primitive.hpp"
+#include "workloads/run_control.hpp"
 #include "workloads/shared_arena.hpp"
 #include "workloads/spec.hpp"
 
@@ -29,6 +34,28 @@ S* make_semaphore(SharedArena& arena, Mode mode, std::uint32_t permits) {
   } else {
     return arena.make<S>(permits);
   }
+}
+
+// `count` zeroed SharedLines in the arena; shared_lines_bytes is what they may take there.
+inline std::size_t shared_lines_bytes(std::uint32_t count) { return sizeof(SharedLine) * (count + 1); }
+
+inline SharedLine* make_shared_lines(SharedArena& arena, std::uint32_t count) {
+  auto* lines = static_cast<SharedLine*>(arena.allocate(sizeof(SharedLine) * count, alignof(SharedLine)));
+  for (std::uint32_t i = 0; i < count; ++i) new (&lines[i]) SharedLine();
+  return lines;
+}
+
+// After the workers are done: every line must have been incremented `expected` times (one per
+// exclusive critical section, warmup included). Records the largest shortfall as lost updates.
+inline void check_shared_lines(const SharedLine* lines, std::uint32_t count, std::uint64_t expected,
+                               RunControl& control) {
+  std::uint64_t lost = 0;
+  for (std::uint32_t i = 0; i < count; ++i) {
+    const std::uint64_t seen = lines[i].value.load(std::memory_order_relaxed);
+    if (seen < expected) lost = std::max(lost, expected - seen);
+  }
+  control.lost_updates = lost;
+  control.checked_updates = expected;
 }
 
 }  // namespace contend

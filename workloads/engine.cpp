@@ -261,6 +261,7 @@ Repetition collect(const RunSpec& spec, int index, const RunControl& ctl, const 
     const WorkerSlot& s = slots[w];
     WorkerResult r;
     r.operations = s.operations;
+    r.write_operations = s.write_operations;
     r.pinned_cpu = s.pinned_cpu;
     r.cpu_first = s.cpu_first;
     r.cpu_last = s.cpu_last;
@@ -271,9 +272,11 @@ Repetition collect(const RunSpec& spec, int index, const RunControl& ctl, const 
     rep.workers.push_back(r);
     last_end = std::max(last_end, s.end_ns);
     rep.latency.merge(s.latency);
+    rep.write_latency.merge(s.write_latency);
   }
   rep.elapsed_s = static_cast<double>(last_end - ctl.start_ns) / 1e9;
   rep.lost_updates = ctl.lost_updates;
+  rep.checked_updates = ctl.checked_updates;
   return rep;
 }
 
@@ -341,9 +344,8 @@ Repetition run_repetition(const RunSpec& spec, int index, std::size_t workload_b
       rep.status_detail = ctl->error;
     } else if (rep.lost_updates > 0 && provides_exclusion) {
       rep.status = Status::violation;
-      const std::uint64_t total = rep.operations();
-      rep.status_detail = fmt::format("lost {} updates of a shared counter ({} operations measured)",
-                                      rep.lost_updates, total);
+      rep.status_detail = fmt::format("lost {} of {} updates of a shared counter (warmup included)",
+                                      rep.lost_updates, rep.checked_updates);
     }
     return rep;
   }

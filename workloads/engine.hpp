@@ -82,6 +82,9 @@ void worker_main(RepetitionContext& ctx, Loop& loop, int worker, int cpu) {
   if (ctx.spec.warmup_ns > 0) {
     slot.phase.store(WorkerPhase::warmup, std::memory_order_relaxed);
     slot.warmup_operations = loop.template run<false>(worker, slot, ctl.warmup_over, UINT64_MAX);
+    // Writes done in warmup still count for the shared-counter check, not for the figures.
+    slot.warmup_write_operations = slot.write_operations;
+    slot.write_operations = 0;
   }
   ctl.start_barrier.arrive_and_wait([&] { ctl.start_ns = monotonic_ns(); });
   slot.phase.store(WorkerPhase::measuring, std::memory_order_relaxed);

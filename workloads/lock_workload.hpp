@@ -5,7 +5,6 @@
 // to the worker's histogram. After the run, the shared counters must equal the number of
 // critical sections: any shortfall is a lost update — a violation for a real lock, the
 // expected result for `nolock`.
-#include <algorithm>
 #include <cstdint>
 
 #include "primitives/primitive.hpp"
@@ -47,14 +46,12 @@ class LockLoop {
 
 template <Lock L>
 std::size_t lock_workload_bytes(const RunSpec& spec) {
-  return sizeof(SharedLine) * (spec.cs_lines + 1) + sizeof(L) + alignof(L);
+  return shared_lines_bytes(spec.cs_lines) + sizeof(L) + alignof(L);
 }
 
 template <Lock L>
 void run_lock_workload(RepetitionContext& ctx) {
-  auto* lines = static_cast<SharedLine*>(
-      ctx.arena.allocate(sizeof(SharedLine) * ctx.spec.cs_lines, alignof(SharedLine)));
-  for (std::uint32_t i = 0; i < ctx.spec.cs_lines; ++i) new (&lines[i]) SharedLine();
+  SharedLine* lines = make_shared_lines(ctx.arena, ctx.spec.cs_lines);
   L* lock = make_lock<L>(ctx.arena, ctx.spec.mode);
   LockLoop<L> loop(*lock, lines, ctx);
   run_workers(ctx, loop);
@@ -63,12 +60,7 @@ void run_lock_workload(RepetitionContext& ctx) {
   for (int w = 0; w < ctx.spec.workers; ++w) {
     critical_sections += ctx.slots[w].warmup_operations + ctx.slots[w].operations;
   }
-  std::uint64_t lost = 0;
-  for (std::uint32_t i = 0; i < ctx.spec.cs_lines; ++i) {
-    const std::uint64_t seen = lines[i].value.load(std::memory_order_relaxed);
-    if (seen < critical_sections) lost = std::max(lost, critical_sections - seen);
-  }
-  ctx.control.lost_updates = lost;
+  check_shared_lines(lines, ctx.spec.cs_lines, critical_sections, ctx.control);
   lock->~L();
 }
 

@@ -4,6 +4,7 @@
 
 #include "primitives/catalog.hpp"
 #include "workloads/lock_workload.hpp"
+#include "workloads/rw_workload.hpp"
 #include "workloads/semaphore_workload.hpp"
 
 namespace contend {
@@ -12,7 +13,7 @@ namespace {
 template <class T>
 PrimitiveInfo info_of(Family family) {
   return PrimitiveInfo{std::string(T::kName), std::string(T::kDescription), family, T::kOrigin,
-                       T::kProcessShared, provides_exclusion<T>(), is_hidden<T>()};
+                       T::kProcessShared, provides_exclusion<T>(), is_hidden<T>(), max_permits<T>()};
 }
 
 template <Lock... Ls>
@@ -27,12 +28,18 @@ void add_semaphores(Registry& r, TypeList<Ss...>) {
    ...);
 }
 
+template <RwLock... Rs>
+void add_rwlocks(Registry& r, TypeList<Rs...>) {
+  (r.add(RegistryEntry{info_of<Rs>(Family::rw), &rw_workload_bytes<Rs>, &run_rw_workload<Rs>}), ...);
+}
+
 }  // namespace
 
 Registry Registry::builtin() {
   Registry r;
   add_locks(r, BuiltinLocks{});
   add_semaphores(r, BuiltinSemaphores{});
+  add_rwlocks(r, BuiltinRwLocks{});
   return r;
 }
 
@@ -64,6 +71,7 @@ Family family_of(Workload w) {
   switch (w) {
     case Workload::lock: return Family::lock;
     case Workload::semaphore: return Family::semaphore;
+    case Workload::rw: return Family::rw;
   }
   return Family::lock;
 }

@@ -22,6 +22,7 @@ struct PrimitiveInfo {
   bool process_shared = false;
   bool provides_exclusion = true;
   bool hidden = false;  // planted bugs: not listed, not in "all", but runnable by name
+  std::uint32_t max_permits = 0;  // semaphores that hold at most this many permits; 0: no limit
 };
 
 struct RegistryEntry {

@@ -38,6 +38,12 @@ std::uint64_t Repetition::operations() const {
   return sum;
 }
 
+std::uint64_t Repetition::write_operations() const {
+  std::uint64_t sum = 0;
+  for (const auto& w : workers) sum += w.write_operations;
+  return sum;
+}
+
 double Repetition::throughput_ops_per_s() const {
   return elapsed_s > 0 ? static_cast<double>(operations()) / elapsed_s : 0.0;
 }
@@ -102,7 +108,8 @@ std::uint64_t Repetition::worker_ops_max() const {
 bool Repetition::operator==(const Repetition& o) const {
   return index == o.index && status == o.status && status_detail == o.status_detail &&
          elapsed_s == o.elapsed_s && workers == o.workers && latency == o.latency &&
-         lost_updates == o.lost_updates;
+         write_latency == o.write_latency &&
+         lost_updates == o.lost_updates && checked_updates == o.checked_updates;
 }
 
 namespace {

@@ -32,6 +32,7 @@ std::string status_text(Status s, const std::string& detail);
 
 struct WorkerResult {
   std::uint64_t operations = 0;
+  std::uint64_t write_operations = 0;  // rw workload: of `operations`, how many were writes
   int pinned_cpu = -1;  // the CPU it was pinned to, -1 when not pinned (or pinning failed)
   int cpu_first = -1;   // where the kernel ran it at start and at the end of the measurement
   int cpu_last = -1;
@@ -49,8 +50,12 @@ struct Repetition {
   std::string status_detail;
   double elapsed_s = 0;           // one global window: barrier release to last worker done
   std::vector<WorkerResult> workers;
-  Histogram latency;              // acquire latency of the sampled operations, in ns
+  Histogram latency;              // acquire latency of the sampled operations, in ns (rw: reads)
+  Histogram write_latency;        // rw workload: exclusive acquire latency of sampled writes
   std::uint64_t lost_updates = 0; // shared-counter increments missing after the run
+  // The increments the check expected: every critical section, warmup included (the counter
+  // cannot tell warmup from measurement), so it is larger than operations().
+  std::uint64_t checked_updates = 0;
 
   // Figures exist only when the repetition ran to its end (ok or violation).
   bool measured() const { return status == Status::ok || status == Status::violation; }
@@ -65,6 +70,7 @@ struct Repetition {
   double jain_fairness() const;          // (sum x)^2 / (n * sum x^2) over per-worker operations
   std::uint64_t worker_ops_min() const;
   std::uint64_t worker_ops_max() const;
+  std::uint64_t write_operations() const;
 
   bool operator==(const Repetition& o) const;
 };

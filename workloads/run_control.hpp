@@ -3,11 +3,12 @@
 // start barriers, the stop flags, the measured window and one result slot per worker. All of
 // it lives in the repetition's SharedArena, so it works the same across threads and fork().
 #include <atomic>
+#include <climits>
 #include <cstdint>
 
 #include "primitives/cache_line.hpp"
 #include "primitives/cpu_relax.hpp"
-#include "workloads/futex.hpp"
+#include "primitives/futex.hpp"
 #include "workloads/histogram.hpp"
 
 namespace contend {
@@ -27,14 +28,14 @@ class SharedBarrier {
       on_release();
       // Release: what on_release wrote happens-before every waiter's return.
       generation_.store(gen + 1, std::memory_order_release);
-      futex_wake(&generation_);
+      futex::wake(generation_, INT_MAX, Sharing::process_shared);
       return;
     }
     for (int spin = 0; spin < 2000; ++spin) {
       if (generation_.load(std::memory_order_acquire) != gen) return;
       cpu_relax();
     }
-    while (generation_.load(std::memory_order_acquire) == gen) futex_wait(&generation_, gen);
+    while (generation_.load(std::memory_order_acquire) == gen) futex::wait(generation_, gen, Sharing::process_shared);
   }
 
   void arrive_and_wait() {
@@ -82,6 +83,8 @@ struct alignas(kCacheLineSize) WorkerSlot {
   std::atomic<WorkerPhase> phase{WorkerPhase::starting};
   std::uint64_t warmup_operations = 0;
   std::uint64_t operations = 0;
+  std::uint64_t write_operations = 0;  // rw workload
+  std::uint64_t warmup_write_operations = 0;
   std::int64_t end_ns = 0;
   int pinned_cpu = -1;
   int cpu_first = -1;
@@ -91,6 +94,7 @@ struct alignas(kCacheLineSize) WorkerSlot {
   std::int64_t voluntary_switches = 0;
   std::int64_t involuntary_switches = 0;
   alignas(kCacheLineSize) Histogram latency;
+  Histogram write_latency;  // rw workload; untouched (and never paged in) otherwise
 };
 
 // The control block of one repetition.
@@ -107,7 +111,8 @@ struct RunControl {
   std::int64_t start_ns = 0;
   // Filled by the repetition's child after its workers are done.
   int crash_signal = 0;            // a worker process killed by this signal
-  std::uint64_t lost_updates = 0;  // the lock workload's shared-counter check
+  std::uint64_t lost_updates = 0;     // the shared-counter check: increments missing
+  std::uint64_t checked_updates = 0;  // increments expected, warmup included
   char error[256] = {};            // why the child could not run, if it could not
 };
 

@@ -8,6 +8,7 @@ std::string_view to_string(Workload w) {
   switch (w) {
     case Workload::lock: return "lock";
     case Workload::semaphore: return "semaphore";
+    case Workload::rw: return "rw";
   }
   return "?";
 }
@@ -28,11 +29,12 @@ std::string config_name(const RunSpec& spec) {
   std::string name = fmt::format("{}/{}/{}/workers:{}", to_string(spec.workload), spec.primitive,
                                  to_string(spec.mode), spec.workers);
   if (spec.workload == Workload::semaphore) name += fmt::format("/permits:{}", spec.permits);
+  if (spec.workload == Workload::rw) name += fmt::format("/reads:{}%", spec.read_percent);
   if (spec.cs_ns != defaults.cs_ns) name += fmt::format("/cs:{}ns", spec.cs_ns);
   if (spec.outside_ns != defaults.outside_ns) {
     name += fmt::format("/outside:{}ns{}", spec.outside_ns, spec.outside_scales ? "xworkers" : "");
   }
-  if (spec.workload == Workload::lock && spec.cs_lines != defaults.cs_lines) {
+  if (spec.workload != Workload::semaphore && spec.cs_lines != defaults.cs_lines) {
     name += fmt::format("/lines:{}", spec.cs_lines);
   }
   if (spec.pin != defaults.pin) name += fmt::format("/pin:{}", to_string(spec.pin));

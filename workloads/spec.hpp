@@ -8,7 +8,7 @@
 
 namespace contend {
 
-enum class Workload { lock, semaphore };
+enum class Workload { lock, semaphore, rw };
 enum class Mode { threads, processes };
 enum class Pinning { none, compact, spread };
 
@@ -31,6 +31,7 @@ struct RunSpec {
                                              // BM_Contended), so contention stays comparable
   std::uint32_t cs_lines = 1;                // shared cache lines written inside (lock workload)
   std::uint32_t permits = 2;                 // semaphore workload
+  std::uint32_t read_percent = 90;           // rw workload: share of operations that read
   Pinning pin = Pinning::none;
   std::uint64_t sample_every = 16;           // time 1 operation in N (on average); 0 = no timing
   std::uint64_t seed = 1;
