@@ -2,8 +2,11 @@
 // One file per subcommand: each has an options struct (with defaults), a setup function that
 // binds it to CLI11, and a run function that returns the process exit code.
 #include <memory>
+#include <optional>
+#include <string>
 
 #include "cli/run_options.hpp"
+#include "workloads/result.hpp"
 
 namespace CLI {
 class App;
@@ -27,5 +30,21 @@ int run_list(const ListOptions& options);
 
 void setup_run(CLI::App& app, RunOptions& options);
 int run_run(CLI::App& command, RunOptions& options);
+
+// Results as `--format` asks for them on stdout (run and micro).
+std::string render_results(OutputFormat format, const Results& results);
+
+// `contend micro`: Google Benchmark cases over each primitive. Arguments CLI11 does not know
+// stay in the subcommand's remaining(); the --benchmark_* ones go to Google Benchmark.
+struct MicroOptions {
+  std::string primitives = "all";
+  std::optional<Family> family;        // none: lock, semaphore and rw
+  int threads_max = 0;                 // 0: twice the hardware threads
+  std::string out_dir;                 // empty: no files
+  std::optional<OutputFormat> format;  // none: only Google Benchmark's own output
+  std::string command_line;            // as typed; set by main, recorded in the results
+};
+void setup_micro(CLI::App& app, MicroOptions& options);
+int run_micro(CLI::App& command, MicroOptions& options);
 
 }  // namespace contend::cli

@@ -13,8 +13,11 @@ namespace contend::cli {
 void setup_list(CLI::App& app, ListOptions& o) {
   auto* cmd = app.add_subcommand("list", "List the primitives contend can measure");
   add_choice<std::optional<Family>>(*cmd, "--family", o.family,
-                                    {{"lock", Family::lock}, {"semaphore", Family::semaphore}, {"rw", Family::rw}},
-                                    "Only this family: lock, semaphore or rw");
+                                    {{"lock", Family::lock},
+                                     {"semaphore", Family::semaphore},
+                                     {"rw", Family::rw},
+                                     {"pingpong", Family::pingpong}},
+                                    "Only this family: lock, semaphore, rw or pingpong");
   add_choice<bool>(*cmd, "--format", o.json, {{"table", false}, {"json", true}}, "table or json");
   cmd->add_flag("--show-broken", o.show_broken, "Also list the planted-bug primitives used to test contend");
   cmd->footer(

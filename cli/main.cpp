@@ -38,6 +38,7 @@ int main(int argc, char** argv) {
       "  contend list\n"
       "  contend run lock -p std-mutex,ttas-backoff -w 1,2,4\n"
       "  contend run semaphore --mode both -o results/\n"
+      "  contend micro -p std-mutex,ttas-backoff --benchmark_repetitions=3\n"
       "Run 'contend SUBCOMMAND --help' for a subcommand's options.");
 
   ListOptions list_options;
@@ -45,6 +46,9 @@ int main(int argc, char** argv) {
   RunOptions run_options;
   setup_run(app, run_options);
   run_options.command_line = quoted_command_line(argc, argv);
+  MicroOptions micro_options;
+  setup_micro(app, micro_options);
+  micro_options.command_line = run_options.command_line;
 
   try {
     app.parse(argc, argv);
@@ -57,6 +61,7 @@ int main(int argc, char** argv) {
   try {
     if (app.got_subcommand("list")) return run_list(list_options);
     if (app.got_subcommand("run")) return run_run(*app.get_subcommand("run"), run_options);
+    if (app.got_subcommand("micro")) return run_micro(*app.get_subcommand("micro"), micro_options);
   } catch (const UsageError& e) {
     std::cerr << "contend: " << e.what() << '\n';
     return kExitUsage;

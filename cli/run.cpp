@@ -1,4 +1,4 @@
-// `contend run lock|semaphore`: measure primitives and report throughput, latency, fairness and
+// `contend run <workload>`: measure primitives and report throughput, latency, fairness and
 // CPU cost.
 #include <unistd.h>
 
@@ -18,7 +18,7 @@
 namespace contend::cli {
 
 void setup_run(CLI::App& app, RunOptions& o) {
-  auto* cmd = app.add_subcommand("run", "Measure lock, semaphore or reader-writer lock primitives");
+  auto* cmd = app.add_subcommand("run", "Measure lock, semaphore, reader-writer lock or handoff (pingpong) primitives");
   add_run_options(*cmd, o);
   cmd->footer(
       "Every repetition of every configuration runs in its own child process under a watchdog:\n"
@@ -29,12 +29,11 @@ void setup_run(CLI::App& app, RunOptions& o) {
       "  contend run lock -p pthread-mutex --mode both -o results/\n"
       "  contend run semaphore -p posix-sem --permits 2 -w 4 --format json\n"
       "  contend run rw --read-percent 95 -w 4 --cs-ns 200\n"
+      "  contend run pingpong -p all --mode both -w 2,4    # round trips between pairs of workers\n"
       "  contend run lock -p std-mutex -w 1 --sample 0 --ops 10000000");
 }
 
-namespace {
-
-std::string render(OutputFormat format, const Results& results) {
+std::string render_results(OutputFormat format, const Results& results) {
   switch (format) {
     case OutputFormat::table: return to_table(results);
     case OutputFormat::csv: return to_csv(results);
@@ -43,6 +42,8 @@ std::string render(OutputFormat format, const Results& results) {
   }
   return {};
 }
+
+namespace {
 
 // Progress goes to stderr only when a person is watching it.
 ProgressCallback progress_printer() {
@@ -80,7 +81,7 @@ int run_run(CLI::App& command, RunOptions& o) {
   Results results = execute_plan(outcome.plan, registry, calibrations, progress_printer());
 
   if (!o.out_dir.empty()) write_results_dir(o.out_dir, results);
-  std::cout << render(o.format, results) << std::flush;
+  std::cout << render_results(o.format, results) << std::flush;
   if (!results.complete) {
     std::cerr << "contend: interrupted; wrote what was measured (marked incomplete)\n";
   }

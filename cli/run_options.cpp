@@ -5,9 +5,11 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
+#include <utility>
 
 #include "cli/choice.hpp"
 #include "cli/parse.hpp"
@@ -17,14 +19,20 @@ namespace contend::cli {
 
 void add_run_options(CLI::App& cmd, RunOptions& o) {
   add_choice<Workload>(cmd, "workload", o.workload,
-                       {{"lock", Workload::lock}, {"semaphore", Workload::semaphore}, {"rw", Workload::rw}},
-                       "What to measure: lock, semaphore or rw (reader-writer locks)")
+                       {{"lock", Workload::lock},
+                        {"semaphore", Workload::semaphore},
+                        {"rw", Workload::rw},
+                        {"pingpong", Workload::pingpong}},
+                       "What to measure: lock, semaphore, rw (reader-writer locks) or pingpong (round trips "
+                       "between pairs of workers)")
       ->required();
   cmd.add_option("-p,--primitive", o.primitives,
                  "Primitives, comma-separated, or 'all' (see `contend list`)")
       ->capture_default_str();
-  cmd.add_option("-w,--workers", o.workers, "Worker counts, comma-separated, e.g. 1,2,4,8")
-      ->capture_default_str();
+  cmd.add_option("-w,--workers", o.workers,
+                 fmt::format("Worker counts, comma-separated, e.g. 1,2,4,8 (default: {}; pingpong: {}, and "
+                             "even counts only: workers come in pairs)",
+                             kDefaultWorkers, kDefaultPingpongWorkers));
   add_choice<ModeChoice>(
       cmd, "--mode", o.mode,
       {{"threads", ModeChoice::threads}, {"processes", ModeChoice::processes}, {"both", ModeChoice::both}},
@@ -79,6 +87,8 @@ void add_run_options(CLI::App& cmd, RunOptions& o) {
 
 void note_given_options(const CLI::App& cmd, RunOptions& o) {
   o.duration_given = cmd.count("--duration") > 0;
+  o.cs_ns_given = cmd.count("--cs-ns") > 0;
+  o.outside_ns_given = cmd.count("--outside-ns") > 0;
   o.cs_lines_given = cmd.count("--cs-lines") > 0;
   o.permits_given = cmd.count("--permits") > 0;
   o.read_percent_given = cmd.count("--read-percent") > 0;
@@ -112,8 +122,8 @@ PlanOutcome build_run_plan(const RunOptions& o, const Registry& registry) {
   const Family family = family_of(o.workload);
   const std::string_view workload_name = to_string(o.workload);
 
-  if (o.workload == Workload::semaphore && o.cs_lines_given) {
-    throw UsageError("--cs-lines applies to the lock and rw workloads, not semaphore");
+  if ((o.workload == Workload::semaphore || o.workload == Workload::pingpong) && o.cs_lines_given) {
+    throw UsageError(fmt::format("--cs-lines applies to the lock and rw workloads, not {}", workload_name));
   }
   if (o.workload != Workload::rw && o.read_percent_given) {
     throw UsageError(fmt::format("--read-percent applies to the rw workload only, not {}", workload_name));
@@ -122,10 +132,33 @@ PlanOutcome build_run_plan(const RunOptions& o, const Registry& registry) {
     throw UsageError(fmt::format("--permits applies to the semaphore workload only, not {}", workload_name));
   }
 
+  // A handoff has no critical section and nothing between operations to simulate: the round
+  // trip is the whole measurement.
+  if (o.workload == Workload::pingpong) {
+    for (const auto& [given, option] : {std::pair{o.cs_ns_given, "--cs-ns"},
+                                        std::pair{o.outside_ns_given, "--outside-ns"},
+                                        std::pair{o.outside_scale, "--outside-scale"}}) {
+      if (given) {
+        throw UsageError(fmt::format("{} applies to the lock, semaphore and rw workloads, not pingpong", option));
+      }
+    }
+  }
   if (o.outside_scale && o.outside_ns == 0) {
     throw UsageError("--outside-scale scales --outside-ns, which is 0; give --outside-ns too");
   }
-  const std::vector<int> workers = parse_int_list("--workers", o.workers, 1, kMaxWorkers);
+  const bool pingpong = o.workload == Workload::pingpong;
+  const std::string workers_text =
+      !o.workers.empty() ? o.workers : std::string(pingpong ? kDefaultPingpongWorkers : kDefaultWorkers);
+  const std::vector<int> workers = parse_int_list("--workers", workers_text, 1, kMaxWorkers);
+  if (pingpong) {
+    for (int w : workers) {
+      if (w % 2 != 0) {
+        throw UsageError(fmt::format("--workers: pingpong runs workers in pairs, so each count must be even "
+                                     "(e.g. 2,4,8), not {}",
+                                     w));
+      }
+    }
+  }
   const std::int64_t duration_ns = o.operations > 0 ? 0 : parse_duration_ns("--duration", o.duration);
   if (o.operations == 0 && duration_ns < 1'000'000) {
     throw UsageError(fmt::format("--duration: '{}' is too short; expected at least 1ms", o.duration));
@@ -162,11 +195,12 @@ PlanOutcome build_run_plan(const RunOptions& o, const Registry& registry) {
                                      to_string(e->info.family), workload_name, workload_name,
                                      family_names(registry, family)));
       }
-      if (!e->info.process_shared && o.mode != ModeChoice::threads) {
+      // With --mode both it runs on threads only, with a note (below); processes alone cannot.
+      if (!e->info.process_shared && o.mode == ModeChoice::processes) {
         throw UsageError(fmt::format("--primitive: '{}' cannot live in shared memory across processes, so "
-                                     "--mode {} cannot measure it; use --mode threads, or one of: {}",
-                                     name, o.mode == ModeChoice::both ? "both" : "processes",
-                                     shareable_names(registry, family)));
+                                     "--mode processes cannot measure it; use --mode threads or both, or "
+                                     "one of: {}",
+                                     name, shareable_names(registry, family)));
       }
       if (e->info.max_permits != 0 && o.permits > e->info.max_permits) {
         throw UsageError(fmt::format("--permits: '{}' holds at most {} permit(s), not {}; use --permits {}",
@@ -174,6 +208,14 @@ PlanOutcome build_run_plan(const RunOptions& o, const Registry& registry) {
       }
       chosen.push_back(e);
     }
+  }
+  // --mode both runs a private primitive on threads only; with no shareable one chosen at all,
+  // "both" would quietly mean "threads", so it is refused instead.
+  if (o.mode == ModeChoice::both &&
+      std::none_of(chosen.begin(), chosen.end(), [](const RegistryEntry* e) { return e->info.process_shared; })) {
+    throw UsageError(fmt::format("--mode both: none of the chosen {} primitives can live in shared memory "
+                                 "across processes; use --mode threads, or add one of: {}",
+                                 workload_name, shareable_names(registry, family)));
   }
 
   RunSpec base;

@@ -20,10 +20,14 @@ namespace contend::cli {
 enum class OutputFormat { table, csv, json, markdown };
 enum class ModeChoice { threads, processes, both };
 
+// --workers when it is not given.
+inline constexpr const char* kDefaultWorkers = "1,2,4";
+inline constexpr const char* kDefaultPingpongWorkers = "2";  // one pair
+
 struct RunOptions {
   Workload workload = Workload::lock;
   std::string primitives = "all";
-  std::string workers = "1,2,4";
+  std::string workers;  // empty: the workload's default, kDefaultWorkers or kDefaultPingpongWorkers
   ModeChoice mode = ModeChoice::threads;
   std::string duration = "500ms";
   std::uint64_t operations = 0;  // 0: bounded by --duration instead
@@ -45,6 +49,8 @@ struct RunOptions {
 
   // Which options the user gave explicitly, for checks of options that do not apply.
   bool duration_given = false;
+  bool cs_ns_given = false;
+  bool outside_ns_given = false;
   bool cs_lines_given = false;
   bool permits_given = false;
   bool read_percent_given = false;

@@ -16,6 +16,12 @@
 #include "primitives/locks/ticket_lock.hpp"
 #include "primitives/locks/ttas_backoff.hpp"
 #include "primitives/locks/ttas_lock.hpp"
+#include "primitives/pingpong/cv_handoff.hpp"
+#include "primitives/pingpong/eventfd_handoff.hpp"
+#include "primitives/pingpong/futex_handoff.hpp"
+#include "primitives/pingpong/pipe_handoff.hpp"
+#include "primitives/pingpong/sem_pair_handoff.hpp"
+#include "primitives/pingpong/spin_flag_handoff.hpp"
 #include "primitives/rwlocks/pthread_rwlock.hpp"
 #include "primitives/rwlocks/rw_spinlock.hpp"
 #include "primitives/rwlocks/std_shared_mutex.hpp"
@@ -65,5 +71,13 @@ using BuiltinRwLocks = TypeList<
     PthreadRwLockReader,
     PthreadRwLockWriter,
     RwSpinLock>;
+
+using BuiltinHandoffs = TypeList<
+    CvHandoff,
+    FutexHandoff,
+    SpinFlagHandoff,
+    SemPairHandoff,
+    PipeHandoff,
+    EventfdHandoff>;
 
 }  // namespace contend

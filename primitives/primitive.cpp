@@ -7,6 +7,7 @@ std::string_view to_string(Family f) {
     case Family::lock: return "lock";
     case Family::semaphore: return "semaphore";
     case Family::rw: return "rw";
+    case Family::pingpong: return "pingpong";
   }
   return "?";
 }
@@ -15,6 +16,7 @@ std::string_view to_string(Origin o) {
   switch (o) {
     case Origin::std_library: return "std";
     case Origin::posix: return "posix";
+    case Origin::linux_api: return "linux";
     case Origin::own: return "own";
     case Origin::test: return "test";
   }

@@ -14,8 +14,9 @@
 
 namespace contend {
 
-enum class Family { lock, semaphore, rw };
-enum class Origin { std_library, posix, own, test };
+enum class Family { lock, semaphore, rw, pingpong };
+// linux_api: a Linux-only kernel interface (eventfd), neither POSIX nor ours.
+enum class Origin { std_library, posix, linux_api, own, test };
 enum class Sharing { thread_private, process_shared };
 
 std::string_view to_string(Family f);
@@ -57,6 +58,21 @@ template <class T>
 concept Semaphore = PrimitiveMetadata<T> && requires(T& s) {
   s.acquire();
   s.release();
+};
+
+// The two ends of a handoff channel (the pingpong family).
+enum class Peer : std::uint32_t { initiator = 0, responder = 1 };
+
+// A handoff channel between two ends that take turns: the initiator sends first, and after
+// that each end calls send() only once its receive() has returned the other end's message, so
+// at most one message is ever in flight. send(to, m) delivers the 32-bit message `m` to the end
+// `to`; receive(at) blocks until the message for `at` arrives and returns it. Everything an end
+// did before send() happens-before everything the other end does after the receive() that
+// returns that message. Using both ends from one side, or sending out of turn, is undefined.
+template <class T>
+concept Handoff = PrimitiveMetadata<T> && requires(T& h, Peer end, std::uint32_t message) {
+  h.send(end, message);
+  { h.receive(end) } -> std::same_as<std::uint32_t>;
 };
 
 // True when the lock gives mutual exclusion; the do-nothing baseline and deliberately broken

@@ -259,6 +259,8 @@ OrderedJson spec_json(const RunSpec& spec) {
   s["seed"] = spec.seed;
   s["timeout_ns"] = spec.timeout_ns;
   s["repetitions"] = spec.repetitions;
+  // Only micro benchmarks have a case; other files stay as they were.
+  if (!spec.micro_case.empty()) s["micro_case"] = spec.micro_case;
   return s;
 }
 
@@ -467,7 +469,7 @@ Enum get_enum(const Json& object, std::string_view key, const std::string& path,
   fail(child(path, key), fmt::format("unknown value \"{}\" (expected one of {})", text, known));
 }
 
-constexpr Workload kWorkloads[] = {Workload::lock, Workload::semaphore, Workload::rw};
+constexpr Workload kWorkloads[] = {Workload::lock, Workload::semaphore, Workload::rw, Workload::pingpong};
 constexpr Mode kModes[] = {Mode::threads, Mode::processes};
 constexpr Pinning kPinnings[] = {Pinning::none, Pinning::compact, Pinning::spread};
 constexpr ClockSource kClockSources[] = {ClockSource::tsc, ClockSource::steady_clock};
@@ -524,6 +526,7 @@ RunSpec read_spec(const Json& j, const std::string& path) {
   s.seed = get_u64(j, "seed", path);
   s.timeout_ns = get_i64(j, "timeout_ns", path);
   s.repetitions = get_narrow<int>(j, "repetitions", path);
+  if (j.contains("micro_case")) s.micro_case = get_string(j, "micro_case", path);
   return s;
 }
 

@@ -85,6 +85,9 @@ void write_results_dir(const std::filesystem::path& dir, const Results& results)
   std::set<std::string> used;
   for (std::size_t i = 0; i < results.configs.size(); ++i) {
     const ConfigResult& config = results.configs[i];
+    // A micro benchmark (Google Benchmark's) never times a single operation: it has no
+    // latency at all, rather than an empty sample of it.
+    if (!config.spec.micro_case.empty()) continue;
     std::string file = hgrm_file_name(config);
     // Two names can differ only in characters that were replaced; the later one gets its
     // position appended rather than overwriting the other's file.

@@ -19,7 +19,7 @@ void write_file_atomically(const std::filesystem::path& path, std::string_view c
 std::string hgrm_file_name(const ConfigResult& config);
 
 // Creates `dir` if needed and writes results.csv, results.json and one .hgrm per configuration
-// (its latency merged over the measured repetitions).
+// (its latency merged over the measured repetitions) except micro benchmarks, which have none.
 void write_results_dir(const std::filesystem::path& dir, const Results& results);
 
 }  // namespace contend

@@ -111,7 +111,8 @@ std::vector<std::string> summary_cells(const ConfigResult& config) {
                              ? fmt::format("±{:.1f}%", throughput->cv * 100.0)
                              : std::string(kNotMeasured);
   return {
-      std::string(to_string(spec.workload)),
+      // A micro benchmark's family shows in its primitive; its case tells its rows apart.
+      spec.micro_case.empty() ? std::string(to_string(spec.workload)) : "micro:" + spec.micro_case,
       spec.primitive,
       std::string(to_string(spec.mode)),
       fmt::format("{}", spec.workers),
@@ -145,7 +146,8 @@ std::vector<std::string> measurement_notes(const Results& results) {
       write_latency.merge(rep.write_latency);
     }
     if (operations == 0) continue;
-    const bool rw = config.spec.workload == Workload::rw;
+    // A micro case reads only or writes only, as its name says.
+    const bool rw = config.spec.workload == Workload::rw && config.spec.micro_case.empty();
     // A violation already says it lost updates; this is for primitives that promise nothing.
     if (lost > 0 && config.status() == Status::ok) {
       notes.push_back(fmt::format("{}: lost {} of {} updates of the shared counter (warmup included): it "
@@ -165,6 +167,11 @@ std::vector<std::string> measurement_notes(const Results& results) {
       }
       notes.push_back(line);
     }
+  }
+  // Said once, not per configuration: it is how every pingpong row is read.
+  if (std::any_of(results.configs.begin(), results.configs.end(),
+                  [](const ConfigResult& c) { return c.spec.workload == Workload::pingpong; })) {
+    notes.push_back("pingpong: an operation is one handoff; latency columns are full round trips");
   }
   return notes;
 }

@@ -22,7 +22,8 @@ std::vector<std::string> summary_cells(const ConfigResult& config);
 // Lines explaining configurations whose status cell does not tell the whole story.
 std::vector<std::string> summary_notes(const Results& results);
 // What the columns cannot show: lost updates of primitives without mutual exclusion (race,
-// nolock) and the write side of reader-writer runs, one line per configuration.
+// nolock) and the write side of reader-writer runs, one line per configuration; and, once,
+// what a pingpong operation and latency are.
 std::vector<std::string> measurement_notes(const Results& results);
 // How to read the figures: medians, CV, fairness.
 std::string summary_legend();

@@ -228,5 +228,34 @@ TEST_F(E2E, PinningReportsTheCpusTheKernelGave) {
   }
 }
 
+// Every handoff mechanism on threads and on processes, one pair of workers. --sample 1 times
+// every round trip, so that even spin-flag on loaded cores (a few round trips per time slice)
+// has latency samples; the verdicts do not depend on how many round trips fit in 50 ms.
+TEST_F(E2E, RunPingpongOnThreadsAndProcesses) {
+  TempDir dir;
+  const RunOutput r = run_contend({"run", "pingpong", "-p", "all", "--mode", "both", "-w", "2", "-d", "50ms",
+                                   "--warmup", "10ms", "-r", "1", "--sample", "1", "-o", dir.path().string()});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const json j = check_result_files(dir.path(), both_mode_configs("pingpong"), 1);
+  for (const json& c : j["contend"]["configurations"]) {
+    EXPECT_EQ(c["status"], "ok") << c["name"];
+    EXPECT_EQ(c["name"].get<std::string>().rfind("pingpong/", 0), 0u) << c["name"];
+    for (const json& rep : c["repetitions"]) {
+      ASSERT_EQ(rep["workers"].size(), 2u) << c["name"];
+      const auto initiator = rep["workers"][0]["operations"].get<std::uint64_t>();
+      const auto responder = rep["workers"][1]["operations"].get<std::uint64_t>();
+      EXPECT_GT(initiator, 0u) << c["name"];
+      EXPECT_EQ(initiator, responder) << c["name"] << ": each received the other's messages, one for one";
+    }
+  }
+  for (const json& b : j["benchmarks"]) {
+    if (b["run_type"] != "iteration") continue;
+    EXPECT_GT(b["latency_ns"]["samples"].get<std::uint64_t>(), 0u) << b["name"];
+  }
+  EXPECT_NE(r.out.find("pingpong: an operation is one handoff; latency columns are full round trips"),
+            std::string::npos)
+      << r.out;
+}
+
 }  // namespace
 }  // namespace contend::test

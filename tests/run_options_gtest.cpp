@@ -81,6 +81,30 @@ TEST(BuildPlan, BothModesSkipPrivatePrimitivesOnProcessesWithANote) {
   EXPECT_NE(out.notes[0].find("std-mutex"), std::string::npos);
 }
 
+TEST(BuildPlan, NamedPrivatePrimitiveWithBothModesRunsOnThreadsWithANote) {
+  const Registry registry = Registry::builtin();
+  RunOptions o;
+  o.primitives = "std-mutex,pthread-mutex";
+  o.mode = ModeChoice::both;
+  o.workers = "2";
+  const PlanOutcome out = build_run_plan(o, registry);
+  ASSERT_EQ(out.plan.configs.size(), 3u);  // std-mutex on threads; pthread-mutex on both
+  EXPECT_EQ(out.plan.configs[0].primitive, "std-mutex");
+  EXPECT_EQ(out.plan.configs[0].mode, Mode::threads);
+  ASSERT_EQ(out.notes.size(), 1u);
+  EXPECT_NE(out.notes[0].find("std-mutex is not process-shared"), std::string::npos) << out.notes[0];
+}
+
+TEST(BuildPlan, BothModesWithOnlyPrivatePrimitivesIsRefused) {
+  const Registry registry = Registry::builtin();
+  RunOptions o;
+  o.primitives = "std-mutex,mcs";
+  o.mode = ModeChoice::both;
+  const std::string msg = usage_error_of([&] { build_run_plan(o, registry); });
+  EXPECT_NE(msg.find("--mode both"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("pthread-mutex"), std::string::npos) << "names the process-shared alternatives: " << msg;
+}
+
 TEST(BuildPlan, ExplicitPrivatePrimitiveOnProcessesIsRefusedWithAlternatives) {
   const Registry registry = Registry::builtin();
   RunOptions o;
@@ -100,6 +124,50 @@ TEST(BuildPlan, OptionsThatDoNotApplyAreRefused) {
   sem.workload = Workload::semaphore;
   sem.cs_lines_given = true;
   EXPECT_NE(usage_error_of([&] { build_run_plan(sem, registry); }).find("--cs-lines"), std::string::npos);
+}
+
+TEST(BuildPlan, PingpongDefaultsToOnePairOfWorkers) {
+  const Registry registry = Registry::builtin();
+  RunOptions o;
+  o.workload = Workload::pingpong;
+  const PlanOutcome out = build_run_plan(o, registry);
+  EXPECT_EQ(out.plan.configs.size(), registry.visible(Family::pingpong, false).size());
+  for (const RunSpec& s : out.plan.configs) EXPECT_EQ(s.workers, 2) << s.primitive;
+  o.workers = "2,4,8";
+  EXPECT_EQ(build_run_plan(o, registry).plan.configs.size(), 3 * out.plan.configs.size());
+}
+
+TEST(BuildPlan, PingpongRefusesAnOddWorkerCount) {
+  const Registry registry = Registry::builtin();
+  RunOptions o;
+  o.workload = Workload::pingpong;
+  for (const char* odd : {"1", "3", "2,3,4"}) {
+    o.workers = odd;
+    const std::string msg = usage_error_of([&] { build_run_plan(o, registry); });
+    EXPECT_EQ(msg.rfind("--workers: ", 0), 0u) << odd << " -> " << msg;
+    EXPECT_NE(msg.find("even"), std::string::npos) << msg;
+    EXPECT_EQ(msg.find('\n'), std::string::npos) << "one line: " << msg;
+  }
+}
+
+TEST(BuildPlan, PingpongRefusesTheWorkAndPermitOptions) {
+  const Registry registry = Registry::builtin();
+  const std::pair<bool RunOptions::*, const char*> inapplicable[] = {
+      {&RunOptions::cs_ns_given, "--cs-ns"},
+      {&RunOptions::outside_ns_given, "--outside-ns"},
+      {&RunOptions::outside_scale, "--outside-scale"},
+      {&RunOptions::cs_lines_given, "--cs-lines"},
+      {&RunOptions::permits_given, "--permits"},
+      {&RunOptions::read_percent_given, "--read-percent"},
+  };
+  for (const auto& [given, option] : inapplicable) {
+    RunOptions o;
+    o.workload = Workload::pingpong;
+    o.*given = true;
+    const std::string msg = usage_error_of([&] { build_run_plan(o, registry); });
+    EXPECT_EQ(msg.rfind(std::string(option) + " applies to ", 0), 0u) << option << " -> " << msg;
+    EXPECT_NE(msg.find("not pingpong"), std::string::npos) << msg;
+  }
 }
 
 TEST(BuildPlan, UnknownAndWrongFamilyPrimitivesNameTheChoices) {
@@ -177,6 +245,12 @@ TEST(ConfigName, IsStableAndNamesNonDefaultKnobs) {
   sem.primitive = "posix-sem";
   sem.permits = 3;
   EXPECT_EQ(config_name(sem), "semaphore/posix-sem/threads/workers:1/permits:3");
+  RunSpec pingpong;
+  pingpong.workload = Workload::pingpong;
+  pingpong.primitive = "futex";
+  pingpong.mode = Mode::processes;
+  pingpong.workers = 2;
+  EXPECT_EQ(config_name(pingpong), "pingpong/futex/processes/workers:2");
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 
 #include "primitives/catalog.hpp"
 #include "workloads/lock_workload.hpp"
+#include "workloads/pingpong_workload.hpp"
 #include "workloads/rw_workload.hpp"
 #include "workloads/semaphore_workload.hpp"
 
@@ -33,6 +34,13 @@ void add_rwlocks(Registry& r, TypeList<Rs...>) {
   (r.add(RegistryEntry{info_of<Rs>(Family::rw), &rw_workload_bytes<Rs>, &run_rw_workload<Rs>}), ...);
 }
 
+template <Handoff... Hs>
+void add_handoffs(Registry& r, TypeList<Hs...>) {
+  (r.add(RegistryEntry{info_of<Hs>(Family::pingpong), &pingpong_workload_bytes<Hs>,
+                       &run_pingpong_workload<Hs>}),
+   ...);
+}
+
 }  // namespace
 
 Registry Registry::builtin() {
@@ -40,6 +48,7 @@ Registry Registry::builtin() {
   add_locks(r, BuiltinLocks{});
   add_semaphores(r, BuiltinSemaphores{});
   add_rwlocks(r, BuiltinRwLocks{});
+  add_handoffs(r, BuiltinHandoffs{});
   return r;
 }
 
@@ -72,6 +81,7 @@ Family family_of(Workload w) {
     case Workload::lock: return Family::lock;
     case Workload::semaphore: return Family::semaphore;
     case Workload::rw: return Family::rw;
+    case Workload::pingpong: return Family::pingpong;
   }
   return Family::lock;
 }

@@ -9,6 +9,7 @@ std::string_view to_string(Workload w) {
     case Workload::lock: return "lock";
     case Workload::semaphore: return "semaphore";
     case Workload::rw: return "rw";
+    case Workload::pingpong: return "pingpong";
   }
   return "?";
 }
@@ -25,6 +26,12 @@ std::string_view to_string(Pinning p) {
 }
 
 std::string config_name(const RunSpec& spec) {
+  if (!spec.micro_case.empty()) {
+    // Only what tells micro benchmarks apart: their knobs are fixed by the case.
+    std::string name = fmt::format("micro/{}/{}/{}", to_string(spec.workload), spec.primitive, spec.micro_case);
+    if (spec.micro_case.starts_with("contended")) name += fmt::format("/threads:{}", spec.workers);
+    return name;
+  }
   const RunSpec defaults;
   std::string name = fmt::format("{}/{}/{}/workers:{}", to_string(spec.workload), spec.primitive,
                                  to_string(spec.mode), spec.workers);

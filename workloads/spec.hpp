@@ -8,7 +8,7 @@
 
 namespace contend {
 
-enum class Workload { lock, semaphore, rw };
+enum class Workload { lock, semaphore, rw, pingpong };
 enum class Mode { threads, processes };
 enum class Pinning { none, compact, spread };
 
@@ -37,6 +37,9 @@ struct RunSpec {
   std::uint64_t seed = 1;
   std::int64_t timeout_ns = 0;               // per repetition; 0 = derived (see effective_timeout_ns)
   int repetitions = 5;
+  // `contend micro`: the Google Benchmark case ("lock_unlock", "try_lock", "contended", ...)
+  // run over `primitive` of the `workload` family. Empty for every other subcommand.
+  std::string micro_case;
 
   bool operator==(const RunSpec&) const = default;
 };
@@ -44,6 +47,8 @@ struct RunSpec {
 // The stable name of a configuration, the key `compare` matches on, in Google Benchmark's
 // slash style: "lock/std-mutex/threads/workers:4", with a knob appended only when it differs
 // from its default (e.g. ".../cs:100ns"), so names stay short and still unique within a plan.
+// A micro benchmark is "micro/lock/std-mutex/lock_unlock"; the contended* cases, which run on
+// 1..N threads, end in their thread count: "micro/lock/std-mutex/contended/threads:4".
 std::string config_name(const RunSpec& spec);
 
 // The work between acquisitions a worker does, after --outside-scale.

@@ -1,0 +1,302 @@
+// `contend micro`: Google Benchmark micro-benchmarks of each primitive's operations, uncontended
+// and contended, shown as Google Benchmark shows them and kept as contend results.
+#include <benchmark/benchmark.h>
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cstdlib>
+#include <future>
+#include <iostream>
+#include <sstream>
+#include <string_view>
+#include <thread>
+
+#include "cli/choice.hpp"
+#include "cli/commands.hpp"
+#include "cli/micro_benchmarks.hpp"
+#include "cli/micro_reporter.hpp"
+#include "cli/parse.hpp"
+#include "cli/usage_error.hpp"
+#include "reports/output_files.hpp"
+#include "workloads/environment.hpp"
+#include "workloads/executor.hpp"
+
+namespace contend::cli {
+
+void setup_micro(CLI::App& app, MicroOptions& o) {
+  auto* cmd =
+      app.add_subcommand("micro", "Google Benchmark micro-benchmarks of lock, semaphore and rw operations");
+  cmd->add_option("-p,--primitive", o.primitives, "Primitives, comma-separated, or 'all' (see `contend list`)")
+      ->capture_default_str();
+  add_choice<std::optional<Family>>(*cmd, "--family", o.family,
+                                    {{"lock", Family::lock}, {"semaphore", Family::semaphore}, {"rw", Family::rw}},
+                                    "Only this family: lock, semaphore or rw");
+  cmd->add_option("--threads-max", o.threads_max,
+                  "Threads of the contended cases: 1, 2, 4, ... up to N (default: twice the hardware threads)")
+      ->check(CLI::Range(1, kMaxWorkers));
+  cmd->add_option("-o,--out", o.out_dir, "Write results.csv and results.json to this directory");
+  add_choice<std::optional<OutputFormat>>(*cmd, "--format", o.format,
+                                          {{"table", OutputFormat::table},
+                                           {"csv", OutputFormat::csv},
+                                           {"json", OutputFormat::json},
+                                           {"markdown", OutputFormat::markdown}},
+                                          "Also print contend's table, csv, json or markdown on stdout, after "
+                                          "Google Benchmark's own output");
+  // Everything else is left for Google Benchmark; run_micro() accepts only its --benchmark_* flags.
+  cmd->allow_extras();
+  cmd->footer(
+      "Google Benchmark times every case; its own flags pass through, written --benchmark_NAME=VALUE:\n"
+      "--benchmark_filter, --benchmark_repetitions, --benchmark_min_time (seconds, e.g. 0.1),\n"
+      "--benchmark_format, --benchmark_out, --benchmark_out_format, --benchmark_list_tests, ...\n"
+      "Cases: lock: lock_unlock, try_lock, contended; semaphore (1 permit): acquire_release,\n"
+      "try_acquire, contended; rw: lock_shared_unlock_shared, lock_unlock, contended_shared.\n"
+      "Google Benchmark names them micro/FAMILY/PRIMITIVE/CASE (contended ones end in\n"
+      "/real_time/threads:N); contend's files name them micro/FAMILY/PRIMITIVE/CASE[/threads:N],\n"
+      "with one repetition per Google Benchmark repetition and no latency (none is timed alone).\n\n"
+      "Examples:\n"
+      "  contend micro -p std-mutex,ttas-backoff\n"
+      "  contend micro --family semaphore --threads-max 4 --benchmark_repetitions=5 -o results/micro\n"
+      "  contend micro -p hybrid --benchmark_filter=contended --benchmark_min_time=0.1\n"
+      "  contend micro --family rw --format table\n"
+      "  contend micro --benchmark_list_tests=true");
+}
+
+namespace {
+
+bool is_micro_family(Family f) { return f == Family::lock || f == Family::semaphore || f == Family::rw; }
+
+std::string micro_names(const Registry& registry, const std::optional<Family>& family) {
+  std::string names;
+  for (const RegistryEntry* e : registry.visible(family, false)) {
+    if (!is_micro_family(e->info.family)) continue;
+    if (!names.empty()) names += ", ";
+    names += e->info.name;
+  }
+  return names;
+}
+
+std::vector<std::string> choose_primitives(const MicroOptions& o, const Registry& registry) {
+  std::vector<std::string> chosen;
+  if (o.primitives == "all") {
+    for (const RegistryEntry* e : registry.visible(o.family, false)) {
+      if (is_micro_family(e->info.family)) chosen.push_back(e->info.name);
+    }
+    return chosen;
+  }
+  for (const std::string& name : parse_name_list("--primitive", o.primitives)) {
+    const RegistryEntry* e = registry.find(name);
+    if (e == nullptr) {
+      throw UsageError(fmt::format("--primitive: unknown primitive '{}'; micro measures: {} (or 'all')", name,
+                                   micro_names(registry, o.family)));
+    }
+    if (!is_micro_family(e->info.family)) {
+      throw UsageError(fmt::format("--primitive: '{}' is a {} primitive; micro measures lock, semaphore and rw "
+                                   "primitives (use `contend run {}` for it)",
+                                   name, to_string(e->info.family), to_string(e->info.family)));
+    }
+    if (o.family && e->info.family != *o.family) {
+      throw UsageError(fmt::format("--primitive: '{}' is a {}, not a {} as --family asks", name,
+                                   to_string(e->info.family), to_string(*o.family)));
+    }
+    // Micro benchmarks run in contend's own process with no watchdog: broken-hang would hang
+    // it and broken-crash would kill it, which proves nothing about them.
+    if (e->info.hidden) {
+      throw UsageError(fmt::format("--primitive: '{}' is a planted bug; micro runs it in contend's own process "
+                                   "with no watchdog, so measure it with `contend run` instead",
+                                   name));
+    }
+    chosen.push_back(name);
+  }
+  return chosen;
+}
+
+// 1, 2, 4, ... below `max`, then `max` itself.
+std::vector<int> thread_counts(int max) {
+  std::vector<int> counts;
+  for (int t = 1; t < max; t *= 2) counts.push_back(t);
+  counts.push_back(max);
+  return counts;
+}
+
+int default_threads_max() {
+  const int hardware = static_cast<int>(std::thread::hardware_concurrency());
+  return std::clamp(2 * std::max(hardware, 1), 1, kMaxWorkers);
+}
+
+// "--benchmark_out=x" -> "benchmark_out"; the value -> "x", or nothing without '='.
+std::string_view flag_name(std::string_view arg) {
+  arg.remove_prefix(2);
+  return arg.substr(0, arg.find('='));
+}
+
+std::optional<std::string_view> flag_value(std::string_view arg) {
+  const auto eq = arg.find('=');
+  if (eq == std::string_view::npos) return std::nullopt;
+  return arg.substr(eq + 1);
+}
+
+// The whole of `text` as a number, or nothing.
+std::optional<double> parse_number(std::string_view text) {
+  const std::string s(text);
+  char* end = nullptr;
+  const double v = std::strtod(s.c_str(), &end);
+  if (s.empty() || end != s.c_str() + s.size()) return std::nullopt;
+  return v;
+}
+
+// Google Benchmark's reading of a boolean flag: given without a value it is true; "0", "f",
+// "n", "false", "no" and "off" (any case) are false.
+bool flag_is_true(std::string_view arg) {
+  const auto value = flag_value(arg);
+  if (!value || value->empty()) return true;
+  std::string lower(*value);
+  std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
+  return !(lower == "0" || lower == "f" || lower == "n" || lower == "false" || lower == "no" || lower == "off");
+}
+
+// Splits what CLI11 left over into Google Benchmark's flags and checks the ones whose bad values
+// Google Benchmark would answer with its help text and exit code 0, or that would hide from
+// contend the runs it is asked to keep.
+std::vector<std::string> benchmark_flags(const std::vector<std::string>& extras, const MicroOptions& o) {
+  std::vector<std::string> flags;
+  for (const std::string& arg : extras) {
+    if (!arg.starts_with("--benchmark_")) {
+      if (!flags.empty() && !flag_value(flags.back())) {
+        throw UsageError(fmt::format("micro: unexpected argument '{}'; Google Benchmark takes a flag's value "
+                                     "after '=', as in {}={}",
+                                     arg, flags.back(), arg));
+      }
+      throw UsageError(fmt::format("micro: unexpected argument '{}'; micro takes -p, --family, --threads-max, "
+                                   "-o, --format and Google Benchmark's --benchmark_NAME=VALUE flags",
+                                   arg));
+    }
+    const std::string_view name = flag_name(arg);
+    const auto value = flag_value(arg);
+    const auto one_of = [&](std::initializer_list<std::string_view> allowed) {
+      if (!value) return;  // Google Benchmark does not take it without a value: reported below
+      if (std::find(allowed.begin(), allowed.end(), *value) != allowed.end()) return;
+      std::string names;
+      for (std::string_view a : allowed) names += fmt::format("{}{}", names.empty() ? "" : ", ", a);
+      throw UsageError(fmt::format("--{}: '{}' is not one of {}", name, *value, names));
+    };
+    if (name == "benchmark_format") one_of({"console", "json", "csv"});
+    if (name == "benchmark_out_format") one_of({"json", "console", "csv"});
+    if (name == "benchmark_time_unit") one_of({"ns", "us", "ms", "s"});
+    // Google Benchmark 1.7.1 runs nothing at 0 repetitions, fails inside at fewer, and runs a
+    // single iteration at a minimum time of 0 or less. (A value that is not a number at all
+    // is left to its own message.)
+    const auto number = value ? parse_number(*value) : std::nullopt;
+    if (name == "benchmark_repetitions" && number && *number < 1) {
+      throw UsageError(fmt::format("--benchmark_repetitions: '{}' is too few; expected at least 1", *value));
+    }
+    if (name == "benchmark_min_time" && number && *number <= 0) {
+      throw UsageError(fmt::format("--benchmark_min_time: '{}' is too short; expected seconds above 0, e.g. 0.1",
+                                   *value));
+    }
+    const bool aggregates_only = name == "benchmark_report_aggregates_only" ||
+                                 name == "benchmark_display_aggregates_only";
+    if (aggregates_only && flag_is_true(arg) && (!o.out_dir.empty() || o.format)) {
+      throw UsageError(fmt::format("--{} keeps the repetitions that -o and --format are made of from contend; "
+                                   "drop one or the other (contend's JSON has the aggregates too)",
+                                   name));
+    }
+    flags.push_back(arg);
+  }
+  return flags;
+}
+
+// Hands the flags to Google Benchmark, which removes those it knows; anything left over is a
+// flag it does not know or a value it could not read.
+void initialize_google_benchmark(std::vector<std::string> flags) {
+  std::string program = "contend";
+  std::vector<char*> argv{program.data()};
+  for (std::string& f : flags) argv.push_back(f.data());
+  argv.push_back(nullptr);
+  int argc = static_cast<int>(argv.size()) - 1;
+  // Google Benchmark explains a value it cannot read on std::cerr; that explanation goes into
+  // contend's one line instead.
+  std::ostringstream explanation;
+  std::streambuf* const cerr_buffer = std::cerr.rdbuf(explanation.rdbuf());
+  benchmark::Initialize(&argc, argv.data());
+  std::cerr.rdbuf(cerr_buffer);
+  if (argc > 1) {
+    std::string unknown;
+    for (int i = 1; i < argc; ++i) unknown += fmt::format("{}'{}'", unknown.empty() ? "" : ", ", argv[i]);
+    std::string why = explanation.str();
+    why = why.substr(0, why.find('\n'));
+    throw UsageError(why.empty() ? fmt::format("Google Benchmark does not accept {} (its flags are "
+                                               "--benchmark_NAME=VALUE; see 'contend micro --help')",
+                                               unknown)
+                                 : fmt::format("Google Benchmark does not accept {}: {}", unknown, why));
+  }
+  std::cerr << explanation.str();
+}
+
+// glibc's mutexes skip their atomic instructions while the process has a single thread (about
+// 4 ns instead of 14 ns per std-mutex lock+unlock here): a state no program that needs a lock is
+// in, and one the uncontended cases would see only until the first contended case starts a
+// thread. A thread that waits out the whole run puts every case in the same, realistic state,
+// as scripts/bench/gbench_baseline.cpp does.
+class WaitingThread {
+ public:
+  WaitingThread() : thread_([done = done_.get_future()] { done.wait(); }) {}
+  ~WaitingThread() {
+    done_.set_value();
+    thread_.join();
+  }
+  WaitingThread(const WaitingThread&) = delete;
+  WaitingThread& operator=(const WaitingThread&) = delete;
+
+ private:
+  std::promise<void> done_;  // before thread_, which waits on it
+  std::thread thread_;
+};
+
+int exit_code_for(const Results& results) {
+  for (const ConfigResult& c : results.configs) {
+    if (c.status() != Status::ok) return kExitFailed;
+  }
+  return kExitOk;
+}
+
+}  // namespace
+
+int run_micro(CLI::App& command, MicroOptions& o) {
+  const Registry registry = Registry::builtin();
+  const std::vector<std::string> flags = benchmark_flags(command.remaining(), o);
+  const std::vector<std::string> primitives = choose_primitives(o, registry);
+  const int threads_max = o.threads_max > 0 ? o.threads_max : default_threads_max();
+  initialize_google_benchmark(flags);
+  if (!o.out_dir.empty()) prepare_out_dir(o.out_dir);
+
+  MicroBenchmarks benchmarks = register_micro_benchmarks(primitives, thread_counts(threads_max));
+  MicroReporter reporter(*benchmark::CreateDefaultDisplayReporter(), benchmarks);
+  std::size_t matched = 0;
+  {
+    const WaitingThread beside;
+    matched = benchmark::RunSpecifiedBenchmarks(&reporter);
+  }
+  benchmark::Shutdown();
+  // Google Benchmark has said, in one line, that --benchmark_filter matched nothing.
+  if (matched == 0) return kExitUsage;
+  Results results;
+  results.command_line = o.command_line;
+  results.configs = reporter.configs();
+  // Nothing was kept when Google Benchmark only listed the benchmarks (--benchmark_list_tests),
+  // or reported only aggregates with neither -o nor --format asking for more.
+  if (results.configs.empty() || (o.out_dir.empty() && !o.format)) return exit_code_for(results);
+
+  results.environment = collect_environment(calibrate());
+  if (!o.out_dir.empty()) {
+    write_results_dir(o.out_dir, results);
+    std::cerr << "note: no .hgrm files: Google Benchmark times no single operation, so micro has no latency "
+                 "histogram\n";
+  }
+  if (o.format) std::cout << '\n' << render_results(*o.format, results) << std::flush;
+  return exit_code_for(results);
+}
+
+}  // namespace contend::cli
