@@ -8,6 +8,7 @@ std::string_view to_string(Family f) {
     case Family::semaphore: return "semaphore";
     case Family::rw: return "rw";
     case Family::pingpong: return "pingpong";
+    case Family::queue: return "queue";
   }
   return "?";
 }
@@ -18,6 +19,7 @@ std::string_view to_string(Origin o) {
     case Origin::posix: return "posix";
     case Origin::linux_api: return "linux";
     case Origin::own: return "own";
+    case Origin::peer: return "peer";
     case Origin::test: return "test";
   }
   return "?";

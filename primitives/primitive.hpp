@@ -9,14 +9,16 @@
 // an anonymous MAP_SHARED mapping for process mode. Types that must know which (pthread
 // mutexes, POSIX semaphores, futex users) take a `Sharing` argument.
 #include <concepts>
+#include <cstddef>
 #include <cstdint>
 #include <string_view>
 
 namespace contend {
 
-enum class Family { lock, semaphore, rw, pingpong };
-// linux_api: a Linux-only kernel interface (eventfd), neither POSIX nor ours.
-enum class Origin { std_library, posix, linux_api, own, test };
+enum class Family { lock, semaphore, rw, pingpong, queue };
+// linux_api: a Linux-only kernel interface (eventfd, pipes and sockets as queues), neither POSIX
+// nor ours. peer: a well-known library's (moodycamel, atomic_queue, Boost.Lockfree, oneTBB).
+enum class Origin { std_library, posix, linux_api, own, peer, test };
 enum class Sharing { thread_private, process_shared };
 
 std::string_view to_string(Family f);
@@ -74,6 +76,67 @@ concept Handoff = PrimitiveMetadata<T> && requires(T& h, Peer end, std::uint32_t
   h.send(end, message);
   { h.receive(end) } -> std::same_as<std::uint32_t>;
 };
+
+// A queue of 64-bit items (the queue family), multi-producer multi-consumer unless it says
+// otherwise (single_producer_single_consumer<T>()). try_push(item) returns false, at once, when
+// the queue is full; try_pop(out) returns false, at once, when it is empty. Neither blocks.
+// Everything a producer did before a successful try_push(x) happens-before everything the
+// consumer whose try_pop returns x does after it. Item value 0 is never pushed (atomic_queue
+// reserves it as its empty marker).
+//
+// Construction: T(std::uint32_t capacity, Sharing) or T(std::uint32_t capacity), in place, in
+// queue_footprint<T>(capacity) bytes aligned to alignof(T): a queue that keeps its cells inside
+// the object (so that it can live in a shared mapping) says how many bytes it needs with
+// `static std::size_t footprint(std::uint32_t capacity)`. The workloads only pass capacities
+// that are powers of two, at least 2.
+template <class T>
+concept Queue = PrimitiveMetadata<T> && requires(T& q, std::uint64_t item, std::uint64_t& out) {
+  { q.try_push(item) } -> std::same_as<bool>;
+  { q.try_pop(out) } -> std::same_as<bool>;
+};
+
+// A queue with operations that sleep until they can complete (`--wait block`): push(item)
+// returns once the item is in the queue, pop() once it has taken one.
+template <class T>
+concept BlockingQueue = Queue<T> && requires(T& q, std::uint64_t item) {
+  q.push(item);
+  { q.pop() } -> std::same_as<std::uint64_t>;
+};
+
+// How a queue's capacity relates to the one it was constructed with:
+//   exact     holds exactly `capacity` items; the next try_push fails
+//   at_least  holds at least `capacity` items, maybe more (moodycamel's blocks, a pipe's pages)
+enum class QueueCapacity { exact, at_least };
+
+template <class T>
+constexpr QueueCapacity queue_capacity_kind() {
+  if constexpr (requires { T::kCapacity; }) {
+    return T::kCapacity;
+  } else {
+    return QueueCapacity::exact;
+  }
+}
+
+// True for a queue that allows one producer and one consumer only (the SPSC ring); the
+// workloads refuse it any other configuration.
+template <class T>
+constexpr bool single_producer_single_consumer() {
+  if constexpr (requires { T::kSingleProducerSingleConsumer; }) {
+    return T::kSingleProducerSingleConsumer;
+  } else {
+    return false;
+  }
+}
+
+// Bytes a queue of `capacity` occupies when constructed in place (see Queue).
+template <class T>
+std::size_t queue_footprint(std::uint32_t capacity) {
+  if constexpr (requires { T::footprint(capacity); }) {
+    return T::footprint(capacity);
+  } else {
+    return sizeof(T);
+  }
+}
 
 // True when the lock gives mutual exclusion; the do-nothing baseline and deliberately broken
 // primitives say false, so a lost-update count is reported as expected rather than a violation.
