@@ -11,9 +11,8 @@
 // Memory ordering: unlock() happens-before the next lock() that acquires it.
 #include <pthread.h>
 
-#include <cstdlib>
-
 #include "primitives/primitive.hpp"
+#include "primitives/pthread_objects.hpp"
 
 namespace contend {
 
@@ -26,15 +25,7 @@ class PthreadAdaptiveMutex {
   static constexpr bool kProcessShared = true;
 
   explicit PthreadAdaptiveMutex(Sharing sharing) {
-    pthread_mutexattr_t attr;
-    pthread_mutexattr_init(&attr);
-    pthread_mutexattr_settype(&attr, PTHREAD_MUTEX_ADAPTIVE_NP);
-    pthread_mutexattr_setpshared(&attr, sharing == Sharing::process_shared
-                                            ? PTHREAD_PROCESS_SHARED
-                                            : PTHREAD_PROCESS_PRIVATE);
-    // A mutex that cannot be made is a broken environment, not a measurement: stop loudly.
-    if (pthread_mutex_init(&mutex_, &attr) != 0) std::abort();
-    pthread_mutexattr_destroy(&attr);
+    init_pthread_mutex(mutex_, sharing, PTHREAD_MUTEX_ADAPTIVE_NP);
   }
   ~PthreadAdaptiveMutex() { pthread_mutex_destroy(&mutex_); }
   PthreadAdaptiveMutex(const PthreadAdaptiveMutex&) = delete;

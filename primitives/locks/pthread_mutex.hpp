@@ -8,9 +8,8 @@
 // Memory ordering: unlock() happens-before the next lock() that acquires it.
 #include <pthread.h>
 
-#include <cstdlib>
-
 #include "primitives/primitive.hpp"
+#include "primitives/pthread_objects.hpp"
 
 namespace contend {
 
@@ -22,16 +21,7 @@ class PthreadMutex {
   static constexpr Origin kOrigin = Origin::posix;
   static constexpr bool kProcessShared = true;
 
-  explicit PthreadMutex(Sharing sharing) {
-    pthread_mutexattr_t attr;
-    pthread_mutexattr_init(&attr);
-    pthread_mutexattr_setpshared(&attr, sharing == Sharing::process_shared
-                                            ? PTHREAD_PROCESS_SHARED
-                                            : PTHREAD_PROCESS_PRIVATE);
-    // A mutex that cannot be made is a broken environment, not a measurement: stop loudly.
-    if (pthread_mutex_init(&mutex_, &attr) != 0) std::abort();
-    pthread_mutexattr_destroy(&attr);
-  }
+  explicit PthreadMutex(Sharing sharing) { init_pthread_mutex(mutex_, sharing); }
   ~PthreadMutex() { pthread_mutex_destroy(&mutex_); }
   PthreadMutex(const PthreadMutex&) = delete;
   PthreadMutex& operator=(const PthreadMutex&) = delete;

@@ -26,9 +26,9 @@
 #include <pthread.h>
 
 #include <cstdint>
-#include <cstdlib>
 
 #include "primitives/primitive.hpp"
+#include "primitives/pthread_objects.hpp"
 
 namespace contend {
 
@@ -41,22 +41,8 @@ class CvHandoff {
   static constexpr bool kProcessShared = true;
 
   explicit CvHandoff(Sharing sharing) {
-    const int pshared =
-        sharing == Sharing::process_shared ? PTHREAD_PROCESS_SHARED : PTHREAD_PROCESS_PRIVATE;
-    pthread_mutexattr_t mattr;
-    pthread_mutexattr_init(&mattr);
-    pthread_mutexattr_setpshared(&mattr, pshared);
-    pthread_condattr_t cattr;
-    pthread_condattr_init(&cattr);
-    pthread_condattr_setpshared(&cattr, pshared);
-    // A mutex or condition variable that cannot be made is a broken environment, not a
-    // measurement: stop loudly.
-    if (pthread_mutex_init(&mutex_, &mattr) != 0) std::abort();
-    for (pthread_cond_t& c : turned_) {
-      if (pthread_cond_init(&c, &cattr) != 0) std::abort();
-    }
-    pthread_condattr_destroy(&cattr);
-    pthread_mutexattr_destroy(&mattr);
+    init_pthread_mutex(mutex_, sharing);
+    for (pthread_cond_t& c : turned_) init_pthread_cond(c, sharing);
   }
   ~CvHandoff() {
     for (pthread_cond_t& c : turned_) pthread_cond_destroy(&c);

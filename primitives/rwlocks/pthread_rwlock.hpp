@@ -23,6 +23,7 @@
 #include <cstdlib>
 
 #include "primitives/primitive.hpp"
+#include "primitives/pthread_objects.hpp"
 
 namespace contend {
 
@@ -35,9 +36,7 @@ class PthreadRwLockBase {
     pthread_rwlockattr_t attr;
     pthread_rwlockattr_init(&attr);
     pthread_rwlockattr_setkind_np(&attr, kKind);
-    pthread_rwlockattr_setpshared(&attr, sharing == Sharing::process_shared
-                                             ? PTHREAD_PROCESS_SHARED
-                                             : PTHREAD_PROCESS_PRIVATE);
+    pthread_rwlockattr_setpshared(&attr, pshared_of(sharing));
     // A lock that cannot be made is a broken environment, not a measurement: stop loudly.
     if (pthread_rwlock_init(&rwlock_, &attr) != 0) std::abort();
     pthread_rwlockattr_destroy(&attr);
