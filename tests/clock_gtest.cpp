@@ -60,8 +60,10 @@ TEST(BusyWork, CalibratedWorkTakesAboutTheAskedTime) {
     busy_iterations(work_iterations(c, 10'000'000));
     best_ms = std::min(best_ms, static_cast<double>(monotonic_ns() - begin) / 1e6);
   }
-  EXPECT_GT(best_ms, 5.0);
-  EXPECT_LT(best_ms, 20.0);
+  // Within a factor of 4 either way: a sanity bound that a shared, noisy machine cannot break
+  // (the calibration itself ran on that machine), yet a wrong unit or rate would.
+  EXPECT_GT(best_ms, 2.5);
+  EXPECT_LT(best_ms, 40.0);
 }
 
 TEST(Sampler, SamplesOneInNOnAverageAndReproducibly) {
