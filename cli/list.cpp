@@ -16,8 +16,9 @@ void setup_list(CLI::App& app, ListOptions& o) {
                                     {{"lock", Family::lock},
                                      {"semaphore", Family::semaphore},
                                      {"rw", Family::rw},
-                                     {"pingpong", Family::pingpong}},
-                                    "Only this family: lock, semaphore, rw or pingpong");
+                                     {"pingpong", Family::pingpong},
+                                     {"queue", Family::queue}},
+                                    "Only this family: lock, semaphore, rw, pingpong or queue");
   add_choice<bool>(*cmd, "--format", o.json, {{"table", false}, {"json", true}}, "table or json");
   cmd->add_flag("--show-broken", o.show_broken, "Also list the planted-bug primitives used to test contend");
   cmd->footer(

@@ -22,9 +22,12 @@ void add_run_options(CLI::App& cmd, RunOptions& o) {
                        {{"lock", Workload::lock},
                         {"semaphore", Workload::semaphore},
                         {"rw", Workload::rw},
-                        {"pingpong", Workload::pingpong}},
-                       "What to measure: lock, semaphore, rw (reader-writer locks) or pingpong (round trips "
-                       "between pairs of workers)")
+                        {"pingpong", Workload::pingpong},
+                        {"queue", Workload::queue},
+                        {"pairs", Workload::pairs}},
+                       "What to measure: lock, semaphore, rw (reader-writer locks), pingpong (round trips "
+                       "between pairs of workers), queue (producers and consumers) or pairs (every worker "
+                       "pushes, then pops: a queue's pairs benchmark)")
       ->required();
   cmd.add_option("-p,--primitive", o.primitives,
                  "Primitives, comma-separated, or 'all' (see `contend list`)")
@@ -65,6 +68,22 @@ void add_run_options(CLI::App& cmd, RunOptions& o) {
   cmd.add_option("--permits", o.permits, "Permits of the semaphore (semaphore)")
       ->check(CLI::Range(1u, 1'000'000u))
       ->capture_default_str();
+  cmd.add_option("--producers", o.producers,
+                 "Producer counts, comma-separated (queue; every pairing with --consumers is run)")
+      ->capture_default_str();
+  cmd.add_option("--consumers", o.consumers, "Consumer counts, comma-separated (queue)")->capture_default_str();
+  cmd.add_option("--capacity", o.capacity, "Items the queue holds: a power of two, 2 to 16777216 (queue)")
+      ->capture_default_str();
+  add_choice<QueueWait>(cmd, "--wait", o.wait,
+                        {{"spin", QueueWait::spin}, {"yield", QueueWait::yield}, {"block", QueueWait::block}},
+                        "On a full or empty queue: spin (pause, retry), yield (sched_yield, retry) or block "
+                        "(the queue's sleeping push/pop) (queue)");
+  cmd.add_option("--consume-ns", o.consume_ns, "A consumer's work per item, calibrated ns (queue)")
+      ->check(CLI::Range(std::uint64_t{0}, std::uint64_t{1'000'000'000}))
+      ->capture_default_str();
+  cmd.add_option("--rate", o.rate,
+                 "Open loop: items per second each producer offers on a fixed schedule, comma-separated to "
+                 "sweep; latency counts from each item's intended send time (queue; default: closed loop)");
   add_choice<Pinning>(cmd, "--pin", o.pin,
                       {{"none", Pinning::none}, {"compact", Pinning::compact}, {"spread", Pinning::spread}},
                       "Pin workers to CPUs: none, compact (fill a core first), spread (cores first)");
@@ -92,6 +111,13 @@ void note_given_options(const CLI::App& cmd, RunOptions& o) {
   o.cs_lines_given = cmd.count("--cs-lines") > 0;
   o.permits_given = cmd.count("--permits") > 0;
   o.read_percent_given = cmd.count("--read-percent") > 0;
+  o.workers_given = cmd.count("--workers") > 0;
+  o.producers_given = cmd.count("--producers") > 0;
+  o.consumers_given = cmd.count("--consumers") > 0;
+  o.capacity_given = cmd.count("--capacity") > 0;
+  o.wait_given = cmd.count("--wait") > 0;
+  o.consume_ns_given = cmd.count("--consume-ns") > 0;
+  o.rate_given = cmd.count("--rate") > 0;
 }
 
 namespace {
@@ -115,6 +141,94 @@ std::string family_names(const Registry& registry, Family family) {
   return names;
 }
 
+std::string blocking_names(const Registry& registry) {
+  std::string names;
+  for (const RegistryEntry* e : registry.visible(Family::queue, false)) {
+    if (!e->info.blocking) continue;
+    if (!names.empty()) names += ", ";
+    names += e->info.name;
+  }
+  return names;
+}
+
+// A queue run's producer and consumer counts.
+struct QueueShape {
+  int producers;
+  int consumers;
+};
+
+// Refuses the options of the other workloads for a queue or pairs run, and the queue's options
+// for the others: the queue workload has producers and consumers, pairs has workers that do
+// both, and both have a capacity and a --wait.
+void check_queue_options(const RunOptions& o, std::string_view workload_name) {
+  const bool queue = o.workload == Workload::queue;
+  const bool pairs = o.workload == Workload::pairs;
+  if (queue && o.workers_given) {
+    throw UsageError("--workers: the queue workload counts --producers and --consumers instead");
+  }
+  if (queue || pairs) {
+    for (const auto& [given, option] : {std::pair{o.cs_ns_given, "--cs-ns"},
+                                        std::pair{o.cs_lines_given, "--cs-lines"},
+                                        std::pair{queue && o.outside_ns_given, "--outside-ns"},
+                                        std::pair{queue && o.outside_scale, "--outside-scale"}}) {
+      if (given) {
+        throw UsageError(fmt::format("{} applies to the lock, semaphore and rw workloads, not {}; {}", option,
+                                     workload_name,
+                                     queue ? "a consumer's work per item is --consume-ns"
+                                           : "the delay between a push and a pop is --outside-ns"));
+      }
+    }
+  }
+  if (queue) return;
+  for (const auto& [given, option] : {std::pair{o.producers_given, "--producers"},
+                                      std::pair{o.consumers_given, "--consumers"},
+                                      std::pair{o.consume_ns_given, "--consume-ns"},
+                                      std::pair{o.rate_given, "--rate"},
+                                      std::pair{!pairs && o.capacity_given, "--capacity"},
+                                      std::pair{!pairs && o.wait_given, "--wait"}}) {
+    if (!given) continue;
+    const bool pairs_too = option == std::string_view("--capacity") || option == std::string_view("--wait");
+    throw UsageError(fmt::format("{} applies to the queue {}only, not {}", option,
+                                 pairs_too ? "and pairs workloads " : "workload ", workload_name));
+  }
+}
+
+void check_capacity(const RunOptions& o) {
+  if (o.capacity < 2 || o.capacity > kMaxQueueCapacity || (o.capacity & (o.capacity - 1)) != 0) {
+    throw UsageError(fmt::format("--capacity: expected a power of two from 2 to {}, not {}", kMaxQueueCapacity,
+                                 o.capacity));
+  }
+}
+
+std::vector<QueueShape> queue_shapes(const RunOptions& o) {
+  const std::vector<int> producers = parse_int_list("--producers", o.producers, 1, kMaxWorkers - 1);
+  const std::vector<int> consumers = parse_int_list("--consumers", o.consumers, 1, kMaxWorkers - 1);
+  std::vector<QueueShape> shapes;
+  for (int p : producers) {
+    for (int c : consumers) {
+      if (p + c > kMaxWorkers) {
+        throw UsageError(fmt::format("--producers/--consumers: {} + {} workers is more than {}", p, c, kMaxWorkers));
+      }
+      shapes.push_back({p, c});
+    }
+  }
+  return shapes;
+}
+
+// Why a queue cannot run `shape` or --wait, or empty when it can.
+std::string queue_misfit(const PrimitiveInfo& info, const RunOptions& o, QueueShape shape) {
+  if (info.single_producer_single_consumer && o.workload == Workload::pairs) {
+    return fmt::format("{} allows one producer and one consumer, and a pairs worker is both", info.name);
+  }
+  if (info.single_producer_single_consumer && (shape.producers != 1 || shape.consumers != 1)) {
+    return fmt::format("{} allows one producer and one consumer only", info.name);
+  }
+  if (o.wait == QueueWait::block && !info.blocking) {
+    return fmt::format("{} has no blocking push and pop for --wait block", info.name);
+  }
+  return {};
+}
+
 }  // namespace
 
 PlanOutcome build_run_plan(const RunOptions& o, const Registry& registry) {
@@ -122,6 +236,7 @@ PlanOutcome build_run_plan(const RunOptions& o, const Registry& registry) {
   const Family family = family_of(o.workload);
   const std::string_view workload_name = to_string(o.workload);
 
+  check_queue_options(o, workload_name);
   if ((o.workload == Workload::semaphore || o.workload == Workload::pingpong) && o.cs_lines_given) {
     throw UsageError(fmt::format("--cs-lines applies to the lock and rw workloads, not {}", workload_name));
   }
@@ -147,9 +262,22 @@ PlanOutcome build_run_plan(const RunOptions& o, const Registry& registry) {
     throw UsageError("--outside-scale scales --outside-ns, which is 0; give --outside-ns too");
   }
   const bool pingpong = o.workload == Workload::pingpong;
+  const bool queue = o.workload == Workload::queue;
+  const bool pairs = o.workload == Workload::pairs;
+  if (queue || pairs) check_capacity(o);
+  // --rate: every offered load is run for every shape; 0 alone is the closed loop.
+  const std::vector<int> rates =
+      o.rate_given ? parse_int_list("--rate", o.rate, 1, 1'000'000'000) : std::vector<int>{0};
   const std::string workers_text =
       !o.workers.empty() ? o.workers : std::string(pingpong ? kDefaultPingpongWorkers : kDefaultWorkers);
-  const std::vector<int> workers = parse_int_list("--workers", workers_text, 1, kMaxWorkers);
+  // A queue's shapes: its worker counts are producers + consumers.
+  const std::vector<QueueShape> shapes = queue ? queue_shapes(o) : std::vector<QueueShape>{};
+  std::vector<int> workers;
+  if (queue) {
+    for (QueueShape s : shapes) workers.push_back(s.producers + s.consumers);
+  } else {
+    workers = parse_int_list("--workers", workers_text, 1, kMaxWorkers);
+  }
   if (pingpong) {
     for (int w : workers) {
       if (w % 2 != 0) {
@@ -169,7 +297,16 @@ PlanOutcome build_run_plan(const RunOptions& o, const Registry& registry) {
     throw UsageError(fmt::format("--timeout: '{}' is too short; expected at least 10ms", o.timeout));
   }
   const int max_workers = *std::max_element(workers.begin(), workers.end());
-  if (o.operations > 0 && o.operations < static_cast<std::uint64_t>(max_workers)) {
+  if (queue) {
+    const int max_producers =
+        std::max_element(shapes.begin(), shapes.end(), [](QueueShape a, QueueShape b) { return a.producers < b.producers; })
+            ->producers;
+    if (o.operations > 0 && o.operations < static_cast<std::uint64_t>(max_producers)) {
+      throw UsageError(fmt::format("--ops: {} items are fewer than the {} producers asked for; each producer "
+                                   "needs at least one",
+                                   o.operations, max_producers));
+    }
+  } else if (o.operations > 0 && o.operations < static_cast<std::uint64_t>(max_workers)) {
     throw UsageError(fmt::format("--ops: {} is fewer than the {} workers asked for; each worker needs at "
                                  "least one operation",
                                  o.operations, max_workers));
@@ -206,6 +343,22 @@ PlanOutcome build_run_plan(const RunOptions& o, const Registry& registry) {
         throw UsageError(fmt::format("--permits: '{}' holds at most {} permit(s), not {}; use --permits {}",
                                      name, e->info.max_permits, o.permits, e->info.max_permits));
       }
+      if ((queue || pairs) && o.wait == QueueWait::block && !e->info.blocking) {
+        throw UsageError(fmt::format("--wait block: '{}' has no blocking push and pop; use --wait spin or yield, "
+                                     "or one of: {}",
+                                     name, blocking_names(registry)));
+      }
+      if (pairs && e->info.single_producer_single_consumer) {
+        throw UsageError(fmt::format("--primitive: '{}' allows one producer and one consumer, and every pairs "
+                                     "worker is both; use the queue workload with --producers 1 --consumers 1",
+                                     name));
+      }
+      if (queue && e->info.single_producer_single_consumer &&
+          std::any_of(shapes.begin(), shapes.end(), [](QueueShape s) { return s.producers != 1 || s.consumers != 1; })) {
+        throw UsageError(fmt::format("--producers/--consumers: '{}' allows one producer and one consumer only; "
+                                     "use --producers 1 --consumers 1",
+                                     name));
+      }
       chosen.push_back(e);
     }
   }
@@ -229,6 +382,11 @@ PlanOutcome build_run_plan(const RunOptions& o, const Registry& registry) {
   base.cs_lines = o.cs_lines;
   base.permits = o.permits;
   base.read_percent = o.read_percent;
+  if (queue || pairs) {
+    base.capacity = o.capacity;
+    base.wait = o.wait;
+    base.consume_ns = o.consume_ns;
+  }
   base.pin = o.pin;
   base.sample_every = o.sample_every;
   base.seed = o.seed;
@@ -245,14 +403,33 @@ PlanOutcome build_run_plan(const RunOptions& o, const Registry& registry) {
         out.notes.push_back(fmt::format("{} is not process-shared: measured on threads only", e->info.name));
         continue;
       }
-      for (int w : workers) {
+      for (std::size_t i = 0; i < workers.size(); ++i) {
         RunSpec spec = base;
         spec.primitive = e->info.name;
         spec.mode = mode;
-        spec.workers = w;
-        out.plan.configs.push_back(spec);
+        spec.workers = workers[i];
+        if (queue || pairs) {
+          // Only with `all`: a named queue that cannot run a shape was refused above.
+          const std::string misfit =
+              queue_misfit(e->info, o, queue ? shapes[i] : QueueShape{workers[i], workers[i]});
+          if (!misfit.empty()) {
+            const std::string note = misfit + ": left out of those runs";
+            if (std::find(out.notes.begin(), out.notes.end(), note) == out.notes.end()) out.notes.push_back(note);
+            continue;
+          }
+        }
+        if (queue) spec.producers = shapes[i].producers;
+        for (int rate : rates) {
+          spec.rate = static_cast<std::uint64_t>(rate);
+          out.plan.configs.push_back(spec);
+        }
       }
     }
+  }
+  if (out.plan.configs.empty() && (queue || pairs)) {
+    std::string why;
+    for (const std::string& note : out.notes) why += (why.empty() ? "" : "; ") + note;
+    throw UsageError(fmt::format("--primitive: no chosen queue can run these options ({})", why));
   }
   if (out.plan.configs.empty()) {
     throw UsageError(fmt::format("--mode processes: none of the chosen {} primitives is process-shared; "

@@ -39,6 +39,12 @@ struct RunOptions {
   std::uint32_t cs_lines = 1;
   std::uint32_t permits = 2;
   std::uint32_t read_percent = 90;
+  std::string producers = "1";   // queue: counts, comma-separated; every pairing with --consumers
+  std::string consumers = "1";
+  std::uint32_t capacity = 1024;  // queue
+  QueueWait wait = QueueWait::spin;
+  std::uint64_t consume_ns = 0;
+  std::string rate;  // queue: items/s per producer, comma-separated; empty: closed loop
   Pinning pin = Pinning::none;
   std::uint64_t sample_every = 16;
   std::uint64_t seed = 1;
@@ -54,9 +60,18 @@ struct RunOptions {
   bool cs_lines_given = false;
   bool permits_given = false;
   bool read_percent_given = false;
+  bool workers_given = false;
+  // The queue's own options, refused by the other workloads.
+  bool producers_given = false;
+  bool consumers_given = false;
+  bool capacity_given = false;
+  bool wait_given = false;
+  bool consume_ns_given = false;
+  bool rate_given = false;
 };
 
 inline constexpr int kMaxWorkers = 512;
+inline constexpr std::uint32_t kMaxQueueCapacity = 1u << 24;
 
 // Binds the options to a `run` subcommand.
 void add_run_options(CLI::App& command, RunOptions& options);

@@ -16,12 +16,22 @@
 #include "primitives/locks/ticket_lock.hpp"
 #include "primitives/locks/ttas_backoff.hpp"
 #include "primitives/locks/ttas_lock.hpp"
+#include "primitives/peers/atomic_queue_adapter.hpp"
+#include "primitives/peers/boost_lockfree_queue.hpp"
+#include "primitives/peers/moodycamel_queue.hpp"
+#include "primitives/peers/tbb_bounded_queue.hpp"
 #include "primitives/pingpong/cv_handoff.hpp"
 #include "primitives/pingpong/eventfd_handoff.hpp"
 #include "primitives/pingpong/futex_handoff.hpp"
 #include "primitives/pingpong/pipe_handoff.hpp"
+#include "primitives/pingpong/ring_pair_handoff.hpp"
 #include "primitives/pingpong/sem_pair_handoff.hpp"
 #include "primitives/pingpong/spin_flag_handoff.hpp"
+#include "primitives/queues/monitor_queue.hpp"
+#include "primitives/queues/mpmc_ring.hpp"
+#include "primitives/queues/pipe_queue.hpp"
+#include "primitives/queues/socketpair_queue.hpp"
+#include "primitives/queues/spsc_ring.hpp"
 #include "primitives/rwlocks/pthread_rwlock.hpp"
 #include "primitives/rwlocks/rw_spinlock.hpp"
 #include "primitives/rwlocks/std_shared_mutex.hpp"
@@ -32,6 +42,7 @@
 #include "primitives/semaphores/std_binary.hpp"
 #include "primitives/semaphores/std_counting.hpp"
 #include "primitives/testing/broken_crash.hpp"
+#include "primitives/testing/broken_queue.hpp"
 #include "primitives/testing/broken_hang.hpp"
 
 namespace contend {
@@ -78,6 +89,21 @@ using BuiltinHandoffs = TypeList<
     SpinFlagHandoff,
     SemPairHandoff,
     PipeHandoff,
-    EventfdHandoff>;
+    EventfdHandoff,
+    RingPairHandoff>;
+
+using BuiltinQueues = TypeList<
+    MpmcRing,
+    SpscRing,
+    MonitorQueue,
+    MoodycamelQueue,
+    MoodycamelBlockingQueue,
+    AtomicQueueAdapter,
+    OptimistAtomicQueueAdapter,
+    BoostLockfreeQueue,
+    TbbBoundedQueue,
+    PipeQueue,
+    SocketpairQueue,
+    BrokenQueue>;
 
 }  // namespace contend

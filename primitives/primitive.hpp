@@ -128,6 +128,19 @@ constexpr bool single_producer_single_consumer() {
   }
 }
 
+// False for a queue that delivers every item once but does not promise that each consumer sees
+// each producer's items in the order they were pushed (atomic_queue: its cells carry no lap
+// number, so a thread a lap ahead can take an item meant for a preempted one). The workloads
+// then report such reordering as expected, as they do lost updates of `nolock`.
+template <class T>
+constexpr bool keeps_producer_order() {
+  if constexpr (requires { T::kKeepsProducerOrder; }) {
+    return T::kKeepsProducerOrder;
+  } else {
+    return true;
+  }
+}
+
 // Bytes a queue of `capacity` occupies when constructed in place (see Queue).
 template <class T>
 std::size_t queue_footprint(std::uint32_t capacity) {

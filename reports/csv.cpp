@@ -19,7 +19,9 @@ constexpr std::string_view kHeader =
     "voluntary_switches,involuntary_switches,lost_updates,checked_updates,duration_s,operations_target,"
     "warmup_s,cs_ns,outside_ns,outside_scales,cs_lines,permits,pin,sample_every,seed,clock_source,"
     "read_percent,write_operations,write_latency_samples,write_latency_p50_ns,write_latency_p99_ns,"
-    "write_latency_p99_9_ns,write_latency_max_ns";
+    "write_latency_p99_9_ns,write_latency_max_ns,producers,consumers,capacity,wait,consume_ns,"
+    "rate,produced_items,failed_pushes,failed_pops,producer_jain_fairness,failed_attempts,"
+    "reordered_items";
 
 // RFC 4180: quote only when needed, double any quote inside.
 std::string quoted(std::string_view field) {
@@ -68,6 +70,8 @@ std::string to_csv(const Results& results) {
     const bool lock = spec.workload == Workload::lock;
     const bool semaphore = spec.workload == Workload::semaphore;
     const bool rw = spec.workload == Workload::rw;
+    const bool queue = spec.workload == Workload::queue;
+    const bool pairs = spec.workload == Workload::pairs;
     for (const Repetition& rep : config.repetitions) {
       const bool measured = rep.measured();
       const bool writes_sampled = measured && rep.write_latency.total_count() > 0;
@@ -126,6 +130,19 @@ std::string to_csv(const Results& results) {
               integer_if(rw && writes_sampled, rep.write_latency.value_at_percentile(99)),
               integer_if(rw && writes_sampled, rep.write_latency.value_at_percentile(99.9)),
               integer_if(rw && writes_sampled, rep.write_latency.max()),
+              // The queue workload's shape and what its operations (items delivered) leave out.
+              integer_if(queue, spec.producers),
+              integer_if(queue, spec.workers - spec.producers),
+              integer_if(queue || pairs, spec.capacity),
+              queue || pairs ? std::string(to_string(spec.wait)) : std::string(),
+              integer_if(queue, spec.consume_ns),
+              integer_if(queue, spec.rate),
+              integer_if(queue && measured, rep.produced_items()),
+              integer_if(queue && measured, rep.failed_pushes()),
+              integer_if(queue && measured, rep.failed_pops()),
+              queue && measured ? number(rep.producer_jain_fairness()) : std::string(),
+              integer_if((queue || pairs) && measured, rep.failed_attempts()),
+              integer_if((queue || pairs) && measured, rep.reordered_items),
           });
     }
   }

@@ -112,6 +112,18 @@ OrderedJson iteration_entry(const ConfigResult& config, std::size_t family_index
   b["involuntary_switches"] = if_measured(rep.involuntary_switches());
   b["lost_updates"] = if_measured(rep.lost_updates);
   b["checked_updates"] = if_measured(rep.checked_updates);
+  if (config.spec.workload == Workload::pairs) {
+    // Pushes that found it full and pops that found it empty, counted apart from the pairs.
+    b["failed_attempts"] = if_measured(rep.failed_attempts());
+  }
+  if (config.spec.workload == Workload::queue) {
+    // Operations are items delivered; latency is enqueue to dequeue. Failed try-operations
+    // (full for producers, empty for consumers) are counted apart from them.
+    b["produced_items"] = if_measured(rep.produced_items());
+    b["failed_pushes"] = if_measured(rep.failed_pushes());
+    b["failed_pops"] = if_measured(rep.failed_pops());
+    b["producer_jain_fairness"] = measured ? real(rep.producer_jain_fairness()) : OrderedJson(nullptr);
+  }
   if (config.spec.workload == Workload::rw) {
     // Reads are in latency_ns; writes, which a reader-preferring lock may starve, here.
     b["write_operations"] = if_measured(rep.write_operations());
@@ -254,6 +266,17 @@ OrderedJson spec_json(const RunSpec& spec) {
   s["cs_lines"] = spec.cs_lines;
   s["permits"] = spec.permits;
   s["read_percent"] = spec.read_percent;
+  // Only queue runs have these; other files stay as they were.
+  if (spec.workload == Workload::queue) {
+    s["producers"] = spec.producers;
+    s["consumers"] = spec.workers - spec.producers;
+    s["consume_ns"] = spec.consume_ns;
+    s["rate"] = spec.rate;
+  }
+  if (spec.workload == Workload::queue || spec.workload == Workload::pairs) {
+    s["capacity"] = spec.capacity;
+    s["wait"] = to_string(spec.wait);
+  }
   s["pin"] = to_string(spec.pin);
   s["sample_every"] = spec.sample_every;
   s["seed"] = spec.seed;
@@ -288,11 +311,17 @@ OrderedJson repetition_json(const Repetition& rep) {
   r["elapsed_s"] = real(rep.elapsed_s);
   r["lost_updates"] = rep.lost_updates;
   r["checked_updates"] = rep.checked_updates;
+  // Only queues that do not promise producer order have these; other files stay as they were.
+  if (rep.reordered_items != 0) r["reordered_items"] = rep.reordered_items;
   r["workers"] = OrderedJson::array();
   for (const WorkerResult& w : rep.workers) {
     OrderedJson wj;
     wj["operations"] = w.operations;
     wj["write_operations"] = w.write_operations;
+    // Only queue workers have a role other than plain worker, and only queue and pairs
+    // workers fail attempts; other files stay as they were.
+    if (w.role != WorkerRole::worker) wj["role"] = to_string(w.role);
+    if (w.role != WorkerRole::worker || w.failed_attempts != 0) wj["failed_attempts"] = w.failed_attempts;
     wj["pinned_cpu"] = w.pinned_cpu;
     wj["cpu_first"] = w.cpu_first;
     wj["cpu_last"] = w.cpu_last;
@@ -469,7 +498,10 @@ Enum get_enum(const Json& object, std::string_view key, const std::string& path,
   fail(child(path, key), fmt::format("unknown value \"{}\" (expected one of {})", text, known));
 }
 
-constexpr Workload kWorkloads[] = {Workload::lock, Workload::semaphore, Workload::rw, Workload::pingpong};
+constexpr Workload kWorkloads[] = {Workload::lock, Workload::semaphore, Workload::rw, Workload::pingpong,
+                                   Workload::queue, Workload::pairs};
+constexpr QueueWait kQueueWaits[] = {QueueWait::spin, QueueWait::yield, QueueWait::block};
+constexpr WorkerRole kWorkerRoles[] = {WorkerRole::worker, WorkerRole::producer, WorkerRole::consumer};
 constexpr Mode kModes[] = {Mode::threads, Mode::processes};
 constexpr Pinning kPinnings[] = {Pinning::none, Pinning::compact, Pinning::spread};
 constexpr ClockSource kClockSources[] = {ClockSource::tsc, ClockSource::steady_clock};
@@ -521,6 +553,15 @@ RunSpec read_spec(const Json& j, const std::string& path) {
   s.cs_lines = get_narrow<std::uint32_t>(j, "cs_lines", path);
   s.permits = get_narrow<std::uint32_t>(j, "permits", path);
   s.read_percent = get_narrow<std::uint32_t>(j, "read_percent", path);
+  if (s.workload == Workload::queue) {
+    s.producers = get_narrow<int>(j, "producers", path);
+    s.consume_ns = get_u64(j, "consume_ns", path);
+    s.rate = get_u64(j, "rate", path);
+  }
+  if (s.workload == Workload::queue || s.workload == Workload::pairs) {
+    s.capacity = get_narrow<std::uint32_t>(j, "capacity", path);
+    s.wait = get_enum(j, "wait", path, kQueueWaits);
+  }
   s.pin = get_enum(j, "pin", path, kPinnings);
   s.sample_every = get_u64(j, "sample_every", path);
   s.seed = get_u64(j, "seed", path);
@@ -570,6 +611,7 @@ Repetition read_repetition(const Json& j, const std::string& path) {
   r.elapsed_s = get_double(j, "elapsed_s", path);
   r.lost_updates = get_u64(j, "lost_updates", path);
   r.checked_updates = get_u64(j, "checked_updates", path);
+  if (j.contains("reordered_items")) r.reordered_items = get_u64(j, "reordered_items", path);
   const Json& workers = array_member(j, "workers", path);
   const std::string workers_path = child(path, "workers");
   for (std::size_t i = 0; i < workers.size(); ++i) {
@@ -578,6 +620,8 @@ Repetition read_repetition(const Json& j, const std::string& path) {
     WorkerResult wr;
     wr.operations = get_u64(w, "operations", wp);
     wr.write_operations = get_u64(w, "write_operations", wp);
+    if (w.contains("role")) wr.role = get_enum(w, "role", wp, kWorkerRoles);
+    if (w.contains("failed_attempts")) wr.failed_attempts = get_u64(w, "failed_attempts", wp);
     wr.pinned_cpu = get_narrow<int>(w, "pinned_cpu", wp);
     wr.cpu_first = get_narrow<int>(w, "cpu_first", wp);
     wr.cpu_last = get_narrow<int>(w, "cpu_last", wp);

@@ -115,7 +115,9 @@ std::vector<std::string> summary_cells(const ConfigResult& config) {
       spec.micro_case.empty() ? std::string(to_string(spec.workload)) : "micro:" + spec.micro_case,
       spec.primitive,
       std::string(to_string(spec.mode)),
-      fmt::format("{}", spec.workers),
+      // A queue's workers are its producers and consumers: "2p2c".
+      spec.workload == Workload::queue ? fmt::format("{}p{}c", spec.producers, spec.workers - spec.producers)
+                                       : fmt::format("{}", spec.workers),
       throughput ? mops(throughput->median) : std::string(kNotMeasured),
       cv,
       median_cell(config, Metric::ns_per_op, format_3sig),
@@ -136,6 +138,9 @@ std::vector<std::string> measurement_notes(const Results& results) {
     std::uint64_t checked = 0;
     std::uint64_t operations = 0;
     std::uint64_t writes = 0;
+    std::uint64_t failed_pushes = 0;
+    std::uint64_t failed_pops = 0;
+    std::uint64_t reordered = 0;
     Histogram write_latency;
     for (const Repetition& rep : config.repetitions) {
       if (!rep.measured()) continue;
@@ -143,6 +148,9 @@ std::vector<std::string> measurement_notes(const Results& results) {
       checked += rep.checked_updates;
       operations += rep.operations();
       writes += rep.write_operations();
+      failed_pushes += rep.failed_pushes();
+      failed_pops += rep.failed_pops();
+      reordered += rep.reordered_items;
       write_latency.merge(rep.write_latency);
     }
     if (operations == 0) continue;
@@ -153,6 +161,19 @@ std::vector<std::string> measurement_notes(const Results& results) {
       notes.push_back(fmt::format("{}: lost {} of {} updates of the shared counter (warmup included): it "
                                   "gives no mutual exclusion, so this is expected",
                                   config.name(), lost, checked));
+    }
+    if (reordered > 0 && config.status() == Status::ok) {
+      notes.push_back(fmt::format("{}: {} items reached a consumer out of their producer's order: {} does not "
+                                  "promise that order, so this is expected (every item was still delivered once)",
+                                  config.name(), reordered, config.spec.primitive));
+    }
+    if (config.spec.workload == Workload::queue) {
+      const auto per_item = [operations](std::uint64_t n) {
+        return static_cast<double>(n) / static_cast<double>(operations);
+      };
+      notes.push_back(fmt::format("{}: failed try-operations per item delivered: {:.3g} pushes (full), {:.3g} "
+                                  "pops (empty)",
+                                  config.name(), per_item(failed_pushes), per_item(failed_pops)));
     }
     if (rw) {
       const double share = 100.0 * static_cast<double>(writes) / static_cast<double>(operations);
@@ -172,6 +193,16 @@ std::vector<std::string> measurement_notes(const Results& results) {
   if (std::any_of(results.configs.begin(), results.configs.end(),
                   [](const ConfigResult& c) { return c.spec.workload == Workload::pingpong; })) {
     notes.push_back("pingpong: an operation is one handoff; latency columns are full round trips");
+  }
+  if (std::any_of(results.configs.begin(), results.configs.end(),
+                  [](const ConfigResult& c) { return c.spec.workload == Workload::pairs; })) {
+    notes.push_back("pairs: an operation is one push and one pop by the same worker; latency columns are the two "
+                    "together, without the delay between them");
+  }
+  if (std::any_of(results.configs.begin(), results.configs.end(),
+                  [](const ConfigResult& c) { return c.spec.workload == Workload::queue; })) {
+    notes.push_back("queue: an operation is one item delivered to a consumer; latency columns are enqueue to "
+                    "dequeue; Jain is over consumers (producers' is in the JSON and CSV)");
   }
   return notes;
 }

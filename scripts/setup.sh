@@ -6,6 +6,7 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build pkg-config git
   libcli11-dev libfmt-dev libbenchmark-dev libgtest-dev libgmock-dev nlohmann-json3-dev
+  libconcurrentqueue-dev libatomic-queue-dev libboost-dev libtbb-dev
   python3
 )
 

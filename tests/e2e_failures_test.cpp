@@ -42,10 +42,10 @@ TEST_F(Failures, BadInputIsOneLineExitTwoAndWritesNothing) {
       {"run", "semaphore", "--cs-lines", "2"},
       {"run", "lock", "-p", "std-mutex", "--mode", "processes"},
       {"run", "semaphore", "-p", "std-counting", "--mode", "both"},
-      {"run", "queue"},
+      {"run", "stack"},
       {"run"},
       {"frobnicate"},
-      {"list", "--family", "queue"},
+      {"list", "--family", "stack"},
   };
   for (const auto& args : bad) {
     TempDir dir;

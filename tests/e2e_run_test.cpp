@@ -257,5 +257,75 @@ TEST_F(E2E, RunPingpongOnThreadsAndProcesses) {
       << r.out;
 }
 
+TEST_F(E2E, RunQueueChecksEveryItemOnThreadsAndProcesses) {
+  TempDir dir;
+  const RunOutput r = run_contend({"run", "queue", "-p", "ring,monitor-queue", "--mode", "both", "--producers", "2",
+                                   "--consumers", "1,2", "--capacity", "64", "--wait", "yield", "-d", "50ms",
+                                   "--warmup", "10ms", "-r", "1", "--sample", "4", "-o", dir.path().string()});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const json j = check_result_files(dir.path(), 2 * 2 * 2, 1);
+  for (const json& c : j["contend"]["configurations"]) {
+    EXPECT_EQ(c["status"], "ok") << c["name"];
+    for (const json& rep : c["repetitions"]) {
+      std::uint64_t pushed = 0, delivered = 0;
+      for (const json& w : rep["workers"]) {
+        (w["role"] == "producer" ? pushed : delivered) += w["operations"].get<std::uint64_t>();
+      }
+      EXPECT_GT(delivered, 0u) << c["name"];
+      // Every item pushed, warmup included, was checked; the measured window is part of it.
+      EXPECT_GE(rep["checked_updates"].get<std::uint64_t>(), pushed) << c["name"];
+    }
+  }
+  for (const json& b : j["benchmarks"]) {
+    if (b["run_type"] != "iteration") continue;
+    EXPECT_GT(b["latency_ns"]["samples"].get<std::uint64_t>(), 0u) << b["name"] << ": enqueue-to-dequeue samples";
+    EXPECT_GT(b["produced_items"].get<std::uint64_t>(), 0u) << b["name"];
+  }
+  EXPECT_NE(r.out.find("queue: an operation is one item delivered to a consumer"), std::string::npos) << r.out;
+}
+
+TEST_F(E2E, QueueThatLosesAndRepeatsItemsIsAViolation) {
+  const RunOutput r = run_contend({"run", "queue", "-p", "broken-queue", "--mode", "both", "--producers", "1",
+                                   "--consumers", "2", "--ops", "20000", "--warmup", "0", "-r", "1", "--format",
+                                   "json"});
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  const json j = json::parse(r.out);
+  ASSERT_EQ(j["contend"]["configurations"].size(), 2u);
+  for (const json& c : j["contend"]["configurations"]) {
+    EXPECT_EQ(c["status"], "violation") << c["name"];
+    const std::string detail = c["repetitions"][0]["status_detail"];
+    EXPECT_NE(detail.find("of 20000 items"), std::string::npos) << detail;
+    EXPECT_NE(detail.find(" lost, "), std::string::npos) << detail;
+    EXPECT_EQ(detail.find(" 0 lost, "), std::string::npos) << "it drops items: " << detail;
+    EXPECT_EQ(detail.find(" 0 duplicated, "), std::string::npos) << "it repeats items: " << detail;
+  }
+}
+
+TEST_F(E2E, PairsAndOpenLoopQueueRunAndCheckTheirItems) {
+  const RunOutput pairs = run_contend({"run", "pairs", "-p", "ring,monitor-queue", "--mode", "both", "-w", "1,3",
+                                       "--outside-ns", "20", "-d", "40ms", "--warmup", "10ms", "-r", "1", "--format",
+                                       "json"});
+  ASSERT_EQ(pairs.exit_code, 0) << pairs.err;
+  const json p = json::parse(pairs.out);
+  ASSERT_EQ(p["contend"]["configurations"].size(), 8u);
+  for (const json& c : p["contend"]["configurations"]) {
+    EXPECT_EQ(c["status"], "ok") << c["name"];
+    EXPECT_EQ(c["name"].get<std::string>().rfind("pairs/", 0), 0u) << c["name"];
+    EXPECT_GT(c["repetitions"][0]["checked_updates"].get<std::uint64_t>(), 0u) << c["name"];
+  }
+
+  // Open loop: 1000 items a second for 100 ms is about 100 items, each timed from when it was due.
+  const RunOutput paced = run_contend({"run", "queue", "-p", "ring", "--rate", "1000", "--wait", "yield", "-d",
+                                       "100ms", "--warmup", "0", "-r", "1", "--sample", "1", "--format", "json"});
+  ASSERT_EQ(paced.exit_code, 0) << paced.err;
+  const json q = json::parse(paced.out);
+  const json& b = q["benchmarks"][0];
+  EXPECT_EQ(b["name"], "queue/ring/threads/producers:1/consumers:1/capacity:1024/wait:yield/rate:1000");
+  const auto delivered = b["iterations"].get<double>();
+  EXPECT_GE(delivered, 50);
+  EXPECT_LE(delivered, 150);
+  EXPECT_EQ(b["latency_ns"]["samples"].get<double>(), delivered);
+}
+
 }  // namespace
 }  // namespace contend::test

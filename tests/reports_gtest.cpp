@@ -37,16 +37,16 @@ using Json = nlohmann::json;
 // CSV
 
 constexpr std::string_view kExpectedCsv =
-    R"txt(name,workload,primitive,mode,workers,repetition,status,status_detail,operations,elapsed_s,throughput_ops_per_s,ns_per_op,latency_samples,latency_p50_ns,latency_p90_ns,latency_p99_ns,latency_p99_9_ns,latency_p99_99_ns,latency_max_ns,jain_fairness,worker_ops_min,worker_ops_max,cpu_user_s,cpu_system_s,cpu_s_per_million_ops,voluntary_switches,involuntary_switches,lost_updates,checked_updates,duration_s,operations_target,warmup_s,cs_ns,outside_ns,outside_scales,cs_lines,permits,pin,sample_every,seed,clock_source,read_percent,write_operations,write_latency_samples,write_latency_p50_ns,write_latency_p99_ns,write_latency_p99_9_ns,write_latency_max_ns
-lock/std-mutex/threads/workers:2,lock,std-mutex,threads,2,0,ok,,10000000,1,10000000,200,1000,100,250,1000,20000,20000,20000,0.9615384615384616,4000000,6000000,1.5,0.5,0.2,30,3,0,0,1,,0.1,0,0,false,1,,none,1,1,tsc,,,,,,,
-lock/std-mutex/threads/workers:2,lock,std-mutex,threads,2,1,ok,,10000000,1.25,8000000,250,1000,110,300,1500,30000,30000,30000,1,5000000,5000000,1.5,0.5,0.2,30,3,0,0,1,,0.1,0,0,false,1,,none,1,1,tsc,,,,,,,
-lock/std-mutex/threads/workers:2,lock,std-mutex,threads,2,2,ok,,10000000,1,10000000,200,1000,100,250,1000,20000,20000,20000,0.9900990099009901,4500000,5500000,1.5,0.5,0.2,30,3,0,0,1,,0.1,0,0,false,1,,none,1,1,tsc,,,,,,,
-lock/broken-crash/processes/workers:2/cs:100ns,lock,broken-crash,processes,2,0,ok,,4000000,2,2000000,1000,4,500,4000,4000,4000,4000,4000,0.8,1000000,3000000,3,1,1,30,3,0,0,1,,0.1,100,0,false,1,,none,1,1,tsc,,,,,,,
-lock/broken-crash/processes/workers:2/cs:100ns,lock,broken-crash,processes,2,1,crashed,SIGSEGV,,,,,,,,,,,,,,,,,,,,,,1,,0.1,100,0,false,1,,none,1,1,tsc,,,,,,,
-lock/broken-crash/processes/workers:2/cs:100ns,lock,broken-crash,processes,2,2,violation,"lost 12 of 4000 updates (counter ""3988"", expected ""4000"")",4000000,2.5,1600000,1250,4,600,600,600,600,600,600,1,2000000,2000000,3,1,1,30,3,12,4000,1,,0.1,100,0,false,1,,none,1,1,tsc,,,,,,,
-semaphore/posix-sem/threads/workers:4/permits:2/pin:compact,semaphore,posix-sem,threads,4,0,ok,,4000000,0.5,8000000,500,0,,,,,,,1,1000000,1000000,1,0.5,0.375,100,10,0,0,0.5,,0.1,0,0,false,,2,compact,0,42,tsc,,,,,,,
-semaphore/posix-sem/threads/workers:4/permits:2/pin:compact,semaphore,posix-sem,threads,4,1,ok,,3500000,0.5,7000000,571.4285714285714,0,,,,,,,0.9423076923076923,500000,1000000,1,0.5,0.42857142857142855,100,10,0,0,0.5,,0.1,0,0,false,,2,compact,0,42,tsc,,,,,,,
-lock/broken-hang/threads/workers:1,lock,broken-hang,threads,1,0,timeout,after 2 s,,,,,,,,,,,,,,,,,,,,,,,1000,0.1,0,0,false,1,,none,1,1,tsc,,,,,,,
+    R"txt(name,workload,primitive,mode,workers,repetition,status,status_detail,operations,elapsed_s,throughput_ops_per_s,ns_per_op,latency_samples,latency_p50_ns,latency_p90_ns,latency_p99_ns,latency_p99_9_ns,latency_p99_99_ns,latency_max_ns,jain_fairness,worker_ops_min,worker_ops_max,cpu_user_s,cpu_system_s,cpu_s_per_million_ops,voluntary_switches,involuntary_switches,lost_updates,checked_updates,duration_s,operations_target,warmup_s,cs_ns,outside_ns,outside_scales,cs_lines,permits,pin,sample_every,seed,clock_source,read_percent,write_operations,write_latency_samples,write_latency_p50_ns,write_latency_p99_ns,write_latency_p99_9_ns,write_latency_max_ns,producers,consumers,capacity,wait,consume_ns,rate,produced_items,failed_pushes,failed_pops,producer_jain_fairness,failed_attempts,reordered_items
+lock/std-mutex/threads/workers:2,lock,std-mutex,threads,2,0,ok,,10000000,1,10000000,200,1000,100,250,1000,20000,20000,20000,0.9615384615384616,4000000,6000000,1.5,0.5,0.2,30,3,0,0,1,,0.1,0,0,false,1,,none,1,1,tsc,,,,,,,,,,,,,,,,,,,
+lock/std-mutex/threads/workers:2,lock,std-mutex,threads,2,1,ok,,10000000,1.25,8000000,250,1000,110,300,1500,30000,30000,30000,1,5000000,5000000,1.5,0.5,0.2,30,3,0,0,1,,0.1,0,0,false,1,,none,1,1,tsc,,,,,,,,,,,,,,,,,,,
+lock/std-mutex/threads/workers:2,lock,std-mutex,threads,2,2,ok,,10000000,1,10000000,200,1000,100,250,1000,20000,20000,20000,0.9900990099009901,4500000,5500000,1.5,0.5,0.2,30,3,0,0,1,,0.1,0,0,false,1,,none,1,1,tsc,,,,,,,,,,,,,,,,,,,
+lock/broken-crash/processes/workers:2/cs:100ns,lock,broken-crash,processes,2,0,ok,,4000000,2,2000000,1000,4,500,4000,4000,4000,4000,4000,0.8,1000000,3000000,3,1,1,30,3,0,0,1,,0.1,100,0,false,1,,none,1,1,tsc,,,,,,,,,,,,,,,,,,,
+lock/broken-crash/processes/workers:2/cs:100ns,lock,broken-crash,processes,2,1,crashed,SIGSEGV,,,,,,,,,,,,,,,,,,,,,,1,,0.1,100,0,false,1,,none,1,1,tsc,,,,,,,,,,,,,,,,,,,
+lock/broken-crash/processes/workers:2/cs:100ns,lock,broken-crash,processes,2,2,violation,"lost 12 of 4000 updates (counter ""3988"", expected ""4000"")",4000000,2.5,1600000,1250,4,600,600,600,600,600,600,1,2000000,2000000,3,1,1,30,3,12,4000,1,,0.1,100,0,false,1,,none,1,1,tsc,,,,,,,,,,,,,,,,,,,
+semaphore/posix-sem/threads/workers:4/permits:2/pin:compact,semaphore,posix-sem,threads,4,0,ok,,4000000,0.5,8000000,500,0,,,,,,,1,1000000,1000000,1,0.5,0.375,100,10,0,0,0.5,,0.1,0,0,false,,2,compact,0,42,tsc,,,,,,,,,,,,,,,,,,,
+semaphore/posix-sem/threads/workers:4/permits:2/pin:compact,semaphore,posix-sem,threads,4,1,ok,,3500000,0.5,7000000,571.4285714285714,0,,,,,,,0.9423076923076923,500000,1000000,1,0.5,0.42857142857142855,100,10,0,0,0.5,,0.1,0,0,false,,2,compact,0,42,tsc,,,,,,,,,,,,,,,,,,,
+lock/broken-hang/threads/workers:1,lock,broken-hang,threads,1,0,timeout,after 2 s,,,,,,,,,,,,,,,,,,,,,,,1000,0.1,0,0,false,1,,none,1,1,tsc,,,,,,,,,,,,,,,,,,,
 )txt";
 
 // A minimal RFC 4180 reader, to check the CSV the way a spreadsheet or pandas sees it.
@@ -90,7 +90,7 @@ TEST(Csv, ExactText) { EXPECT_EQ(to_csv(testing::fixture_results()), kExpectedCs
 TEST(Csv, EveryRowHasTheHeadersFieldCount) {
   const auto rows = parse_csv(to_csv(testing::fixture_results()));
   ASSERT_EQ(rows.size(), 1u + 9u);  // header + 3 + 3 + 2 + 1 repetitions
-  EXPECT_EQ(rows[0].size(), 48u);
+  EXPECT_EQ(rows[0].size(), 60u);
   for (const auto& row : rows) EXPECT_EQ(row.size(), rows[0].size());
 }
 
@@ -518,6 +518,90 @@ TEST(RwOutput, WritesHaveTheirOwnFiguresEverywhere) {
   EXPECT_EQ(column("write_latency_max_ns"), "90000");
   EXPECT_EQ(column("latency_p50_ns"), "100");
   EXPECT_EQ(column("permits"), "");
+}
+
+// A queue configuration: 2 producers and 1 consumer. Its operations are the consumer's items;
+// the producers' pushes, fairness and failed attempts are reported beside them.
+Results queue_results() {
+  Results results;
+  results.environment = testing::fixture_environment();
+  ConfigResult c;
+  c.spec.workload = Workload::queue;
+  c.spec.primitive = "ring";
+  c.spec.workers = 3;
+  c.spec.producers = 2;
+  c.spec.capacity = 256;
+  c.spec.wait = QueueWait::yield;
+  c.spec.consume_ns = 50;
+  c.spec.repetitions = 1;
+  Repetition rep;
+  rep.elapsed_s = 1.0;
+  rep.workers = testing::fixture_workers({300, 100, 400}, 0.5, 0.5);
+  rep.workers[0].role = WorkerRole::producer;
+  rep.workers[0].failed_attempts = 30;
+  rep.workers[1].role = WorkerRole::producer;
+  rep.workers[1].failed_attempts = 10;
+  rep.workers[2].role = WorkerRole::consumer;
+  rep.workers[2].failed_attempts = 8;
+  rep.latency.record_n(700, 25);
+  rep.reordered_items = 3;
+  c.repetitions.push_back(rep);
+  results.configs.push_back(c);
+  return results;
+}
+
+TEST(QueueOutput, ItemsDeliveredAreTheOperationsAndTheRestIsReportedApart) {
+  const Results results = queue_results();
+  EXPECT_EQ(results.configs[0].name(),
+            "queue/ring/threads/producers:2/consumers:1/capacity:256/wait:yield/consume:50ns");
+  const Repetition& rep = results.configs[0].repetitions[0];
+  EXPECT_EQ(rep.operations(), 400u);  // the consumer's items, not 800
+  EXPECT_EQ(rep.produced_items(), 400u);
+  EXPECT_DOUBLE_EQ(rep.ns_per_op(), 1e9 / 400.0);  // one consumer
+  EXPECT_DOUBLE_EQ(rep.jain_fairness(), 1.0);       // over the consumers only
+  EXPECT_DOUBLE_EQ(rep.producer_jain_fairness(), 400.0 * 400.0 / (2.0 * (300.0 * 300.0 + 100.0 * 100.0)));
+  EXPECT_EQ(rep.worker_ops_min(), 400u);
+
+  const Json j = Json::parse(to_json(results));
+  const Json& b = j.at("benchmarks")[0];
+  EXPECT_EQ(b.at("produced_items"), 400);
+  EXPECT_EQ(b.at("failed_pushes"), 40);
+  EXPECT_EQ(b.at("failed_pops"), 8);
+  const Json& spec = j.at("contend").at("configurations")[0].at("spec");
+  EXPECT_EQ(spec.at("producers"), 2);
+  EXPECT_EQ(spec.at("consumers"), 1);
+  EXPECT_EQ(spec.at("wait"), "yield");
+  const Results back = results_from_json(to_json(results));
+  ASSERT_EQ(back.configs.size(), 1u);
+  EXPECT_TRUE(back.configs[0].repetitions[0] == rep);
+  EXPECT_EQ(back.configs[0].spec, results.configs[0].spec);
+
+  const auto rows = parse_csv(to_csv(results));
+  ASSERT_EQ(rows.size(), 2u);
+  const auto column = [&](const std::string& name) {
+    const auto at = std::find(rows[0].begin(), rows[0].end(), name);
+    EXPECT_NE(at, rows[0].end()) << name;
+    return rows[1][static_cast<std::size_t>(at - rows[0].begin())];
+  };
+  EXPECT_EQ(column("operations"), "400");
+  EXPECT_EQ(column("producers"), "2");
+  EXPECT_EQ(column("consumers"), "1");
+  EXPECT_EQ(column("capacity"), "256");
+  EXPECT_EQ(column("wait"), "yield");
+  EXPECT_EQ(column("consume_ns"), "50");
+  EXPECT_EQ(column("failed_pushes"), "40");
+  EXPECT_EQ(column("failed_pops"), "8");
+  EXPECT_EQ(column("cs_lines"), "");
+  EXPECT_EQ(column("reordered_items"), "3");
+
+  const std::string table = to_table(results);
+  EXPECT_NE(table.find(" 2p1c "), std::string::npos) << table;
+  EXPECT_NE(table.find("failed try-operations per item delivered: 0.1 pushes (full), 0.02 pops (empty)"),
+            std::string::npos)
+      << table;
+  EXPECT_NE(table.find("3 items reached a consumer out of their producer's order: ring does not promise that order"),
+            std::string::npos)
+      << table;
 }
 
 TEST(RwOutput, TableNotesTheWriteSideAndLostUpdatesOfUnsynchronizedPrimitives) {

@@ -1,6 +1,9 @@
 // Unit tests of option parsing and plan building: every bad value names its option and what it
 // accepts; good options expand into the configurations a user expects.
+#include <fmt/format.h>
 #include <gtest/gtest.h>
+
+#include <algorithm>
 
 #include "cli/parse.hpp"
 #include "cli/run_options.hpp"
@@ -168,6 +171,158 @@ TEST(BuildPlan, PingpongRefusesTheWorkAndPermitOptions) {
     EXPECT_EQ(msg.rfind(std::string(option) + " applies to ", 0), 0u) << option << " -> " << msg;
     EXPECT_NE(msg.find("not pingpong"), std::string::npos) << msg;
   }
+}
+
+TEST(BuildPlan, QueuePairsEveryProducerCountWithEveryConsumerCount) {
+  const Registry registry = Registry::builtin();
+  RunOptions o;
+  o.workload = Workload::queue;
+  o.primitives = "ring,monitor-queue";
+  o.producers = "1,2";
+  o.consumers = "1,3";
+  o.capacity = 64;
+  o.wait = QueueWait::yield;
+  const PlanOutcome out = build_run_plan(o, registry);
+  ASSERT_EQ(out.plan.configs.size(), 2u * 4u);
+  const RunSpec& s = out.plan.configs[3];
+  EXPECT_EQ(s.primitive, "ring");
+  EXPECT_EQ(s.producers, 2);
+  EXPECT_EQ(s.workers, 5);
+  EXPECT_EQ(s.capacity, 64u);
+  EXPECT_EQ(s.wait, QueueWait::yield);
+  EXPECT_EQ(config_name(s), "queue/ring/threads/producers:2/consumers:3/capacity:64/wait:yield");
+}
+
+TEST(BuildPlan, QueueLeavesOutOfAllWhatCannotRunAndRefusesItByName) {
+  const Registry registry = Registry::builtin();
+  RunOptions o;
+  o.workload = Workload::queue;
+  o.producers = "1,2";
+  PlanOutcome out = build_run_plan(o, registry);
+  // spsc-ring runs 1p1c only; the others run both shapes.
+  const auto spsc = std::count_if(out.plan.configs.begin(), out.plan.configs.end(),
+                                  [](const RunSpec& s) { return s.primitive == "spsc-ring"; });
+  EXPECT_EQ(spsc, 1);
+  EXPECT_EQ(out.notes, std::vector<std::string>{"spsc-ring allows one producer and one consumer only: left out of "
+                                                "those runs"});
+  o.primitives = "spsc-ring";
+  std::string msg = usage_error_of([&] { build_run_plan(o, registry); });
+  EXPECT_EQ(msg.rfind("--producers/--consumers: 'spsc-ring' allows one producer and one consumer only", 0), 0u)
+      << msg;
+
+  o = RunOptions{};
+  o.workload = Workload::queue;
+  o.wait = QueueWait::block;
+  out = build_run_plan(o, registry);
+  EXPECT_FALSE(out.plan.configs.empty());
+  for (const RunSpec& s : out.plan.configs) {
+    EXPECT_TRUE(registry.find(s.primitive)->info.blocking) << s.primitive << ": blocking queues only";
+  }
+  o.primitives = "ring";
+  msg = usage_error_of([&] { build_run_plan(o, registry); });
+  EXPECT_EQ(msg.rfind("--wait block: 'ring' has no blocking push and pop", 0), 0u) << msg;
+  EXPECT_NE(msg.find("monitor-queue"), std::string::npos) << msg;
+}
+
+TEST(BuildPlan, QueueOptionsAreCheckedAndBelongToTheQueueWorkload) {
+  const Registry registry = Registry::builtin();
+  for (std::uint32_t bad : {0u, 1u, 3u, 1000u, (1u << 24) * 2}) {
+    RunOptions o;
+    o.workload = Workload::queue;
+    o.capacity = bad;
+    const std::string msg = usage_error_of([&] { build_run_plan(o, registry); });
+    EXPECT_EQ(msg.rfind("--capacity: expected a power of two from 2 to 16777216", 0), 0u) << bad << " -> " << msg;
+  }
+  for (const char* bad : {"0", "x", "1,1"}) {
+    RunOptions o;
+    o.workload = Workload::queue;
+    o.consumers = bad;
+    const std::string msg = usage_error_of([&] { build_run_plan(o, registry); });
+    EXPECT_EQ(msg.rfind("--consumers: ", 0), 0u) << bad << " -> " << msg;
+  }
+  {
+    RunOptions o;
+    o.workload = Workload::queue;
+    o.workers_given = true;
+    EXPECT_EQ(usage_error_of([&] { build_run_plan(o, registry); }).rfind("--workers: the queue workload counts", 0),
+              0u);
+    o.workers_given = false;
+    o.cs_ns_given = true;
+    EXPECT_EQ(usage_error_of([&] { build_run_plan(o, registry); }).rfind("--cs-ns applies to", 0), 0u);
+  }
+  {
+    RunOptions o;
+    o.workload = Workload::queue;
+    o.producers = "4";
+    o.operations = 3;
+    EXPECT_EQ(usage_error_of([&] { build_run_plan(o, registry); }).rfind("--ops: 3 items are fewer than the 4 producers", 0),
+              0u);
+  }
+  const std::pair<bool RunOptions::*, const char*> queue_only[] = {
+      {&RunOptions::producers_given, "--producers"},
+      {&RunOptions::consumers_given, "--consumers"},
+      {&RunOptions::consume_ns_given, "--consume-ns"},
+      {&RunOptions::rate_given, "--rate"},
+  };
+  for (Workload other : {Workload::lock, Workload::pairs}) {
+    for (const auto& [given, option] : queue_only) {
+      RunOptions o;
+      o.workload = other;
+      o.*given = true;
+      const std::string msg = usage_error_of([&] { build_run_plan(o, registry); });
+      EXPECT_EQ(msg, fmt::format("{} applies to the queue workload only, not {}", option, to_string(other)));
+    }
+  }
+  for (const auto& [given, option] : {std::pair{&RunOptions::capacity_given, "--capacity"},
+                                      std::pair{&RunOptions::wait_given, "--wait"}}) {
+    RunOptions o;
+    o.*given = true;
+    const std::string msg = usage_error_of([&] { build_run_plan(o, registry); });
+    EXPECT_EQ(msg, std::string(option) + " applies to the queue and pairs workloads only, not lock") << msg;
+  }
+}
+
+TEST(BuildPlan, QueueRateSweepsEveryShape) {
+  const Registry registry = Registry::builtin();
+  RunOptions o;
+  o.workload = Workload::queue;
+  o.primitives = "ring";
+  o.consumers = "1,2";
+  o.rate = "1000,50000";
+  o.rate_given = true;
+  const PlanOutcome out = build_run_plan(o, registry);
+  ASSERT_EQ(out.plan.configs.size(), 4u);
+  EXPECT_EQ(out.plan.configs[1].rate, 50000u);
+  EXPECT_EQ(config_name(out.plan.configs[1]), "queue/ring/threads/producers:1/consumers:1/capacity:1024/wait:spin/rate:50000");
+  o.rate = "0";
+  EXPECT_EQ(usage_error_of([&] { build_run_plan(o, registry); }).rfind("--rate: ", 0), 0u);
+}
+
+TEST(BuildPlan, PairsRunsWorkersThatPushAndPop) {
+  const Registry registry = Registry::builtin();
+  RunOptions o;
+  o.workload = Workload::pairs;
+  o.workers = "1,4";
+  o.outside_ns = 50;
+  o.outside_ns_given = true;
+  o.capacity = 16;
+  PlanOutcome out = build_run_plan(o, registry);
+  // Every visible queue but the single-producer one, at each worker count.
+  const std::size_t queues = registry.visible(Family::queue, false).size();
+  EXPECT_EQ(out.plan.configs.size(), 2 * (queues - 1));
+  for (const RunSpec& s : out.plan.configs) {
+    EXPECT_NE(s.primitive, "spsc-ring");
+    EXPECT_EQ(s.capacity, 16u);
+    EXPECT_EQ(s.producers, 0);
+  }
+  o.primitives = "spsc-ring";
+  EXPECT_EQ(usage_error_of([&] { build_run_plan(o, registry); }).rfind("--primitive: 'spsc-ring' allows one producer", 0),
+            0u);
+  o.primitives = "all";
+  o.cs_ns_given = true;
+  EXPECT_EQ(usage_error_of([&] { build_run_plan(o, registry); }),
+            "--cs-ns applies to the lock, semaphore and rw workloads, not pairs; the delay between a push and a pop "
+            "is --outside-ns");
 }
 
 TEST(BuildPlan, UnknownAndWrongFamilyPrimitivesNameTheChoices) {

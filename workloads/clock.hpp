@@ -62,6 +62,7 @@ class LatencyClock {
   std::uint64_t to_ns(std::uint64_t ticks) const {
     return static_cast<std::uint64_t>(static_cast<double>(ticks) * ns_per_tick_ + 0.5);
   }
+  double ticks_per_ns() const { return 1.0 / ns_per_tick_; }
 
  private:
   bool use_tsc_;

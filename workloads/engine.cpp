@@ -156,7 +156,10 @@ void pin_current_worker(int cpu, WorkerSlot& slot) {
 
 std::uint64_t operations_quota(const RunSpec& spec, int worker) {
   if (spec.operations == 0) return UINT64_MAX;
-  const auto n = static_cast<std::uint64_t>(spec.workers);
+  // A queue's --ops counts items: its producers share them; its consumers take what comes.
+  const bool queue = spec.workload == Workload::queue;
+  if (queue && worker >= spec.producers) return UINT64_MAX;
+  const auto n = static_cast<std::uint64_t>(queue ? spec.producers : spec.workers);
   return spec.operations / n + (static_cast<std::uint64_t>(worker) < spec.operations % n ? 1 : 0);
 }
 
@@ -262,6 +265,8 @@ Repetition collect(const RunSpec& spec, int index, const RunControl& ctl, const 
     WorkerResult r;
     r.operations = s.operations;
     r.write_operations = s.write_operations;
+    r.role = s.role;
+    r.failed_attempts = s.failed_attempts;
     r.pinned_cpu = s.pinned_cpu;
     r.cpu_first = s.cpu_first;
     r.cpu_last = s.cpu_last;
@@ -277,6 +282,7 @@ Repetition collect(const RunSpec& spec, int index, const RunControl& ctl, const 
   rep.elapsed_s = static_cast<double>(last_end - ctl.start_ns) / 1e9;
   rep.lost_updates = ctl.lost_updates;
   rep.checked_updates = ctl.checked_updates;
+  rep.reordered_items = ctl.reordered_items;
   return rep;
 }
 
@@ -342,6 +348,9 @@ Repetition run_repetition(const RunSpec& spec, int index, std::size_t workload_b
     if (ctl->error[0] != '\0') {
       rep.status = Status::error;
       rep.status_detail = ctl->error;
+    } else if (ctl->violation[0] != '\0') {
+      rep.status = Status::violation;
+      rep.status_detail = ctl->violation;
     } else if (rep.lost_updates > 0 && provides_exclusion) {
       rep.status = Status::violation;
       rep.status_detail = fmt::format("lost {} of {} updates of a shared counter (warmup included)",

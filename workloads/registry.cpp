@@ -5,6 +5,7 @@
 #include "primitives/catalog.hpp"
 #include "workloads/lock_workload.hpp"
 #include "workloads/pingpong_workload.hpp"
+#include "workloads/queue_workload.hpp"
 #include "workloads/rw_workload.hpp"
 #include "workloads/semaphore_workload.hpp"
 
@@ -41,6 +42,17 @@ void add_handoffs(Registry& r, TypeList<Hs...>) {
    ...);
 }
 
+template <Queue... Qs>
+void add_queues(Registry& r, TypeList<Qs...>) {
+  const auto info = []<Queue Q>(Q*) {
+    PrimitiveInfo i = info_of<Q>(Family::queue);
+    i.blocking = BlockingQueue<Q>;
+    i.single_producer_single_consumer = single_producer_single_consumer<Q>();
+    return i;
+  };
+  (r.add(RegistryEntry{info(static_cast<Qs*>(nullptr)), &queue_workload_bytes<Qs>, &run_queue_workload<Qs>}), ...);
+}
+
 }  // namespace
 
 Registry Registry::builtin() {
@@ -49,6 +61,7 @@ Registry Registry::builtin() {
   add_semaphores(r, BuiltinSemaphores{});
   add_rwlocks(r, BuiltinRwLocks{});
   add_handoffs(r, BuiltinHandoffs{});
+  add_queues(r, BuiltinQueues{});
   return r;
 }
 
@@ -82,6 +95,8 @@ Family family_of(Workload w) {
     case Workload::semaphore: return Family::semaphore;
     case Workload::rw: return Family::rw;
     case Workload::pingpong: return Family::pingpong;
+    case Workload::queue: return Family::queue;
+    case Workload::pairs: return Family::queue;
   }
   return Family::lock;
 }

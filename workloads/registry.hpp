@@ -23,6 +23,8 @@ struct PrimitiveInfo {
   bool provides_exclusion = true;
   bool hidden = false;  // planted bugs: not listed, not in "all", but runnable by name
   std::uint32_t max_permits = 0;  // semaphores that hold at most this many permits; 0: no limit
+  bool blocking = false;          // queues: has a sleeping push and pop (--wait block)
+  bool single_producer_single_consumer = false;  // queues: one producer and one consumer only
 };
 
 struct RegistryEntry {

@@ -32,9 +32,68 @@ std::string status_text(Status s, const std::string& detail) {
   return fmt::format("{}: {}", to_string(s), detail);
 }
 
+namespace {
+
+// Whether a worker's operations are the configuration's: a queue's producers push what its
+// consumers deliver, and an item counts once.
+bool counted(const WorkerResult& w) { return w.role != WorkerRole::producer; }
+
+// (sum x)^2 / (n * sum x^2) over the operations of the workers `select` picks.
+template <class Select>
+double jain_over(const std::vector<WorkerResult>& workers, Select select) {
+  double sum = 0, sum_sq = 0;
+  std::size_t n = 0;
+  for (const auto& w : workers) {
+    if (!select(w)) continue;
+    const auto x = static_cast<double>(w.operations);
+    sum += x;
+    sum_sq += x * x;
+    ++n;
+  }
+  return sum_sq > 0 ? (sum * sum) / (static_cast<double>(n) * sum_sq) : 0.0;
+}
+
+}  // namespace
+
 std::uint64_t Repetition::operations() const {
   std::uint64_t sum = 0;
-  for (const auto& w : workers) sum += w.operations;
+  for (const auto& w : workers) {
+    if (counted(w)) sum += w.operations;
+  }
+  return sum;
+}
+
+std::uint64_t Repetition::produced_items() const {
+  std::uint64_t sum = 0;
+  for (const auto& w : workers) {
+    if (w.role == WorkerRole::producer) sum += w.operations;
+  }
+  return sum;
+}
+
+double Repetition::producer_jain_fairness() const {
+  return jain_over(workers, [](const WorkerResult& w) { return w.role == WorkerRole::producer; });
+}
+
+std::uint64_t Repetition::failed_pushes() const {
+  std::uint64_t sum = 0;
+  for (const auto& w : workers) {
+    if (w.role == WorkerRole::producer) sum += w.failed_attempts;
+  }
+  return sum;
+}
+
+std::uint64_t Repetition::failed_attempts() const {
+  std::uint64_t sum = 0;
+  for (const auto& w : workers) sum += w.failed_attempts;
+  return sum;
+}
+
+std::uint64_t Repetition::failed_pops() const {
+  std::uint64_t sum = 0;
+  for (const auto& w : workers) {
+    if (w.role == WorkerRole::consumer) sum += w.failed_attempts;
+  }
   return sum;
 }
 
@@ -50,7 +109,8 @@ double Repetition::throughput_ops_per_s() const {
 
 double Repetition::ns_per_op() const {
   const std::uint64_t ops = operations();
-  return ops > 0 ? elapsed_s * 1e9 * static_cast<double>(workers.size()) / static_cast<double>(ops) : 0.0;
+  const auto n = static_cast<double>(std::count_if(workers.begin(), workers.end(), counted));
+  return ops > 0 ? elapsed_s * 1e9 * n / static_cast<double>(ops) : 0.0;
 }
 
 double Repetition::cpu_user_s() const {
@@ -82,26 +142,21 @@ std::int64_t Repetition::involuntary_switches() const {
   return sum;
 }
 
-double Repetition::jain_fairness() const {
-  if (workers.empty()) return 0.0;
-  double sum = 0, sum_sq = 0;
-  for (const auto& w : workers) {
-    const auto x = static_cast<double>(w.operations);
-    sum += x;
-    sum_sq += x * x;
-  }
-  return sum_sq > 0 ? (sum * sum) / (static_cast<double>(workers.size()) * sum_sq) : 0.0;
-}
+double Repetition::jain_fairness() const { return jain_over(workers, counted); }
 
 std::uint64_t Repetition::worker_ops_min() const {
-  std::uint64_t m = workers.empty() ? 0 : UINT64_MAX;
-  for (const auto& w : workers) m = std::min(m, w.operations);
-  return m;
+  std::uint64_t m = UINT64_MAX;
+  for (const auto& w : workers) {
+    if (counted(w)) m = std::min(m, w.operations);
+  }
+  return m == UINT64_MAX ? 0 : m;
 }
 
 std::uint64_t Repetition::worker_ops_max() const {
   std::uint64_t m = 0;
-  for (const auto& w : workers) m = std::max(m, w.operations);
+  for (const auto& w : workers) {
+    if (counted(w)) m = std::max(m, w.operations);
+  }
   return m;
 }
 
@@ -109,7 +164,8 @@ bool Repetition::operator==(const Repetition& o) const {
   return index == o.index && status == o.status && status_detail == o.status_detail &&
          elapsed_s == o.elapsed_s && workers == o.workers && latency == o.latency &&
          write_latency == o.write_latency &&
-         lost_updates == o.lost_updates && checked_updates == o.checked_updates;
+         lost_updates == o.lost_updates && checked_updates == o.checked_updates &&
+         reordered_items == o.reordered_items;
 }
 
 namespace {

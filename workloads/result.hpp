@@ -31,8 +31,10 @@ std::optional<Status> status_from_string(std::string_view s);
 std::string status_text(Status s, const std::string& detail);
 
 struct WorkerResult {
-  std::uint64_t operations = 0;
+  std::uint64_t operations = 0;        // queue: items pushed (producer) or delivered (consumer)
   std::uint64_t write_operations = 0;  // rw workload: of `operations`, how many were writes
+  WorkerRole role = WorkerRole::worker;
+  std::uint64_t failed_attempts = 0;   // queue: try_push that found it full, try_pop empty
   int pinned_cpu = -1;  // the CPU it was pinned to, -1 when not pinned (or pinning failed)
   int cpu_first = -1;   // where the kernel ran it at start and at the end of the measurement
   int cpu_last = -1;
@@ -56,9 +58,15 @@ struct Repetition {
   // The increments the check expected: every critical section, warmup included (the counter
   // cannot tell warmup from measurement), so it is larger than operations().
   std::uint64_t checked_updates = 0;
+  // Queue workloads: items that reached a consumer out of their producer's order, from a queue
+  // that does not promise that order (keeps_producer_order); otherwise they are a violation.
+  std::uint64_t reordered_items = 0;
 
   // Figures exist only when the repetition ran to its end (ok or violation).
   bool measured() const { return status == Status::ok || status == Status::violation; }
+  // Operations of the workers that count: all of them, except a queue's producers (a queue's
+  // operations are the items its consumers delivered). Throughput, ns/op, CPU per operation,
+  // fairness and the min/max worker figures are over the same workers.
   std::uint64_t operations() const;
   double throughput_ops_per_s() const;   // operations / elapsed_s
   double ns_per_op() const;              // elapsed_ns * workers / operations: time each worker spends per op
@@ -71,6 +79,13 @@ struct Repetition {
   std::uint64_t worker_ops_min() const;
   std::uint64_t worker_ops_max() const;
   std::uint64_t write_operations() const;
+  // Queue workload: items the producers pushed, producers' fairness, and try-operations that
+  // found the queue full (producers) or empty (consumers) — counted apart, never as throughput.
+  std::uint64_t produced_items() const;
+  double producer_jain_fairness() const;
+  std::uint64_t failed_pushes() const;
+  std::uint64_t failed_pops() const;
+  std::uint64_t failed_attempts() const;  // every worker's, whatever its role (pairs)
 
   bool operator==(const Repetition& o) const;
 };

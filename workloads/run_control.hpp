@@ -10,6 +10,7 @@
 #include "primitives/cpu_relax.hpp"
 #include "primitives/futex.hpp"
 #include "workloads/histogram.hpp"
+#include "workloads/spec.hpp"
 
 namespace contend {
 
@@ -85,6 +86,8 @@ struct alignas(kCacheLineSize) WorkerSlot {
   std::uint64_t operations = 0;
   std::uint64_t write_operations = 0;  // rw workload
   std::uint64_t warmup_write_operations = 0;
+  WorkerRole role = WorkerRole::worker;  // queue workload
+  std::uint64_t failed_attempts = 0;     // queue workload: try-operations that found it full/empty
   std::int64_t end_ns = 0;
   int pinned_cpu = -1;
   int cpu_first = -1;
@@ -112,8 +115,10 @@ struct RunControl {
   // Filled by the repetition's child after its workers are done.
   int crash_signal = 0;            // a worker process killed by this signal
   std::uint64_t lost_updates = 0;     // the shared-counter check: increments missing
-  std::uint64_t checked_updates = 0;  // increments expected, warmup included
+  std::uint64_t checked_updates = 0;  // increments expected, warmup included (queue: items pushed)
+  std::uint64_t reordered_items = 0;  // queue: out of producer order, for a queue that allows it
   char error[256] = {};            // why the child could not run, if it could not
+  char violation[256] = {};        // a check the workload ran after its workers failed (queue)
 };
 
 }  // namespace contend

@@ -8,7 +8,7 @@
 namespace contend {
 
 SharedArena::SharedArena(std::size_t bytes) : size_(bytes) {
-  base_ = mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+  base_ = mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
   if (base_ == MAP_FAILED) {
     base_ = nullptr;
     throw std::bad_alloc();

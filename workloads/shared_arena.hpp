@@ -5,7 +5,9 @@
 // the control block, the per-worker result slots, the shared data and the primitive itself are
 // visible to the supervisor, the child and (in process mode) every forked worker at the same
 // address. An anonymous mapping has no name, so nothing can be left behind in /dev/shm, and the
-// kernel frees it when the last process unmaps it — even one killed by SIGKILL.
+// kernel frees it when the last process unmaps it — even one killed by SIGKILL. Pages are
+// reserved only when first touched (MAP_NORESERVE): the queue workload sizes its delivery
+// bitmaps for the fastest queue imaginable and uses a small part of them.
 #include <cstddef>
 #include <new>
 #include <utility>

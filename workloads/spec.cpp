@@ -10,6 +10,8 @@ std::string_view to_string(Workload w) {
     case Workload::semaphore: return "semaphore";
     case Workload::rw: return "rw";
     case Workload::pingpong: return "pingpong";
+    case Workload::queue: return "queue";
+    case Workload::pairs: return "pairs";
   }
   return "?";
 }
@@ -25,6 +27,24 @@ std::string_view to_string(Pinning p) {
   return "?";
 }
 
+std::string_view to_string(QueueWait w) {
+  switch (w) {
+    case QueueWait::spin: return "spin";
+    case QueueWait::yield: return "yield";
+    case QueueWait::block: return "block";
+  }
+  return "?";
+}
+
+std::string_view to_string(WorkerRole r) {
+  switch (r) {
+    case WorkerRole::worker: return "worker";
+    case WorkerRole::producer: return "producer";
+    case WorkerRole::consumer: return "consumer";
+  }
+  return "?";
+}
+
 std::string config_name(const RunSpec& spec) {
   if (!spec.micro_case.empty()) {
     // Only what tells micro benchmarks apart: their knobs are fixed by the case.
@@ -33,6 +53,17 @@ std::string config_name(const RunSpec& spec) {
     return name;
   }
   const RunSpec defaults;
+  if (spec.workload == Workload::queue) {
+    // A queue's shape is its producers, consumers, capacity and what its workers do when they
+    // cannot go on; its other knobs are the lock workloads'.
+    std::string name = fmt::format("queue/{}/{}/producers:{}/consumers:{}/capacity:{}/wait:{}", spec.primitive,
+                                   to_string(spec.mode), spec.producers, spec.workers - spec.producers,
+                                   spec.capacity, to_string(spec.wait));
+    if (spec.consume_ns != defaults.consume_ns) name += fmt::format("/consume:{}ns", spec.consume_ns);
+    if (spec.rate != defaults.rate) name += fmt::format("/rate:{}", spec.rate);
+    if (spec.pin != defaults.pin) name += fmt::format("/pin:{}", to_string(spec.pin));
+    return name;
+  }
   std::string name = fmt::format("{}/{}/{}/workers:{}", to_string(spec.workload), spec.primitive,
                                  to_string(spec.mode), spec.workers);
   if (spec.workload == Workload::semaphore) name += fmt::format("/permits:{}", spec.permits);

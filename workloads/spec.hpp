@@ -8,13 +8,23 @@
 
 namespace contend {
 
-enum class Workload { lock, semaphore, rw, pingpong };
+enum class Workload { lock, semaphore, rw, pingpong, queue, pairs };
 enum class Mode { threads, processes };
 enum class Pinning { none, compact, spread };
+// What a queue worker does when the queue is full (producer) or empty (consumer): spin on the
+// try-operation with a pause, sched_yield between tries, or sleep in the queue's blocking push
+// or pop (only queues that have them).
+enum class QueueWait { spin, yield, block };
+// A worker's part in its workload: every worker of the lock, semaphore, rw and pingpong
+// workloads is a plain `worker`; the queue workload's are producers or consumers, and only the
+// consumers' operations (items delivered) count as the configuration's operations.
+enum class WorkerRole { worker, producer, consumer };
 
 std::string_view to_string(Workload w);
 std::string_view to_string(Mode m);
 std::string_view to_string(Pinning p);
+std::string_view to_string(QueueWait w);
+std::string_view to_string(WorkerRole r);
 
 // One measured configuration. Every repetition of it runs in its own child process.
 struct RunSpec {
@@ -32,6 +42,14 @@ struct RunSpec {
   std::uint32_t cs_lines = 1;                // shared cache lines written inside (lock workload)
   std::uint32_t permits = 2;                 // semaphore workload
   std::uint32_t read_percent = 90;           // rw workload: share of operations that read
+  // Queue workload: the first `producers` of `workers` push, the rest pop; 0 for other workloads.
+  int producers = 0;
+  std::uint32_t capacity = 1024;             // queue workload: items the queue is built to hold
+  QueueWait wait = QueueWait::spin;          // queue workload: on full or empty
+  std::uint64_t consume_ns = 0;              // queue workload: a consumer's work per item
+  // Queue workload, open loop: items per second each producer offers on a fixed schedule, and
+  // latency counts from each item's intended send time. 0: closed loop, as fast as it goes.
+  std::uint64_t rate = 0;
   Pinning pin = Pinning::none;
   std::uint64_t sample_every = 16;           // time 1 operation in N (on average); 0 = no timing
   std::uint64_t seed = 1;

@@ -45,7 +45,9 @@ class alignas(kCacheLineSize) MpmcRing {
   static constexpr Origin kOrigin = Origin::own;
   static constexpr bool kProcessShared = true;
 
-  static std::size_t footprint(std::uint32_t capacity) { return sizeof(MpmcRing) + sizeof(Cell) * capacity; }
+  static constexpr std::size_t footprint(std::uint32_t capacity) {
+    return sizeof(MpmcRing) + sizeof(Cell) * capacity;
+  }
 
   // Must be constructed in footprint(capacity) bytes: the cells follow the object.
   explicit MpmcRing(std::uint32_t capacity) : mask_(capacity - 1) {
