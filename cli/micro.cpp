@@ -211,8 +211,10 @@ std::vector<std::string> benchmark_flags(const std::vector<std::string>& extras,
 // Hands the flags to Google Benchmark, which removes those it knows; anything left over is a
 // flag it does not know or a value it could not read.
 void initialize_google_benchmark(std::vector<std::string> flags) {
-  std::string program = "contend";
-  std::vector<char*> argv{program.data()};
+  // Static: Google Benchmark keeps argv[0] and prints it in its context header later, after
+  // this function has returned.
+  static char program[] = "contend";
+  std::vector<char*> argv{program};
   for (std::string& f : flags) argv.push_back(f.data());
   argv.push_back(nullptr);
   int argc = static_cast<int>(argv.size()) - 1;
