@@ -5,11 +5,9 @@
 // socket's send buffer), how many pops let a push into a full at-least queue go on, items that
 // never arrive torn with many readers and writers of one descriptor, descriptors given back,
 // and construction that fails loudly.
-#include <dirent.h>
 #include <gtest/gtest.h>
 #include <pthread.h>
 #include <signal.h>
-#include <sys/resource.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -583,17 +581,6 @@ TYPED_TEST(KernelQueue, NeverDeliversPartOfAnItemToConcurrentReaders) {
   EXPECT_FALSE(queue->try_pop(item)) << "an item left over";
 }
 
-// Entries of /proc/self/fd: the descriptors open in this process, plus a constant (the listing's
-// own descriptor, "." and "..").
-int open_descriptors() {
-  DIR* dir = opendir("/proc/self/fd");
-  if (dir == nullptr) return -1;
-  int n = 0;
-  while (readdir(dir) != nullptr) ++n;
-  closedir(dir);
-  return n;
-}
-
 TYPED_TEST(KernelQueue, GivesBackEveryDescriptorItMade) {
   const int before = open_descriptors();
   {
@@ -609,24 +596,8 @@ TYPED_TEST(KernelQueue, OutOfDescriptorsThrowsSystemErrorAndLeaksNothing) {
   // descriptors, it reports the exception being constructed as an invalid object.
   GTEST_SKIP() << "the sanitizer runtime needs descriptors of its own";
 #endif
-  // In a child, so that lowering the descriptor limit cannot affect the other tests.
-  Child child(kQueueChildAlarmSeconds, [] {
-    // A limit one above the lowest free descriptor leaves room for one; each queue needs two.
-    const int lowest_free = dup(0);
-    if (lowest_free < 0) return 10;
-    close(lowest_free);
-    const rlimit limit{static_cast<rlim_t>(lowest_free) + 1, static_cast<rlim_t>(lowest_free) + 1};
-    if (setrlimit(RLIMIT_NOFILE, &limit) != 0) return 10;
-    try {
-      TypeParam queue(kExchangeCapacity);
-      return 11;
-    } catch (const std::system_error& e) {
-      if (e.code() != std::errc::too_many_files_open) return 12;
-    }
-    return dup(0) == lowest_free ? 0 : 13;
-  });
-  ASSERT_TRUE(child.started());
-  EXPECT_TRUE(exited_cleanly(child.wait_status())) << "10: setup failed, 11: no throw, 12: wrong error, 13: leaked";
+  testing::expect_out_of_descriptors_throws_and_leaks_nothing(kQueueChildAlarmSeconds,
+                                                              [] { TypeParam queue(kExchangeCapacity); });
 }
 
 // ---- Names ----

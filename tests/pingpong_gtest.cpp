@@ -4,10 +4,8 @@
 // wrote before send() is visible after receive(). A planted broken handoff shows the check can
 // fail. Also: a channel gives back every descriptor it made, and one that cannot get
 // descriptors says so by throwing.
-#include <dirent.h>
 #include <gtest/gtest.h>
 #include <semaphore.h>
-#include <sys/resource.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -192,24 +190,13 @@ TYPED_TEST(HandoffContract, EveryHandoffArrivesOnceInOrderAcrossProcesses) {
   state->~PingPongState();
 }
 
-// Entries of /proc/self/fd: the descriptors open in this process, plus a constant (the listing's
-// own descriptor, "." and "..").
-int open_descriptors() {
-  DIR* dir = opendir("/proc/self/fd");
-  if (dir == nullptr) return -1;
-  int n = 0;
-  while (readdir(dir) != nullptr) ++n;
-  closedir(dir);
-  return n;
-}
-
 TYPED_TEST(HandoffContract, GivesBackEveryDescriptorItMade) {
-  const int before = open_descriptors();
+  const int before = testing::open_descriptors();
   {
     std::vector<std::optional<TypeParam>> channels(8);
     for (auto& c : channels) emplace_channel(c, Sharing::process_shared);
   }
-  EXPECT_EQ(open_descriptors(), before);
+  EXPECT_EQ(testing::open_descriptors(), before);
 }
 
 // ---- The descriptor-based handoffs, out of descriptors ----
@@ -226,27 +213,7 @@ TYPED_TEST(HandoffOutOfDescriptors, ThrowsSystemErrorAndLeaksNothing) {
   // descriptors, it reports the exception being constructed as an invalid object.
   GTEST_SKIP() << "the sanitizer runtime needs descriptors of its own";
 #endif
-  // In a child, so that lowering the descriptor limit cannot affect the other tests. The
-  // workload's repetition child turns this exception into the configuration's error verdict.
-  Child child(kChildAlarmSeconds, [] {
-    // The lowest free descriptor number; a limit one above it leaves room for exactly one more
-    // descriptor, and every channel needs at least two.
-    const int lowest_free = dup(0);
-    if (lowest_free < 0) return 10;
-    close(lowest_free);
-    const rlimit limit{static_cast<rlim_t>(lowest_free) + 1, static_cast<rlim_t>(lowest_free) + 1};
-    if (setrlimit(RLIMIT_NOFILE, &limit) != 0) return 10;
-    try {
-      TypeParam channel;
-      return 11;
-    } catch (const std::system_error& e) {
-      if (e.code() != std::errc::too_many_files_open) return 12;
-    }
-    // The descriptor it did get was closed again.
-    return dup(0) == lowest_free ? 0 : 13;
-  });
-  ASSERT_TRUE(child.started());
-  EXPECT_TRUE(exited_cleanly(child.wait_status())) << "10: setup failed, 11: no throw, 12: wrong error, 13: leaked";
+  testing::expect_out_of_descriptors_throws_and_leaks_nothing(kChildAlarmSeconds, [] { TypeParam channel; });
 }
 
 // ---- Planted bug: the check above can fail ----

@@ -3,10 +3,12 @@
 // test-name generator and the catalogue's naming check.
 #pragma once
 
+#include <dirent.h>
 #include <gtest/gtest.h>
 #include <sched.h>
 #include <signal.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -19,6 +21,7 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <system_error>
 #include <thread>
 #include <utility>
 #include <vector>
@@ -160,6 +163,44 @@ void expect_names_unique_kebab_case_with_one_line_descriptions(TypeList<Ps...>) 
     EXPECT_FALSE(description.empty()) << name;
     EXPECT_EQ(description.find('\n'), std::string_view::npos) << name;
   }
+}
+
+// Entries of /proc/self/fd: the descriptors open in this process, plus a constant (the listing's
+// own descriptor, "." and "..").
+inline int open_descriptors() {
+  DIR* dir = opendir("/proc/self/fd");
+  if (dir == nullptr) return -1;
+  int n = 0;
+  while (readdir(dir) != nullptr) ++n;
+  closedir(dir);
+  return n;
+}
+
+// For primitives made of kernel descriptors (pipes, eventfds, sockets): with room for only one
+// more descriptor, `make()` must throw std::system_error(EMFILE) and close the one it got. Runs
+// in a forked child, so that lowering the limit cannot affect the other tests. The repetition
+// child of a workload turns that exception into the configuration's error verdict.
+template <class Make>
+void expect_out_of_descriptors_throws_and_leaks_nothing(unsigned alarm_seconds, Make make) {
+  Child child(alarm_seconds, [&] {
+    // The lowest free descriptor number; a limit one above it leaves room for exactly one more
+    // descriptor, and each primitive needs at least two.
+    const int lowest_free = dup(0);
+    if (lowest_free < 0) return 10;
+    close(lowest_free);
+    const rlimit limit{static_cast<rlim_t>(lowest_free) + 1, static_cast<rlim_t>(lowest_free) + 1};
+    if (setrlimit(RLIMIT_NOFILE, &limit) != 0) return 10;
+    try {
+      make();
+      return 11;
+    } catch (const std::system_error& e) {
+      if (e.code() != std::errc::too_many_files_open) return 12;
+    }
+    // The descriptor it did get was closed again.
+    return dup(0) == lowest_free ? 0 : 13;
+  });
+  ASSERT_TRUE(child.started());
+  EXPECT_TRUE(exited_cleanly(child.wait_status())) << "10: setup failed, 11: no throw, 12: wrong error, 13: leaked";
 }
 
 }  // namespace contend::testing

@@ -465,6 +465,13 @@ TEST(JsonOutput, ConfigurationSummaryOverMeasuredRepetitions) {
   EXPECT_TRUE(configs[3].at("summary").at("throughput_ops_per_s").is_null());
 }
 
+// The first data row's cell under the header `name` (empty, and a failure, if there is none).
+std::string first_row_cell(const std::vector<std::vector<std::string>>& rows, const std::string& name) {
+  const auto at = std::find(rows[0].begin(), rows[0].end(), name);
+  EXPECT_NE(at, rows[0].end()) << name;
+  return at == rows[0].end() ? std::string() : rows[1][static_cast<std::size_t>(at - rows[0].begin())];
+}
+
 // An rw configuration: reads in latency_*, writes in their own columns and histogram.
 Results rw_results() {
   Results results;
@@ -505,11 +512,7 @@ TEST(RwOutput, WritesHaveTheirOwnFiguresEverywhere) {
 
   const auto rows = parse_csv(to_csv(results));
   ASSERT_EQ(rows.size(), 2u);
-  const auto column = [&](const std::string& name) {
-    const auto at = std::find(rows[0].begin(), rows[0].end(), name);
-    EXPECT_NE(at, rows[0].end()) << name;
-    return rows[1][static_cast<std::size_t>(at - rows[0].begin())];
-  };
+  const auto column = [&](const std::string& name) { return first_row_cell(rows, name); };
   EXPECT_EQ(column("read_percent"), "80");
   EXPECT_EQ(column("write_operations"), "200");
   EXPECT_EQ(column("write_latency_samples"), "20");
@@ -578,11 +581,7 @@ TEST(QueueOutput, ItemsDeliveredAreTheOperationsAndTheRestIsReportedApart) {
 
   const auto rows = parse_csv(to_csv(results));
   ASSERT_EQ(rows.size(), 2u);
-  const auto column = [&](const std::string& name) {
-    const auto at = std::find(rows[0].begin(), rows[0].end(), name);
-    EXPECT_NE(at, rows[0].end()) << name;
-    return rows[1][static_cast<std::size_t>(at - rows[0].begin())];
-  };
+  const auto column = [&](const std::string& name) { return first_row_cell(rows, name); };
   EXPECT_EQ(column("operations"), "400");
   EXPECT_EQ(column("producers"), "2");
   EXPECT_EQ(column("consumers"), "1");
