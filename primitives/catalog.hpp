@@ -24,7 +24,7 @@
 #include "primitives/pingpong/eventfd_handoff.hpp"
 #include "primitives/pingpong/futex_handoff.hpp"
 #include "primitives/pingpong/pipe_handoff.hpp"
-#include "primitives/pingpong/ring_pair_handoff.hpp"
+#include "primitives/pingpong/queue_pair_handoff.hpp"
 #include "primitives/pingpong/sem_pair_handoff.hpp"
 #include "primitives/pingpong/spin_flag_handoff.hpp"
 #include "primitives/queues/monitor_queue.hpp"
@@ -90,7 +90,13 @@ using BuiltinHandoffs = TypeList<
     SemPairHandoff,
     PipeHandoff,
     EventfdHandoff,
-    RingPairHandoff>;
+    QueuePairHandoff<MpmcRing>,
+    QueuePairHandoff<SpscRing>,
+    QueuePairHandoff<MonitorQueue>,
+    QueuePairHandoff<MoodycamelQueue>,
+    QueuePairHandoff<AtomicQueueAdapter>,
+    QueuePairHandoff<BoostLockfreeQueue>,
+    QueuePairHandoff<TbbBoundedQueue>>;
 
 using BuiltinQueues = TypeList<
     MpmcRing,

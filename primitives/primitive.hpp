@@ -11,6 +11,7 @@
 #include <concepts>
 #include <cstddef>
 #include <cstdint>
+#include <new>
 #include <string_view>
 
 namespace contend {
@@ -143,11 +144,22 @@ constexpr bool keeps_producer_order() {
 
 // Bytes a queue of `capacity` occupies when constructed in place (see Queue).
 template <class T>
-std::size_t queue_footprint(std::uint32_t capacity) {
+constexpr std::size_t queue_footprint(std::uint32_t capacity) {
   if constexpr (requires { T::footprint(capacity); }) {
     return T::footprint(capacity);
   } else {
     return sizeof(T);
+  }
+}
+
+// Constructs a queue of `capacity` in place, in queue_footprint<Q>(capacity) bytes aligned to
+// alignof(Q) at `storage`, passing `sharing` to the constructors that take it.
+template <Queue Q>
+Q* construct_queue(void* storage, std::uint32_t capacity, Sharing sharing) {
+  if constexpr (std::constructible_from<Q, std::uint32_t, Sharing>) {
+    return new (storage) Q(capacity, sharing);
+  } else {
+    return new (storage) Q(capacity);
   }
 }
 

@@ -46,17 +46,6 @@ namespace contend::testing {
 
 // ---- Making queues ----
 
-// Constructs a Q of `capacity` in place in `storage` (queue_footprint<Q>(capacity) bytes, aligned
-// to alignof(Q)), passing `sharing` only to a queue that takes it.
-template <class Q>
-Q* make_queue(void* storage, std::uint32_t capacity, Sharing sharing) {
-  if constexpr (std::constructible_from<Q, std::uint32_t, Sharing>) {
-    return new (storage) Q(capacity, sharing);
-  } else {
-    return new (storage) Q(capacity);
-  }
-}
-
 // A queue in aligned heap storage of its footprint, for tests on threads of one process.
 template <class Q>
 class HeapQueue {
@@ -64,7 +53,7 @@ class HeapQueue {
   explicit HeapQueue(std::uint32_t capacity, Sharing sharing = Sharing::thread_private)
       : storage_(::operator new(queue_footprint<Q>(capacity), std::align_val_t{alignof(Q)})) {
     try {
-      queue_ = make_queue<Q>(storage_, capacity, sharing);
+      queue_ = construct_queue<Q>(storage_, capacity, sharing);
     } catch (...) {
       ::operator delete(storage_, std::align_val_t{alignof(Q)});
       throw;
@@ -378,7 +367,7 @@ ExchangeOutcome exchange_on_processes(const ExchangePlan& plan) {
   }
   auto* state = new (mapping.get()) ExchangeState(plan);
   void* queue_storage = static_cast<char*>(mapping.get()) + queue_offset;
-  Q* queue = make_queue<Q>(queue_storage, plan.capacity, Sharing::process_shared);
+  Q* queue = construct_queue<Q>(queue_storage, plan.capacity, Sharing::process_shared);
   const int workers = plan.producers + plan.consumers;
   std::string failures;
   {

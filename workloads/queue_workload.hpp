@@ -499,12 +499,8 @@ template <Queue Q>
 class QueueInArena {
  public:
   QueueInArena(SharedArena& arena, const RunSpec& spec) {
-    void* storage = arena.allocate(queue_footprint<Q>(spec.capacity), alignof(Q));
-    if constexpr (std::constructible_from<Q, std::uint32_t, Sharing>) {
-      queue_ = new (storage) Q(spec.capacity, sharing_for(spec.mode));
-    } else {
-      queue_ = new (storage) Q(spec.capacity);
-    }
+    queue_ = construct_queue<Q>(arena.allocate(queue_footprint<Q>(spec.capacity), alignof(Q)), spec.capacity,
+                                sharing_for(spec.mode));
   }
   ~QueueInArena() {
     if (queue_ != nullptr) queue_->~Q();

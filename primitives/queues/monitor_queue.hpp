@@ -56,7 +56,7 @@ class alignas(kCacheLineSize) MonitorQueue {
   static constexpr Origin kOrigin = Origin::own;
   static constexpr bool kProcessShared = true;
 
-  static std::size_t footprint(std::uint32_t capacity) {
+  static constexpr std::size_t footprint(std::uint32_t capacity) {
     return sizeof(MonitorQueue) + sizeof(std::uint64_t) * capacity;
   }
 

@@ -49,7 +49,7 @@ class alignas(kCacheLineSize) SpscRing {
   static constexpr bool kProcessShared = true;
   static constexpr bool kSingleProducerSingleConsumer = true;
 
-  static std::size_t footprint(std::uint32_t capacity) {
+  static constexpr std::size_t footprint(std::uint32_t capacity) {
     const std::size_t item_bytes = sizeof(std::uint64_t) * capacity;
     return sizeof(SpscRing) + (item_bytes + kCacheLineSize - 1) / kCacheLineSize * kCacheLineSize;
   }

@@ -38,7 +38,7 @@ class alignas(kCacheLineSize) BrokenQueue {
   static constexpr std::uint64_t kDuplicateEveryNthPop = 1000;
   static constexpr std::uint64_t kDropEveryNthPush = 1500;
 
-  static std::size_t footprint(std::uint32_t capacity) {
+  static constexpr std::size_t footprint(std::uint32_t capacity) {
     return sizeof(BrokenQueue) + sizeof(std::uint64_t) * capacity;
   }
 
