@@ -38,6 +38,7 @@ int main(int argc, char** argv) {
       "  contend list\n"
       "  contend run lock -p std-mutex,ttas-backoff -w 1,2,4\n"
       "  contend run semaphore --mode both -o results/\n"
+      "  contend run queue -p ring,moodycamel --producers 1,2 --consumers 1,2\n"
       "  contend micro -p std-mutex,ttas-backoff --benchmark_repetitions=3\n"
       "Run 'contend SUBCOMMAND --help' for a subcommand's options.");
 

@@ -18,7 +18,7 @@
 namespace contend::cli {
 
 void setup_run(CLI::App& app, RunOptions& o) {
-  auto* cmd = app.add_subcommand("run", "Measure lock, semaphore, reader-writer lock or handoff (pingpong) primitives");
+  auto* cmd = app.add_subcommand("run", "Measure locks, semaphores, reader-writer locks, handoffs (pingpong) or queues");
   add_run_options(*cmd, o);
   cmd->footer(
       "Every repetition of every configuration runs in its own child process under a watchdog:\n"
@@ -30,6 +30,9 @@ void setup_run(CLI::App& app, RunOptions& o) {
       "  contend run semaphore -p posix-sem --permits 2 -w 4 --format json\n"
       "  contend run rw --read-percent 95 -w 4 --cs-ns 200\n"
       "  contend run pingpong -p all --mode both -w 2,4    # round trips between pairs of workers\n"
+      "  contend run queue -p ring,moodycamel --producers 1,4 --consumers 1,4 --wait yield\n"
+      "  contend run queue -p ring --rate 100000,1000000   # open loop: latency against offered load\n"
+      "  contend run pairs -p all -w 1,2,4 --outside-ns 50  # every worker pushes, then pops\n"
       "  contend run lock -p std-mutex -w 1 --sample 0 --ops 10000000");
 }
 

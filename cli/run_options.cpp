@@ -88,7 +88,8 @@ void add_run_options(CLI::App& cmd, RunOptions& o) {
                       {{"none", Pinning::none}, {"compact", Pinning::compact}, {"spread", Pinning::spread}},
                       "Pin workers to CPUs: none, compact (fill a core first), spread (cores first)");
   cmd.add_option("--sample", o.sample_every,
-                 "Time 1 operation in N (random gaps, mean N); 0 = no latency timing")
+                 "Time 1 operation in N (random gaps, mean N; queue: one item per block of N rounded up to a "
+                 "power of two); 0 = no latency timing")
       ->check(CLI::Range(std::uint64_t{0}, std::uint64_t{1'000'000'000}))
       ->capture_default_str();
   cmd.add_option("--seed", o.seed, "Seed for sampling gaps (results are reproducible per seed)")
