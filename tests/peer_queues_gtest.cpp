@@ -34,13 +34,7 @@
 #include "tests/primitive_test_helpers.hpp"
 #include "tests/queue_contract.hpp"
 
-#if defined(__SANITIZE_THREAD__)
-#define CONTEND_THREAD_SANITIZER 1
-#elif defined(__has_feature)
-#if __has_feature(thread_sanitizer)
-#define CONTEND_THREAD_SANITIZER 1
-#endif
-#endif
+#include "primitives/sanitizers.hpp"
 
 
 namespace contend::testing {

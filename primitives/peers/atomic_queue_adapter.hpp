@@ -62,15 +62,9 @@
 #include <cstdint>
 
 #include "primitives/primitive.hpp"
+#include "primitives/sanitizers.hpp"
 
-#if defined(__SANITIZE_THREAD__)
-#define CONTEND_ATOMIC_QUEUE_TSAN 1
-#elif defined(__has_feature)
-#if __has_feature(thread_sanitizer)
-#define CONTEND_ATOMIC_QUEUE_TSAN 1
-#endif
-#endif
-#if defined(CONTEND_ATOMIC_QUEUE_TSAN)
+#if defined(CONTEND_THREAD_SANITIZER)
 #include <sanitizer/tsan_interface.h>
 #endif
 
@@ -93,7 +87,7 @@ inline void acquire_popped_item([[maybe_unused]] void* queue) {
 #if defined(__SANITIZE_THREAD__) && !defined(__clang__)
 #pragma GCC diagnostic pop
 #endif
-#if defined(CONTEND_ATOMIC_QUEUE_TSAN)
+#if defined(CONTEND_THREAD_SANITIZER)
   __tsan_acquire(queue);
 #endif
 }
@@ -101,7 +95,7 @@ inline void acquire_popped_item([[maybe_unused]] void* queue) {
 // Before the item can be seen, so that what the producer did so far is released to TSan's view
 // of the queue.
 inline void release_before_push([[maybe_unused]] void* queue) {
-#if defined(CONTEND_ATOMIC_QUEUE_TSAN)
+#if defined(CONTEND_THREAD_SANITIZER)
   __tsan_release(queue);
 #endif
 }
@@ -136,34 +130,19 @@ class AtomicQueueAdapter {
   // The cells the library allocated: capacity rounded up as the header says.
   unsigned cells() const { return queue_.capacity(); }
 
- private:
+ protected:
   atomic_queue_detail::Ring queue_;
 };
 
-class OptimistAtomicQueueAdapter {
+// The same queue used through the library's own push/pop, which claim a position with
+// fetch_add and then busy-wait on its cell; its try-operations are the base's.
+class OptimistAtomicQueueAdapter : public AtomicQueueAdapter {
  public:
   static constexpr std::string_view kName = "optimist-atomic-queue";
   static constexpr std::string_view kDescription =
       "atomic_queue::AtomicQueueB through push/pop: fetch_add a position, then busy-wait on the cell";
-  static constexpr Origin kOrigin = Origin::peer;
-  static constexpr bool kProcessShared = false;
-  static constexpr QueueCapacity kCapacity = QueueCapacity::at_least;
-  static constexpr bool kKeepsProducerOrder = false;  // see Order above
 
-  explicit OptimistAtomicQueueAdapter(std::uint32_t capacity) : queue_(capacity) {}
-  OptimistAtomicQueueAdapter(const OptimistAtomicQueueAdapter&) = delete;
-  OptimistAtomicQueueAdapter& operator=(const OptimistAtomicQueueAdapter&) = delete;
-
-  bool try_push(std::uint64_t item) {
-    atomic_queue_detail::release_before_push(this);
-    return queue_.try_push(item);
-  }
-
-  bool try_pop(std::uint64_t& out) {
-    if (!queue_.try_pop(out)) return false;
-    atomic_queue_detail::acquire_popped_item(this);
-    return true;
-  }
+  using AtomicQueueAdapter::AtomicQueueAdapter;
 
   // Spins, never sleeps (see the header comment).
   void push(std::uint64_t item) {
@@ -176,11 +155,6 @@ class OptimistAtomicQueueAdapter {
     atomic_queue_detail::acquire_popped_item(this);
     return item;
   }
-
-  unsigned cells() const { return queue_.capacity(); }
-
- private:
-  atomic_queue_detail::Ring queue_;
 };
 
 }  // namespace contend

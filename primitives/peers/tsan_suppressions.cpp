@@ -1,13 +1,7 @@
 // ThreadSanitizer's suppressions for the peer libraries, compiled into every binary of the
 // project (the contend executable and each test program), so that a TSan build of any of them
 // reports our races and not the libraries' designs. A binary built without TSan gets nothing.
-#if defined(__SANITIZE_THREAD__)
-#define CONTEND_THREAD_SANITIZER 1
-#elif defined(__has_feature)
-#if __has_feature(thread_sanitizer)
-#define CONTEND_THREAD_SANITIZER 1
-#endif
-#endif
+#include "primitives/sanitizers.hpp"
 
 #if defined(CONTEND_THREAD_SANITIZER)
 // ThreadSanitizer reports races inside three of the peer libraries (in the queue contract tests,
