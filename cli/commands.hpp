@@ -4,6 +4,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "cli/run_options.hpp"
 #include "workloads/result.hpp"
@@ -24,12 +25,25 @@ struct ListOptions {
   std::optional<Family> family;
   bool json = false;
   bool show_broken = false;
+  std::vector<std::string> plugins;
 };
 void setup_list(CLI::App& app, ListOptions& options);
 int run_list(const ListOptions& options);
 
 void setup_run(CLI::App& app, RunOptions& options);
 int run_run(CLI::App& command, RunOptions& options);
+
+// `contend stress`: the options of `run` with stress's defaults, and its own.
+inline constexpr const char* kDefaultStressWorkers = "2,8";
+struct StressOptions {
+  RunOptions run;
+  std::string stall = "2s";
+  bool perturb = false;
+  bool self_test = false;
+  bool seed_given = false;  // set after parsing: a seed the user gave is kept, else a random one
+};
+void setup_stress(CLI::App& app, StressOptions& options);
+int run_stress(CLI::App& command, StressOptions& options);
 
 // Results as `--format` asks for them on stdout (run and micro).
 std::string render_results(OutputFormat format, const Results& results);
@@ -42,6 +56,7 @@ struct MicroOptions {
   int threads_max = 0;                 // 0: twice the hardware threads
   std::string out_dir;                 // empty: no files
   std::optional<OutputFormat> format;  // none: only Google Benchmark's own output
+  std::vector<std::string> plugins;    // --plugin paths, in the order given
   std::string command_line;            // as typed; set by main, recorded in the results
 };
 void setup_micro(CLI::App& app, MicroOptions& options);

@@ -7,6 +7,7 @@
 
 #include "cli/choice.hpp"
 #include "cli/commands.hpp"
+#include "cli/plugins.hpp"
 
 namespace contend::cli {
 
@@ -20,15 +21,17 @@ void setup_list(CLI::App& app, ListOptions& o) {
                                      {"queue", Family::queue}},
                                     "Only this family: lock, semaphore, rw, pingpong or queue");
   add_choice<bool>(*cmd, "--format", o.json, {{"table", false}, {"json", true}}, "table or json");
+  cmd->add_option("--plugin", o.plugins, kPluginHelp)->allow_extra_args(false)->type_name("PATH");
   cmd->add_flag("--show-broken", o.show_broken, "Also list the planted-bug primitives used to test contend");
   cmd->footer(
       "Examples:\n"
       "  contend list\n"
-      "  contend list --family semaphore --format json");
+      "  contend list --family semaphore --format json\n"
+      "  contend list --plugin ./libmylock.so");
 }
 
 int run_list(const ListOptions& o) {
-  const Registry registry = Registry::builtin();
+  const Registry registry = registry_with_plugins(o.plugins);
   const auto entries = registry.visible(o.family, o.show_broken);
   if (o.json) {
     nlohmann::json out = nlohmann::json::array();

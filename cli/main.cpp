@@ -39,6 +39,7 @@ int main(int argc, char** argv) {
       "  contend run lock -p std-mutex,ttas-backoff -w 1,2,4\n"
       "  contend run semaphore --mode both -o results/\n"
       "  contend run queue -p ring,moodycamel --producers 1,2 --consumers 1,2\n"
+      "  contend stress lock -p ttas,mcs --perturb\n"
       "  contend micro -p std-mutex,ttas-backoff --benchmark_repetitions=3\n"
       "Run 'contend SUBCOMMAND --help' for a subcommand's options.");
 
@@ -47,6 +48,9 @@ int main(int argc, char** argv) {
   RunOptions run_options;
   setup_run(app, run_options);
   run_options.command_line = quoted_command_line(argc, argv);
+  StressOptions stress_options;
+  setup_stress(app, stress_options);
+  stress_options.run.command_line = run_options.command_line;
   MicroOptions micro_options;
   setup_micro(app, micro_options);
   micro_options.command_line = run_options.command_line;
@@ -62,6 +66,7 @@ int main(int argc, char** argv) {
   try {
     if (app.got_subcommand("list")) return run_list(list_options);
     if (app.got_subcommand("run")) return run_run(*app.get_subcommand("run"), run_options);
+    if (app.got_subcommand("stress")) return run_stress(*app.get_subcommand("stress"), stress_options);
     if (app.got_subcommand("micro")) return run_micro(*app.get_subcommand("micro"), micro_options);
   } catch (const UsageError& e) {
     std::cerr << "contend: " << e.what() << '\n';

@@ -8,14 +8,17 @@
 #include <algorithm>
 #include <cctype>
 #include <cstdlib>
+#include <functional>
 #include <future>
 #include <iostream>
+#include <map>
 #include <sstream>
 #include <string_view>
 #include <thread>
 
 #include "cli/choice.hpp"
 #include "cli/commands.hpp"
+#include "cli/plugins.hpp"
 #include "cli/micro_benchmarks.hpp"
 #include "cli/micro_reporter.hpp"
 #include "cli/parse.hpp"
@@ -31,6 +34,12 @@ void setup_micro(CLI::App& app, MicroOptions& o) {
       app.add_subcommand("micro", "Google Benchmark micro-benchmarks of lock, semaphore and rw operations");
   cmd->add_option("-p,--primitive", o.primitives, "Primitives, comma-separated, or 'all' (see `contend list`)")
       ->capture_default_str();
+  // One path per --plugin: a second value without the flag is an unexpected argument, not a plugin.
+  cmd->add_option("--plugin", o.plugins,
+                  "Also measure the locks and semaphores of this plugin (a shared library, see "
+                  "primitives/include/contend/plugin.h); repeatable")
+      ->allow_extra_args(false)
+      ->type_name("PATH");
   add_choice<std::optional<Family>>(*cmd, "--family", o.family,
                                     {{"lock", Family::lock}, {"semaphore", Family::semaphore}, {"rw", Family::rw}},
                                     "Only this family: lock, semaphore or rw");
@@ -55,11 +64,13 @@ void setup_micro(CLI::App& app, MicroOptions& o) {
       "try_acquire, contended; rw: lock_shared_unlock_shared, lock_unlock, contended_shared.\n"
       "Google Benchmark names them micro/FAMILY/PRIMITIVE/CASE (contended ones end in\n"
       "/real_time/threads:N); contend's files name them micro/FAMILY/PRIMITIVE/CASE[/threads:N],\n"
-      "with one repetition per Google Benchmark repetition and no latency (none is timed alone).\n\n"
+      "with one repetition per Google Benchmark repetition and no latency (none is timed alone).\n"
+      "A --plugin's locks and semaphores get the same cases, by their own names, and 'all' includes them.\n\n"
       "Examples:\n"
       "  contend micro -p std-mutex,ttas-backoff\n"
       "  contend micro --family semaphore --threads-max 4 --benchmark_repetitions=5 -o results/micro\n"
       "  contend micro -p hybrid --benchmark_filter=contended --benchmark_min_time=0.1\n"
+      "  contend micro --plugin ./libmylock.so -p my-lock,ttas\n"
       "  contend micro --family rw --format table\n"
       "  contend micro --benchmark_list_tests=true");
 }
@@ -68,42 +79,66 @@ namespace {
 
 bool is_micro_family(Family f) { return f == Family::lock || f == Family::semaphore || f == Family::rw; }
 
-std::string micro_names(const Registry& registry, const std::optional<Family>& family) {
+// A primitive micro could be asked for: a built-in one or a plugin's.
+struct Known {
+  std::string name;
+  Family family = Family::lock;
+  bool hidden = false;
+};
+
+// Every primitive by name, built-ins first in the registry's order, then the plugins' in theirs.
+std::vector<Known> known_primitives(const Registry& registry, const std::vector<LoadedPlugin>& plugins) {
+  std::vector<Known> known;
+  for (const RegistryEntry& e : registry.entries()) known.push_back({e.info.name, e.info.family, e.info.hidden});
+  for (const LoadedPlugin& p : plugins) {
+    for (const contend_lock_ops* ops : p.locks) known.push_back({ops->name, Family::lock});
+    for (const contend_semaphore_ops* ops : p.semaphores) known.push_back({ops->name, Family::semaphore});
+    for (const contend_queue_ops* ops : p.queues) known.push_back({ops->name, Family::queue});
+  }
+  return known;
+}
+
+// What `all` means: the visible primitives of micro's families (of --family's, when given).
+bool in_all(const Known& k, const std::optional<Family>& family) {
+  return !k.hidden && is_micro_family(k.family) && (!family || k.family == *family);
+}
+
+std::string micro_names(const std::vector<Known>& known, const std::optional<Family>& family) {
   std::string names;
-  for (const RegistryEntry* e : registry.visible(family, false)) {
-    if (!is_micro_family(e->info.family)) continue;
+  for (const Known& k : known) {
+    if (!in_all(k, family)) continue;
     if (!names.empty()) names += ", ";
-    names += e->info.name;
+    names += k.name;
   }
   return names;
 }
 
-std::vector<std::string> choose_primitives(const MicroOptions& o, const Registry& registry) {
+std::vector<std::string> choose_primitives(const MicroOptions& o, const std::vector<Known>& known) {
   std::vector<std::string> chosen;
   if (o.primitives == "all") {
-    for (const RegistryEntry* e : registry.visible(o.family, false)) {
-      if (is_micro_family(e->info.family)) chosen.push_back(e->info.name);
+    for (const Known& k : known) {
+      if (in_all(k, o.family)) chosen.push_back(k.name);
     }
     return chosen;
   }
   for (const std::string& name : parse_name_list("--primitive", o.primitives)) {
-    const RegistryEntry* e = registry.find(name);
-    if (e == nullptr) {
+    const auto e = std::find_if(known.begin(), known.end(), [&](const Known& k) { return k.name == name; });
+    if (e == known.end()) {
       throw UsageError(fmt::format("--primitive: unknown primitive '{}'; micro measures: {} (or 'all')", name,
-                                   micro_names(registry, o.family)));
+                                   micro_names(known, o.family)));
     }
-    if (!is_micro_family(e->info.family)) {
+    if (!is_micro_family(e->family)) {
       throw UsageError(fmt::format("--primitive: '{}' is a {} primitive; micro measures lock, semaphore and rw "
                                    "primitives (use `contend run {}` for it)",
-                                   name, to_string(e->info.family), to_string(e->info.family)));
+                                   name, to_string(e->family), to_string(e->family)));
     }
-    if (o.family && e->info.family != *o.family) {
+    if (o.family && e->family != *o.family) {
       throw UsageError(fmt::format("--primitive: '{}' is a {}, not a {} as --family asks", name,
-                                   to_string(e->info.family), to_string(*o.family)));
+                                   to_string(e->family), to_string(*o.family)));
     }
     // Micro benchmarks run in contend's own process with no watchdog: broken-hang would hang
     // it and broken-crash would kill it, which proves nothing about them.
-    if (e->info.hidden) {
+    if (e->hidden) {
       throw UsageError(fmt::format("--primitive: '{}' is a planted bug; micro runs it in contend's own process "
                                    "with no watchdog, so measure it with `contend run` instead",
                                    name));
@@ -169,7 +204,7 @@ std::vector<std::string> benchmark_flags(const std::vector<std::string>& extras,
                                      "after '=', as in {}={}",
                                      arg, flags.back(), arg));
       }
-      throw UsageError(fmt::format("micro: unexpected argument '{}'; micro takes -p, --family, --threads-max, "
+      throw UsageError(fmt::format("micro: unexpected argument '{}'; micro takes -p, --family, --plugin, --threads-max, "
                                    "-o, --format and Google Benchmark's --benchmark_NAME=VALUE flags",
                                    arg));
     }
@@ -269,12 +304,13 @@ int exit_code_for(const Results& results) {
 int run_micro(CLI::App& command, MicroOptions& o) {
   const Registry registry = Registry::builtin();
   const std::vector<std::string> flags = benchmark_flags(command.remaining(), o);
-  const std::vector<std::string> primitives = choose_primitives(o, registry);
+  const std::vector<LoadedPlugin> plugins = load_plugins(o.plugins, registry);
+  const std::vector<std::string> primitives = choose_primitives(o, known_primitives(registry, plugins));
   const int threads_max = o.threads_max > 0 ? o.threads_max : default_threads_max();
   initialize_google_benchmark(flags);
   if (!o.out_dir.empty()) prepare_out_dir(o.out_dir);
 
-  MicroBenchmarks benchmarks = register_micro_benchmarks(primitives, thread_counts(threads_max));
+  MicroBenchmarks benchmarks = register_micro_benchmarks(primitives, thread_counts(threads_max), plugins);
   MicroReporter reporter(*benchmark::CreateDefaultDisplayReporter(), benchmarks);
   std::size_t matched = 0;
   {

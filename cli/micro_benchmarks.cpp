@@ -7,13 +7,19 @@
 
 #include <algorithm>
 #include <concepts>
+#include <cstddef>
 #include <exception>
+#include <functional>
+#include <new>
 #include <optional>
 #include <stdexcept>
 #include <string_view>
+#include <type_traits>
 #include <utility>
 
 #include "primitives/catalog.hpp"
+#include "primitives/plugin_primitives.hpp"
+#include "workloads/construct.hpp"
 
 namespace contend::cli {
 
@@ -46,11 +52,6 @@ namespace {
 // A contended semaphore with one permit: every acquire waits for the holder's release.
 constexpr std::uint32_t kPermits = 1;
 
-template <class S>
-concept TryAcquire = Semaphore<S> && requires(S& s) {
-  { s.try_acquire() } -> std::convertible_to<bool>;
-};
-
 struct ThreadUsage {
   double user_s = 0;
   double system_s = 0;
@@ -66,11 +67,54 @@ ThreadUsage thread_usage() {
   return {seconds(ru.ru_utime), seconds(ru.ru_stime), ru.ru_nvcsw, ru.ru_nivcsw};
 }
 
+// A primitive that keeps state right after itself (a plugin's adapter, followed by the plugin's
+// instance), built in primitive_footprint<P>() bytes of its own; it offers what run_case uses of
+// std::optional.
+template <class P>
+class TrailingStorage {
+ public:
+  TrailingStorage() = default;
+  ~TrailingStorage() { reset(); }
+  TrailingStorage(const TrailingStorage&) = delete;
+  TrailingStorage& operator=(const TrailingStorage&) = delete;
+
+  template <class... Args>
+  void emplace(Args&&... args) {
+    reset();
+    void* storage = ::operator new(primitive_footprint<P>(), std::align_val_t{alignof(P)});
+    try {
+      primitive_ = new (storage) P(std::forward<Args>(args)...);
+    } catch (...) {
+      ::operator delete(storage, std::align_val_t{alignof(P)});
+      throw;
+    }
+  }
+  void reset() {
+    if (primitive_ == nullptr) return;
+    primitive_->~P();
+    ::operator delete(primitive_, std::align_val_t{alignof(P)});
+    primitive_ = nullptr;
+  }
+  explicit operator bool() const { return primitive_ != nullptr; }
+  P& operator*() const { return *primitive_; }
+
+ private:
+  P* primitive_ = nullptr;
+};
+
+// Where a case keeps its primitive: in place, as before plugins, unless it needs more room. (A
+// variable rather than the requires-expression in the alias: g++ 12 cannot mangle the latter in
+// the signatures that name PrimitiveSlot<P>.)
+template <class P>
+constexpr bool kNeedsTrailingStorage = requires { P::footprint(); };
+template <class P>
+using PrimitiveSlot = std::conditional_t<kNeedsTrailingStorage<P>, TrailingStorage<P>, std::optional<P>>;
+
 // The primitive of one run and where its threads put their measurements. Thread 0 fills both
 // before the benchmark loop; the other threads read them only after its start barrier.
 template <class P>
 struct SharedRun {
-  std::optional<P> primitive;
+  PrimitiveSlot<P> primitive;
   std::vector<WorkerResult>* workers = nullptr;
 };
 
@@ -132,7 +176,7 @@ void run_case(benchmark::State& state, SharedRun<P>& shared, UsageLog& log, cons
 }
 
 template <class P>
-void make_private(std::optional<P>& slot) {
+void make_private(PrimitiveSlot<P>& slot) {
   if constexpr (std::constructible_from<P, Sharing>) {
     slot.emplace(Sharing::thread_private);
   } else {
@@ -141,7 +185,7 @@ void make_private(std::optional<P>& slot) {
 }
 
 template <class S>
-void make_semaphore(std::optional<S>& slot) {
+void make_semaphore(PrimitiveSlot<S>& slot) {
   if constexpr (std::constructible_from<S, std::uint32_t, Sharing>) {
     slot.emplace(kPermits, Sharing::thread_private);
   } else {
@@ -149,12 +193,13 @@ void make_semaphore(std::optional<S>& slot) {
   }
 }
 
-// Registers one case. `thread_counts` is null for a single-threaded case.
+// Registers one case of the primitive named `primitive` (P's kName, or a plugin primitive's name
+// for the adapters). `thread_counts` is null for a single-threaded case.
 template <class P, class Make, class Op>
-void add_case(MicroBenchmarks& out, Workload workload, std::string_view micro_case,
+void add_case(MicroBenchmarks& out, Workload workload, std::string_view primitive, std::string_view micro_case,
               const std::vector<int>* thread_counts, bool writes, Make make, Op op) {
-  MicroBenchmark benchmark{workload, std::string(P::kName), std::string(micro_case)};
-  const std::string name = fmt::format("micro/{}/{}/{}", to_string(workload), P::kName, micro_case);
+  MicroBenchmark benchmark{workload, std::string(primitive), std::string(micro_case)};
+  const std::string name = fmt::format("micro/{}/{}/{}", to_string(workload), primitive, micro_case);
   auto shared = std::make_shared<SharedRun<P>>();
   std::shared_ptr<UsageLog> log = benchmark.usage;
   auto* registered = benchmark::RegisterBenchmark(
@@ -170,38 +215,46 @@ void add_case(MicroBenchmarks& out, Workload workload, std::string_view micro_ca
   out.emplace(name, std::move(benchmark));
 }
 
-template <class L>
-void add_lock_cases(MicroBenchmarks& out, const std::vector<int>& thread_counts) {
+// The cases of lock L named `primitive`, built by `make`; try_lock only when `with_try_lock`
+// (a plugin adapter has the method but its table may lack the function).
+template <class L, class Make>
+void add_lock_cases(MicroBenchmarks& out, const std::vector<int>& thread_counts, std::string_view primitive,
+                    bool with_try_lock, Make make) {
   const auto lock_unlock = [](L& l) {
     l.lock();
     l.unlock();
   };
-  add_case<L>(out, Workload::lock, "lock_unlock", nullptr, false, make_private<L>, lock_unlock);
+  add_case<L>(out, Workload::lock, primitive, "lock_unlock", nullptr, false, make, lock_unlock);
   if constexpr (TryLock<L>) {
-    add_case<L>(out, Workload::lock, "try_lock", nullptr, false, make_private<L>, [](L& l) {
-      bool acquired = l.try_lock();
-      benchmark::DoNotOptimize(acquired);
-      if (acquired) l.unlock();
-    });
+    if (with_try_lock) {
+      add_case<L>(out, Workload::lock, primitive, "try_lock", nullptr, false, make, [](L& l) {
+        bool acquired = l.try_lock();
+        benchmark::DoNotOptimize(acquired);
+        if (acquired) l.unlock();
+      });
+    }
   }
-  add_case<L>(out, Workload::lock, "contended", &thread_counts, false, make_private<L>, lock_unlock);
+  add_case<L>(out, Workload::lock, primitive, "contended", &thread_counts, false, make, lock_unlock);
 }
 
-template <class S>
-void add_semaphore_cases(MicroBenchmarks& out, const std::vector<int>& thread_counts) {
+template <class S, class Make>
+void add_semaphore_cases(MicroBenchmarks& out, const std::vector<int>& thread_counts, std::string_view primitive,
+                         bool with_try_acquire, Make make) {
   const auto acquire_release = [](S& s) {
     s.acquire();
     s.release();
   };
-  add_case<S>(out, Workload::semaphore, "acquire_release", nullptr, false, make_semaphore<S>, acquire_release);
-  if constexpr (TryAcquire<S>) {
-    add_case<S>(out, Workload::semaphore, "try_acquire", nullptr, false, make_semaphore<S>, [](S& s) {
-      bool acquired = s.try_acquire();
-      benchmark::DoNotOptimize(acquired);
-      if (acquired) s.release();
-    });
+  add_case<S>(out, Workload::semaphore, primitive, "acquire_release", nullptr, false, make, acquire_release);
+  if constexpr (TrySemaphore<S>) {
+    if (with_try_acquire) {
+      add_case<S>(out, Workload::semaphore, primitive, "try_acquire", nullptr, false, make, [](S& s) {
+        bool acquired = s.try_acquire();
+        benchmark::DoNotOptimize(acquired);
+        if (acquired) s.release();
+      });
+    }
   }
-  add_case<S>(out, Workload::semaphore, "contended", &thread_counts, false, make_semaphore<S>, acquire_release);
+  add_case<S>(out, Workload::semaphore, primitive, "contended", &thread_counts, false, make, acquire_release);
 }
 
 template <class R>
@@ -210,30 +263,70 @@ void add_rw_cases(MicroBenchmarks& out, const std::vector<int>& thread_counts) {
     l.lock_shared();
     l.unlock_shared();
   };
-  add_case<R>(out, Workload::rw, "lock_shared_unlock_shared", nullptr, false, make_private<R>, shared);
-  add_case<R>(out, Workload::rw, "lock_unlock", nullptr, true, make_private<R>, [](R& l) {
+  add_case<R>(out, Workload::rw, R::kName, "lock_shared_unlock_shared", nullptr, false, make_private<R>, shared);
+  add_case<R>(out, Workload::rw, R::kName, "lock_unlock", nullptr, true, make_private<R>, [](R& l) {
     l.lock();
     l.unlock();
   });
-  add_case<R>(out, Workload::rw, "contended_shared", &thread_counts, false, make_private<R>, shared);
+  add_case<R>(out, Workload::rw, R::kName, "contended_shared", &thread_counts, false, make_private<R>, shared);
 }
 
-using AddCases = void (*)(MicroBenchmarks&, const std::vector<int>&);
-using CaseIndex = std::map<std::string_view, AddCases>;
+using AddCases = std::function<void(MicroBenchmarks&, const std::vector<int>&)>;
+using CaseIndex = std::map<std::string, AddCases, std::less<>>;
 
 template <Lock... Ls>
 void index_locks(CaseIndex& index, TypeList<Ls...>) {
-  (index.emplace(Ls::kName, &add_lock_cases<Ls>), ...);
+  (index.emplace(Ls::kName,
+                 [](MicroBenchmarks& out, const std::vector<int>& thread_counts) {
+                   add_lock_cases<Ls>(out, thread_counts, Ls::kName, TryLock<Ls>, make_private<Ls>);
+                 }),
+   ...);
 }
 
 template <Semaphore... Ss>
 void index_semaphores(CaseIndex& index, TypeList<Ss...>) {
-  (index.emplace(Ss::kName, &add_semaphore_cases<Ss>), ...);
+  (index.emplace(Ss::kName,
+                 [](MicroBenchmarks& out, const std::vector<int>& thread_counts) {
+                   add_semaphore_cases<Ss>(out, thread_counts, Ss::kName, TrySemaphore<Ss>, make_semaphore<Ss>);
+                 }),
+   ...);
 }
 
 template <RwLock... Rs>
 void index_rwlocks(CaseIndex& index, TypeList<Rs...>) {
   (index.emplace(Rs::kName, &add_rw_cases<Rs>), ...);
+}
+
+void index_plugin_primitive(CaseIndex& index, const std::string& name, AddCases add) {
+  if (!index.emplace(name, std::move(add)).second) {
+    throw std::invalid_argument("plugin primitive '" + name + "' is named like another primitive");
+  }
+}
+
+// One adapter type serves every plugin primitive of a family, and micro runs all its cases in
+// this one process: each case points the adapter at its own table right before building its
+// primitive, which keeps that table (PluginLock::use, plugin_primitives.hpp).
+void index_plugins(CaseIndex& index, const std::vector<LoadedPlugin>& plugins) {
+  for (const LoadedPlugin& plugin : plugins) {
+    for (const contend_lock_ops* ops : plugin.locks) {
+      index_plugin_primitive(index, ops->name, [ops](MicroBenchmarks& out, const std::vector<int>& thread_counts) {
+        add_lock_cases<PluginLock>(out, thread_counts, ops->name, ops->try_lock != nullptr,
+                                   [ops](PrimitiveSlot<PluginLock>& slot) {
+                                     PluginLock::use(ops);
+                                     slot.emplace(Sharing::thread_private);
+                                   });
+      });
+    }
+    for (const contend_semaphore_ops* ops : plugin.semaphores) {
+      index_plugin_primitive(index, ops->name, [ops](MicroBenchmarks& out, const std::vector<int>& thread_counts) {
+        add_semaphore_cases<PluginSemaphore>(out, thread_counts, ops->name, ops->try_acquire != nullptr,
+                                             [ops](PrimitiveSlot<PluginSemaphore>& slot) {
+                                               PluginSemaphore::use(ops);
+                                               slot.emplace(kPermits, Sharing::thread_private);
+                                             });
+      });
+    }
+  }
 }
 
 }  // namespace
@@ -259,11 +352,13 @@ RunSpec micro_spec(const MicroBenchmark& benchmark, int threads, int repetitions
 }
 
 MicroBenchmarks register_micro_benchmarks(const std::vector<std::string>& primitives,
-                                          const std::vector<int>& thread_counts) {
+                                          const std::vector<int>& thread_counts,
+                                          const std::vector<LoadedPlugin>& plugins) {
   CaseIndex index;
   index_locks(index, BuiltinLocks{});
   index_semaphores(index, BuiltinSemaphores{});
   index_rwlocks(index, BuiltinRwLocks{});
+  index_plugins(index, plugins);
   MicroBenchmarks out;
   for (const std::string& name : primitives) {
     const auto it = index.find(name);

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "primitives/plugin_loader.hpp"
 #include "workloads/result.hpp"
 #include "workloads/spec.hpp"
 
@@ -54,14 +55,17 @@ using MicroBenchmarks = std::map<std::string, MicroBenchmark>;
 // The spec of a micro benchmark's configuration: `threads` threads, `repetitions` planned.
 RunSpec micro_spec(const MicroBenchmark& benchmark, int threads, int repetitions);
 
-// Registers, for each primitive in order (built-in names of the lock, semaphore or rw family):
+// Registers, for each primitive in order (names of the lock, semaphore or rw family: built-in,
+// or a lock or semaphore of one of `plugins`):
 //   lock:      lock_unlock, try_lock (when it has one), contended at each of `thread_counts`
 //   semaphore: acquire_release, try_acquire (when it has one), contended — one permit
 //   rw:        lock_shared_unlock_shared, lock_unlock, contended_shared
 // Contended cases share one primitive between the threads of a run and are timed in real
 // time, so that a thread asleep in the lock counts. Throws std::invalid_argument for a name
-// that is not such a primitive.
+// that is not such a primitive, or for a plugin primitive named like a built-in one (the
+// caller refuses those first, with a better message).
 MicroBenchmarks register_micro_benchmarks(const std::vector<std::string>& primitives,
-                                          const std::vector<int>& thread_counts);
+                                          const std::vector<int>& thread_counts,
+                                          const std::vector<LoadedPlugin>& plugins = {});
 
 }  // namespace contend::cli

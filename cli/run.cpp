@@ -8,6 +8,7 @@
 #include <iostream>
 
 #include "cli/commands.hpp"
+#include "cli/plugins.hpp"
 #include "reports/csv.hpp"
 #include "reports/json.hpp"
 #include "reports/markdown.hpp"
@@ -33,7 +34,8 @@ void setup_run(CLI::App& app, RunOptions& o) {
       "  contend run queue -p ring,moodycamel --producers 1,4 --consumers 1,4 --wait yield\n"
       "  contend run queue -p ring --rate 100000,1000000   # open loop: latency against offered load\n"
       "  contend run pairs -p all -w 1,2,4 --outside-ns 50  # every worker pushes, then pops\n"
-      "  contend run lock -p std-mutex -w 1 --sample 0 --ops 10000000");
+      "  contend run lock -p std-mutex -w 1 --sample 0 --ops 10000000\n"
+      "  contend run lock --plugin ./libmylock.so -p my-lock,ttas  # a lock of your own (see README)");
 }
 
 std::string render_results(OutputFormat format, const Results& results) {
@@ -74,7 +76,7 @@ int exit_code_for(const Results& results) {
 
 int run_run(CLI::App& command, RunOptions& o) {
   note_given_options(command, o);
-  const Registry registry = Registry::builtin();
+  const Registry registry = registry_with_plugins(o.plugins);
   PlanOutcome outcome = build_run_plan(o, registry);
   if (!o.out_dir.empty()) prepare_out_dir(o.out_dir);
   for (const std::string& note : outcome.notes) std::cerr << "note: " << note << '\n';

@@ -13,12 +13,13 @@
 
 #include "cli/choice.hpp"
 #include "cli/parse.hpp"
+#include "cli/plugins.hpp"
 #include "cli/usage_error.hpp"
 
 namespace contend::cli {
 
-void add_run_options(CLI::App& cmd, RunOptions& o) {
-  add_choice<Workload>(cmd, "workload", o.workload,
+void add_run_options(CLI::App& cmd, RunOptions& o, bool workload_required) {
+  auto* workload = add_choice<Workload>(cmd, "workload", o.workload,
                        {{"lock", Workload::lock},
                         {"semaphore", Workload::semaphore},
                         {"rw", Workload::rw},
@@ -27,8 +28,8 @@ void add_run_options(CLI::App& cmd, RunOptions& o) {
                         {"pairs", Workload::pairs}},
                        "What to measure: lock, semaphore, rw (reader-writer locks), pingpong (round trips "
                        "between pairs of workers), queue (producers and consumers) or pairs (every worker "
-                       "pushes, then pops: a queue's pairs benchmark)")
-      ->required();
+                       "pushes, then pops: a queue's pairs benchmark)");
+  if (workload_required) workload->required();
   cmd.add_option("-p,--primitive", o.primitives,
                  "Primitives, comma-separated, or 'all' (see `contend list`)")
       ->capture_default_str();
@@ -96,6 +97,7 @@ void add_run_options(CLI::App& cmd, RunOptions& o) {
       ->capture_default_str();
   cmd.add_option("--timeout", o.timeout,
                  "Watchdog limit per repetition, e.g. 30s (default: 10s + 2 x (warmup + duration))");
+  cmd.add_option("--plugin", o.plugins, kPluginHelp)->allow_extra_args(false)->type_name("PATH");
   cmd.add_option("-o,--out", o.out_dir, "Write results.csv, results.json and .hgrm files to this directory");
   add_choice<OutputFormat>(cmd, "--format", o.format,
                            {{"table", OutputFormat::table},

@@ -52,6 +52,7 @@ struct RunOptions {
   std::string out_dir;  // empty: no files
   OutputFormat format = OutputFormat::table;
   std::string command_line;  // as typed; set by main, recorded in the results
+  std::vector<std::string> plugins;  // --plugin libraries, loaded before the plan is built
 
   // Which options the user gave explicitly, for checks of options that do not apply.
   bool duration_given = false;
@@ -73,8 +74,9 @@ struct RunOptions {
 inline constexpr int kMaxWorkers = 512;
 inline constexpr std::uint32_t kMaxQueueCapacity = 1u << 24;
 
-// Binds the options to a `run` subcommand.
-void add_run_options(CLI::App& command, RunOptions& options);
+// Binds the options to a `run` (or `stress`) subcommand. `stress --self-test` takes no workload,
+// so stress checks for it itself.
+void add_run_options(CLI::App& command, RunOptions& options, bool workload_required = true);
 // Records which options were given (call after parsing).
 void note_given_options(const CLI::App& command, RunOptions& options);
 

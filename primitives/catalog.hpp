@@ -42,6 +42,8 @@
 #include "primitives/semaphores/std_binary.hpp"
 #include "primitives/semaphores/std_counting.hpp"
 #include "primitives/testing/broken_crash.hpp"
+#include "primitives/testing/broken_locks.hpp"
+#include "primitives/testing/broken_semaphores.hpp"
 #include "primitives/testing/broken_queue.hpp"
 #include "primitives/testing/broken_hang.hpp"
 
@@ -67,7 +69,11 @@ using BuiltinLocks = TypeList<
     AndersonLock,
     HybridLock,
     BrokenHangLock,
-    BrokenCrashLock>;
+    BrokenCrashLock,
+    BrokenTasRaceLock,
+    BrokenTryLock,
+    BrokenLostWakeupLock,
+    BrokenStarveLock>;
 
 using BuiltinSemaphores = TypeList<
     StdCountingSemaphore,
@@ -75,13 +81,16 @@ using BuiltinSemaphores = TypeList<
     PosixSemaphore,
     PosixNamedSemaphore,
     FutexSemaphore,
-    MonitorSemaphore>;
+    MonitorSemaphore,
+    BrokenSemRace,
+    BrokenSemLeak>;
 
 using BuiltinRwLocks = TypeList<
     StdSharedMutex,
     PthreadRwLockReader,
     PthreadRwLockWriter,
-    RwSpinLock>;
+    RwSpinLock,
+    BrokenRwReader>;
 
 using BuiltinHandoffs = TypeList<
     CvHandoff,
@@ -110,6 +119,8 @@ using BuiltinQueues = TypeList<
     TbbBoundedQueue,
     PipeQueue,
     SocketpairQueue,
-    BrokenQueue>;
+    BrokenQueue,
+    BrokenQueueOrder,
+    BrokenQueueInvent>;
 
 }  // namespace contend

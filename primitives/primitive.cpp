@@ -21,6 +21,7 @@ std::string_view to_string(Origin o) {
     case Origin::own: return "own";
     case Origin::peer: return "peer";
     case Origin::test: return "test";
+    case Origin::plugin: return "plugin";
   }
   return "?";
 }

@@ -19,7 +19,8 @@ namespace contend {
 enum class Family { lock, semaphore, rw, pingpong, queue };
 // linux_api: a Linux-only kernel interface (eventfd, pipes and sockets as queues), neither POSIX
 // nor ours. peer: a well-known library's (moodycamel, atomic_queue, Boost.Lockfree, oneTBB).
-enum class Origin { std_library, posix, linux_api, own, peer, test };
+// plugin: the user's, loaded with --plugin (primitives/plugin_primitives.hpp).
+enum class Origin { std_library, posix, linux_api, own, peer, test, plugin };
 enum class Sharing { thread_private, process_shared };
 
 std::string_view to_string(Family f);
@@ -46,6 +47,19 @@ concept TryLock = Lock<T> && requires(T& l) {
   { l.try_lock() } -> std::convertible_to<bool>;
 };
 
+// Whether this lock's try_lock() may be called: a TryLock type's may, unless the type can only
+// tell at run time (a plugin whose table has no try_lock) and says no with try_lock_supported().
+template <class L>
+bool supports_try_lock(const L& l) {
+  if constexpr (!TryLock<L>) {
+    return false;
+  } else if constexpr (requires { { l.try_lock_supported() } -> std::convertible_to<bool>; }) {
+    return l.try_lock_supported();
+  } else {
+    return true;
+  }
+}
+
 // A reader-writer lock: lock()/unlock() for exclusive (writer) access, lock_shared() and
 // unlock_shared() for shared (reader) access.
 template <class T>
@@ -62,6 +76,24 @@ concept Semaphore = PrimitiveMetadata<T> && requires(T& s) {
   s.acquire();
   s.release();
 };
+
+// A semaphore with a try_acquire() that takes a permit if one is free and returns at once.
+template <class T>
+concept TrySemaphore = Semaphore<T> && requires(T& s) {
+  { s.try_acquire() } -> std::convertible_to<bool>;
+};
+
+// Whether this semaphore's try_acquire() may be called (as supports_try_lock).
+template <class S>
+bool supports_try_acquire(const S& s) {
+  if constexpr (!TrySemaphore<S>) {
+    return false;
+  } else if constexpr (requires { { s.try_acquire_supported() } -> std::convertible_to<bool>; }) {
+    return s.try_acquire_supported();
+  } else {
+    return true;
+  }
+}
 
 // The two ends of a handoff channel (the pingpong family).
 enum class Peer : std::uint32_t { initiator = 0, responder = 1 };
@@ -193,6 +225,17 @@ constexpr std::uint32_t max_permits() {
     return T::kMaxPermits;
   } else {
     return 0;
+  }
+}
+
+// True for the lock family's baselines that are not locks (nolock, race, atomic-add): `stress`
+// leaves them out of "all", since they fail its exclusion checks by design.
+template <class T>
+constexpr bool is_baseline() {
+  if constexpr (requires { T::kBaseline; }) {
+    return T::kBaseline;
+  } else {
+    return false;
   }
 }
 

@@ -284,6 +284,12 @@ OrderedJson spec_json(const RunSpec& spec) {
   s["repetitions"] = spec.repetitions;
   // Only micro benchmarks have a case; other files stay as they were.
   if (!spec.micro_case.empty()) s["micro_case"] = spec.micro_case;
+  // Only stress runs have these; other files stay as they were.
+  if (spec.stress) {
+    s["stress"] = true;
+    s["perturb"] = spec.perturb;
+    s["stall_ns"] = spec.stall_ns;
+  }
   return s;
 }
 
@@ -334,6 +340,24 @@ OrderedJson repetition_json(const Repetition& rep) {
   r["latency_histogram"] = histogram_json(rep.latency);
   // Only the rw workload times writes apart; other repetitions have no such histogram.
   if (rep.write_latency.total_count() > 0) r["write_latency_histogram"] = histogram_json(rep.write_latency);
+  // Only stress repetitions have checks.
+  if (!rep.checks.empty()) {
+    r["checks"] = OrderedJson::array();
+    for (const CheckResult& c : rep.checks) {
+      OrderedJson cj;
+      cj["name"] = c.name;
+      cj["verdict"] = c.passed() ? "pass" : "violation";
+      cj["checked"] = c.checked;
+      cj["violations"] = c.violations;
+      if (!c.passed()) {
+        cj["first_worker"] = c.first_worker;
+        cj["first_operation"] = c.first_operation;
+        cj["first_s"] = real(c.first_s);
+      }
+      if (!c.note.empty()) cj["note"] = c.note;
+      r["checks"].push_back(std::move(cj));
+    }
+  }
   return r;
 }
 
@@ -350,6 +374,7 @@ OrderedJson contend_json(const Results& results) {
     cj["name"] = config.name();
     cj["spec"] = spec_json(config.spec);
     cj["status"] = to_string(config.status());
+    if (!config.reproduce.empty()) cj["reproduce"] = config.reproduce;
     cj["summary"] = summary_json(config);
     cj["repetitions"] = OrderedJson::array();
     for (const Repetition& rep : config.repetitions)
@@ -505,8 +530,8 @@ constexpr WorkerRole kWorkerRoles[] = {WorkerRole::worker, WorkerRole::producer,
 constexpr Mode kModes[] = {Mode::threads, Mode::processes};
 constexpr Pinning kPinnings[] = {Pinning::none, Pinning::compact, Pinning::spread};
 constexpr ClockSource kClockSources[] = {ClockSource::tsc, ClockSource::steady_clock};
-constexpr Status kStatuses[] = {Status::ok,      Status::violation, Status::timeout,
-                                Status::crashed, Status::error,     Status::interrupted};
+constexpr Status kStatuses[] = {Status::ok,    Status::violation, Status::timeout,    Status::hang,
+                                Status::crashed, Status::error,   Status::interrupted};
 
 Environment read_environment(const Json& j, const std::string& path) {
   Environment env;
@@ -568,6 +593,11 @@ RunSpec read_spec(const Json& j, const std::string& path) {
   s.timeout_ns = get_i64(j, "timeout_ns", path);
   s.repetitions = get_narrow<int>(j, "repetitions", path);
   if (j.contains("micro_case")) s.micro_case = get_string(j, "micro_case", path);
+  if (j.contains("stress")) {
+    s.stress = get_bool(j, "stress", path);
+    s.perturb = get_bool(j, "perturb", path);
+    s.stall_ns = get_i64(j, "stall_ns", path);
+  }
   return s;
 }
 
@@ -636,6 +666,25 @@ Repetition read_repetition(const Json& j, const std::string& path) {
   if (j.contains("write_latency_histogram")) {
     r.write_latency = read_histogram(member(j, "write_latency_histogram", path),
                                      child(path, "write_latency_histogram"));
+  }
+  if (j.contains("checks")) {
+    const Json& checks = array_member(j, "checks", path);
+    const std::string checks_path = child(path, "checks");
+    for (std::size_t i = 0; i < checks.size(); ++i) {
+      const Json& cj = checks[i];
+      const std::string cp = child(checks_path, i);
+      CheckResult c;
+      c.name = get_string(cj, "name", cp);
+      c.checked = get_u64(cj, "checked", cp);
+      c.violations = get_u64(cj, "violations", cp);
+      if (cj.contains("first_worker")) {
+        c.first_worker = get_narrow<int>(cj, "first_worker", cp);
+        c.first_operation = get_u64(cj, "first_operation", cp);
+        c.first_s = get_double(cj, "first_s", cp);
+      }
+      if (cj.contains("note")) c.note = get_string(cj, "note", cp);
+      r.checks.push_back(std::move(c));
+    }
   }
   return r;
 }
@@ -708,6 +757,7 @@ Results results_from_json(std::string_view text) {
     if (name != config.name()) {
       fail(cp, fmt::format("name \"{}\" does not match its spec (\"{}\")", name, config.name()));
     }
+    if (cj.contains("reproduce")) config.reproduce = get_string(cj, "reproduce", cp);
     const Json& reps = array_member(cj, "repetitions", cp);
     const std::string reps_path = child(cp, "repetitions");
     for (std::size_t r = 0; r < reps.size(); ++r) {

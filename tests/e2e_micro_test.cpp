@@ -130,6 +130,32 @@ TEST_F(E2EMicro, FormatPrintsContendsReportAfterGoogleBenchmarks) {
       << r.out;
 }
 
+// A plugin's lock and semaphore get the built-ins' cases under their own names, and contend's
+// results name them too.
+TEST_F(E2EMicro, MeasuresAPluginsPrimitivesByName) {
+  const RunOutput r = run_contend({"micro", "--plugin", CONTEND_EXAMPLE_PLUGIN, "-p", "example-ttas,example-sem",
+                                   "--threads-max", "2", kMinTime, "--format", "csv"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  for (const std::string name :
+       {"micro/lock/example-ttas/lock_unlock ", "micro/lock/example-ttas/try_lock ",
+        "micro/lock/example-ttas/contended/real_time/threads:2 ", "micro/semaphore/example-sem/acquire_release ",
+        "micro/semaphore/example-sem/try_acquire ", "micro/semaphore/example-sem/contended/real_time/threads:1 "}) {
+    EXPECT_NE(r.out.find(name), std::string::npos) << name << " is missing from\n" << r.out;
+  }
+  EXPECT_NE(r.out.find("\nmicro/lock/example-ttas/contended/threads:2,lock,example-ttas,threads,2,0,ok,"),
+            std::string::npos)
+      << r.out;
+}
+
+TEST_F(E2EMicro, AllIncludesPluginPrimitives) {
+  const RunOutput r = run_contend({"micro", "--plugin", CONTEND_EXAMPLE_PLUGIN, "--family", "semaphore",
+                                   "--benchmark_list_tests=true"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("micro/semaphore/example-sem/acquire_release"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("micro/semaphore/futex-sem/acquire_release"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("example-ttas"), std::string::npos) << "--family semaphore listed a lock:\n" << r.out;
+}
+
 // Bad usage: exit 2, one line on stderr, nothing run and nothing written.
 void expect_usage_error(const std::vector<std::string>& args, const std::string& mentions) {
   TempDir parent;
@@ -153,6 +179,21 @@ TEST_F(E2EMicro, BadUsageIsOneLineAndWritesNothing) {
   expect_usage_error({"micro", "-p", "nope"}, "unknown primitive 'nope'");
   expect_usage_error({"micro", "-p", "broken-hang"}, "planted bug");
   expect_usage_error({"micro", "--family", "lock", "-p", "posix-sem"}, "'posix-sem' is a semaphore");
+}
+
+TEST_F(E2EMicro, BadPluginIsOneLineAndWritesNothing) {
+  expect_usage_error({"micro", "--plugin", "/nonexistent/libnothing.so"},
+                     "--plugin '/nonexistent/libnothing.so': no such file");
+  expect_usage_error({"micro", "--plugin", CONTEND_BAD_PLUGIN_BAD_ABI},
+                     std::string("--plugin '") + CONTEND_BAD_PLUGIN_BAD_ABI + "': ABI 7, this contend accepts 1");
+  expect_usage_error({"micro", "--plugin", CONTEND_BAD_PLUGIN_BUILTIN_NAME},
+                     std::string("--plugin '") + CONTEND_BAD_PLUGIN_BUILTIN_NAME +
+                         "': primitive 'ttas' is already a built-in primitive");
+  expect_usage_error({"micro", "--plugin", CONTEND_EXAMPLE_PLUGIN, "--plugin", CONTEND_EXAMPLE_PLUGIN},
+                     "primitive 'example-ttas' is already defined by --plugin");
+  expect_usage_error({"micro", "--plugin", CONTEND_EXAMPLE_PLUGIN, "-p", "example-queue"},
+                     "'example-queue' is a queue primitive");
+  expect_usage_error({"micro", "--plugin", CONTEND_EXAMPLE_PLUGIN, "extra.so"}, "unexpected argument 'extra.so'");
 }
 
 TEST_F(E2EMicro, HelpHasExamples) {

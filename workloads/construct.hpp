@@ -18,21 +18,35 @@ inline Sharing sharing_for(Mode mode) {
   return mode == Mode::processes ? Sharing::process_shared : Sharing::thread_private;
 }
 
+// Bytes a lock or semaphore occupies when constructed in place: sizeof(T), or more for a type
+// that keeps further state right after itself and says how much with `static std::size_t
+// footprint()` (a plugin's adapter, followed by the plugin's instance).
+template <class T>
+constexpr std::size_t primitive_footprint() {
+  if constexpr (requires { { T::footprint() } -> std::convertible_to<std::size_t>; }) {
+    return T::footprint();
+  } else {
+    return sizeof(T);
+  }
+}
+
 template <class L>
 L* make_lock(SharedArena& arena, Mode mode) {
+  void* storage = arena.allocate(primitive_footprint<L>(), alignof(L));
   if constexpr (std::constructible_from<L, Sharing>) {
-    return arena.make<L>(sharing_for(mode));
+    return new (storage) L(sharing_for(mode));
   } else {
-    return arena.make<L>();
+    return new (storage) L();
   }
 }
 
 template <class S>
 S* make_semaphore(SharedArena& arena, Mode mode, std::uint32_t permits) {
+  void* storage = arena.allocate(primitive_footprint<S>(), alignof(S));
   if constexpr (std::constructible_from<S, std::uint32_t, Sharing>) {
-    return arena.make<S>(permits, sharing_for(mode));
+    return new (storage) S(permits, sharing_for(mode));
   } else {
-    return arena.make<S>(permits);
+    return new (storage) S(permits);
   }
 }
 

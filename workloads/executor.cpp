@@ -18,7 +18,7 @@ Results execute_plan(const RunPlan& plan, const Registry& registry, const Calibr
     if (registry.find(spec.primitive) == nullptr) {
       throw std::invalid_argument("unknown primitive '" + spec.primitive + "'");
     }
-    results.configs.push_back(ConfigResult{spec, {}});
+    results.configs.push_back(ConfigResult{spec, {}, {}});
   }
 
   int total = 0;
@@ -37,8 +37,14 @@ Results execute_plan(const RunPlan& plan, const Registry& registry, const Calibr
       if (so_far != Status::ok && so_far != Status::violation) continue;
       if (progress) progress(Progress{done, total, &spec, round});
       const RegistryEntry& entry = *registry.find(spec.primitive);
-      config.repetitions.push_back(run_repetition(spec, round, entry.workload_bytes(spec), entry.run,
-                                                  entry.info.provides_exclusion, calibrations));
+      if (spec.stress && !entry.stress) {
+        throw std::invalid_argument("primitive '" + spec.primitive + "' has no stress checks");
+      }
+      config.repetitions.push_back(
+          spec.stress ? run_repetition(spec, round, entry.stress_bytes(spec), entry.stress, entry.info.provides_exclusion,
+                                       calibrations)
+                      : run_repetition(spec, round, entry.workload_bytes(spec), entry.run, entry.info.provides_exclusion,
+                                       calibrations));
       ++done;
       if (interrupt_requested()) {
         results.complete = false;

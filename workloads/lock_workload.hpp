@@ -46,7 +46,7 @@ class LockLoop {
 
 template <Lock L>
 std::size_t lock_workload_bytes(const RunSpec& spec) {
-  return shared_lines_bytes(spec.cs_lines) + sizeof(L) + alignof(L);
+  return shared_lines_bytes(spec.cs_lines) + primitive_footprint<L>() + alignof(L);
 }
 
 template <Lock L>

@@ -193,7 +193,8 @@ class QueueLoop {
         seed_(ctx.spec.seed),
         clock_(ctx.calibrations.clock),
         interval_ticks_(ctx.spec.rate > 0 ? 1e9 / static_cast<double>(ctx.spec.rate) * clock_.ticks_per_ns() : 0.0),
-        pairs_(ctx.spec.workload == Workload::pairs) {}
+        pairs_(ctx.spec.workload == Workload::pairs),
+        progress_mask_(ctx.spec.stall_ns > 0 ? 0 : 1023) {}
 
   template <bool kSample>
   std::uint64_t run(int worker, WorkerSlot& slot, const StopFlag& stop, std::uint64_t quota) {
@@ -291,7 +292,7 @@ class QueueLoop {
       ++seq;
       ++pushed;
       // Published to the worker's own cache line, for the watchdog; a register count otherwise.
-      if ((pushed & 1023) == 0) slot.progress.store(pushed, std::memory_order_relaxed);
+      if ((pushed & progress_mask_) == 0) slot.progress.store(pushed, std::memory_order_relaxed);
     }
     state.next_sequence = seq;
     slot.failed_attempts = failed;
@@ -326,7 +327,7 @@ class QueueLoop {
       }
       if (consume_iterations_ != 0) busy_iterations(consume_iterations_);
       ++popped;
-      if ((popped & 1023) == 0) slot.progress.store(popped, std::memory_order_relaxed);
+      if ((popped & progress_mask_) == 0) slot.progress.store(popped, std::memory_order_relaxed);
     }
     book_.findings[consumer] = found;
     slot.failed_attempts = failed;
@@ -362,7 +363,7 @@ class QueueLoop {
       if (timed) slot.latency.record(clock_.to_ns(t1 - t0 + clock_.now() - t2));
       if (outside_iterations_ != 0) busy_iterations(outside_iterations_);
       ++pairs;
-      if ((pairs & 1023) == 0) slot.progress.store(pairs, std::memory_order_relaxed);
+      if ((pairs & progress_mask_) == 0) slot.progress.store(pairs, std::memory_order_relaxed);
     }
     state.next_sequence = seq;
     book_.findings[worker] = found;
@@ -380,6 +381,9 @@ class QueueLoop {
   const LatencyClock clock_;
   const double interval_ticks_;  // --rate: ticks between a producer's items; 0 = closed loop
   const bool pairs_;
+  // Progress is published every 1024 operations, or on every one when the stress watchdog
+  // (--stall) watches it: a slow or paced queue must not look stalled.
+  const std::uint64_t progress_mask_;
 };
 
 template <Queue Q>
@@ -482,6 +486,33 @@ inline void check_deliveries(const QueueBook& book, std::uint64_t drained, bool 
     }
   }
   control.checked_updates = produced;
+  // The same counts as stress checks.
+  const auto tally = [&](CheckId id, std::uint64_t violations) {
+    CheckTally& t = control.checks[id];
+    t.applies = 1;
+    t.checked = produced;
+    t.violations = violations;
+  };
+  tally(CheckId::queue_lost, lost);
+  tally(CheckId::queue_duplicated, duplicated);
+  tally(CheckId::queue_invented, invented);
+  tally(CheckId::queue_order, keeps_producer_order ? out_of_order : 0);
+  if (!keeps_producer_order) {
+    const auto note = fmt::format_to_n(control.checks[CheckId::queue_order].note,
+                                       sizeof(CheckTally::note) - 1, "not promised by this queue; {} reordered",
+                                       out_of_order);
+    *note.out = '\0';
+  }
+  if (lost + duplicated + invented + (keeps_producer_order ? out_of_order : 0) > 0) {
+    // Where the first problem was, for the check that saw it.
+    for (CheckId id : {CheckId::queue_lost, CheckId::queue_duplicated, CheckId::queue_invented, CheckId::queue_order}) {
+      CheckTally& t = control.checks[id];
+      if (t.violations == 0) continue;
+      const auto note = fmt::format_to_n(t.note, sizeof(CheckTally::note) - 1, "first: {}", first);
+      *note.out = '\0';
+      break;
+    }
+  }
   if (!keeps_producer_order) {
     control.reordered_items = out_of_order;
     out_of_order = 0;

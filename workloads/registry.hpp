@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "primitives/plugin_loader.hpp"
 #include "primitives/primitive.hpp"
 #include "workloads/engine.hpp"
 #include "workloads/spec.hpp"
@@ -25,12 +26,17 @@ struct PrimitiveInfo {
   std::uint32_t max_permits = 0;  // semaphores that hold at most this many permits; 0: no limit
   bool blocking = false;          // queues: has a sleeping push and pop (--wait block)
   bool single_producer_single_consumer = false;  // queues: one producer and one consumer only
+  bool baseline = false;  // locks that are not locks (nolock, race, atomic-add): stress leaves them out of "all"
 };
 
 struct RegistryEntry {
   PrimitiveInfo info;
   std::function<std::size_t(const RunSpec&)> workload_bytes;
   RepetitionBody run;
+  // `contend stress`: the family's checking loop (workloads/stress_loops.hpp); empty for a
+  // family stress does not cover (pingpong).
+  std::function<std::size_t(const RunSpec&)> stress_bytes;
+  RepetitionBody stress;
 };
 
 class Registry {
@@ -38,6 +44,10 @@ class Registry {
   static Registry builtin();
 
   void add(RegistryEntry entry);
+  // Adds a loaded plugin's locks, semaphores and queues under their own names (their adapters,
+  // primitives/plugin_primitives.hpp, run the same workloads and stress checks as built-ins).
+  // Throws std::invalid_argument when a name is taken.
+  void add_plugin(const LoadedPlugin& plugin);
   const RegistryEntry* find(std::string_view name) const;
   const std::vector<RegistryEntry>& entries() const { return entries_; }
   // Visible entries of a family (all families when `family` is empty), in registration order.

@@ -12,6 +12,7 @@ std::string_view to_string(Status s) {
     case Status::ok: return "ok";
     case Status::violation: return "violation";
     case Status::timeout: return "timeout";
+    case Status::hang: return "hang";
     case Status::crashed: return "crashed";
     case Status::error: return "error";
     case Status::interrupted: return "interrupted";
@@ -20,8 +21,8 @@ std::string_view to_string(Status s) {
 }
 
 std::optional<Status> status_from_string(std::string_view s) {
-  for (Status st : {Status::ok, Status::violation, Status::timeout, Status::crashed, Status::error,
-                    Status::interrupted}) {
+  for (Status st : {Status::ok, Status::violation, Status::timeout, Status::hang, Status::crashed,
+                    Status::error, Status::interrupted}) {
     if (to_string(st) == s) return st;
   }
   return std::nullopt;
@@ -165,7 +166,7 @@ bool Repetition::operator==(const Repetition& o) const {
          elapsed_s == o.elapsed_s && workers == o.workers && latency == o.latency &&
          write_latency == o.write_latency &&
          lost_updates == o.lost_updates && checked_updates == o.checked_updates &&
-         reordered_items == o.reordered_items;
+         reordered_items == o.reordered_items && checks == o.checks;
 }
 
 namespace {
@@ -175,10 +176,11 @@ int severity(Status s) {
     case Status::violation: return 1;
     case Status::interrupted: return 2;
     case Status::timeout: return 3;
-    case Status::crashed: return 4;
-    case Status::error: return 5;
+    case Status::hang: return 4;
+    case Status::crashed: return 5;
+    case Status::error: return 6;
   }
-  return 5;
+  return 6;
 }
 }  // namespace
 

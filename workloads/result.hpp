@@ -19,10 +19,11 @@ namespace contend {
 // ok          measured, and every check held
 // violation   measured, but a check failed (e.g. a lock that lost updates)
 // timeout     the watchdog ended it: no progress to completion within the limit
+// hang        the progress watchdog (stress --stall) ended it: no worker made progress for that long
 // crashed     killed by a signal (detail names it, e.g. SIGSEGV)
 // error       could not run (detail says why)
 // interrupted stopped by SIGINT before it finished
-enum class Status { ok, violation, timeout, crashed, error, interrupted };
+enum class Status { ok, violation, timeout, hang, crashed, error, interrupted };
 
 std::string_view to_string(Status s);
 std::optional<Status> status_from_string(std::string_view s);
@@ -46,6 +47,23 @@ struct WorkerResult {
   bool operator==(const WorkerResult&) const = default;
 };
 
+// One property check of `contend stress` over one repetition (workloads/checks.hpp names them).
+// `checked` counts the operations it looked at; a violation's first occurrence is the worker,
+// that worker's operation index and the time since the measured window began (negative: in
+// warmup). A check that could not run says why in `note` and has checked == 0.
+struct CheckResult {
+  std::string name;
+  std::uint64_t checked = 0;
+  std::uint64_t violations = 0;
+  int first_worker = -1;
+  std::uint64_t first_operation = 0;
+  double first_s = 0;
+  std::string note;
+
+  bool passed() const { return violations == 0; }
+  bool operator==(const CheckResult&) const = default;
+};
+
 struct Repetition {
   int index = 0;
   Status status = Status::ok;
@@ -61,6 +79,8 @@ struct Repetition {
   // Queue workloads: items that reached a consumer out of their producer's order, from a queue
   // that does not promise that order (keeps_producer_order); otherwise they are a violation.
   std::uint64_t reordered_items = 0;
+  // `contend stress`: every check that applied, in a fixed order; empty for `run`.
+  std::vector<CheckResult> checks;
 
   // Figures exist only when the repetition ran to its end (ok or violation).
   bool measured() const { return status == Status::ok || status == Status::violation; }
@@ -93,9 +113,12 @@ struct Repetition {
 struct ConfigResult {
   RunSpec spec;
   std::vector<Repetition> repetitions;
+  // `contend stress`: the command that runs this configuration again, seed included; empty
+  // for `run`.
+  std::string reproduce;
 
   std::string name() const { return config_name(spec); }
-  // The worst status among the repetitions (error > crashed > timeout > interrupted > violation > ok).
+  // The worst status among the repetitions (error > crashed > hang > timeout > interrupted > violation > ok).
   Status status() const;
   std::string status_text() const;
   Histogram merged_latency() const;  // over all measured repetitions

@@ -9,6 +9,7 @@
 #include "primitives/cache_line.hpp"
 #include "primitives/cpu_relax.hpp"
 #include "primitives/futex.hpp"
+#include "workloads/checks.hpp"
 #include "workloads/histogram.hpp"
 #include "workloads/spec.hpp"
 
@@ -75,6 +76,9 @@ struct alignas(kCacheLineSize) SharedLine {
 static_assert(sizeof(SharedLine) == kCacheLineSize);
 
 enum class WorkerPhase : std::uint32_t { starting, warmup, measuring, done };
+// Where a stress worker is within an operation, for the hang report: waiting to acquire,
+// inside (holding), outside (released, between operations). `unknown` for loops that do not say.
+enum class WorkerActivity : std::uint32_t { unknown, waiting, inside, outside };
 
 // One worker's results, written only by that worker. Cache-line aligned so that no two workers'
 // slots share a line: the hot loop keeps its counters in registers and publishes progress to
@@ -82,6 +86,7 @@ enum class WorkerPhase : std::uint32_t { starting, warmup, measuring, done };
 struct alignas(kCacheLineSize) WorkerSlot {
   std::atomic<std::uint64_t> progress{0};
   std::atomic<WorkerPhase> phase{WorkerPhase::starting};
+  std::atomic<WorkerActivity> activity{WorkerActivity::unknown};
   std::uint64_t warmup_operations = 0;
   std::uint64_t operations = 0;
   std::uint64_t write_operations = 0;  // rw workload
@@ -119,6 +124,8 @@ struct RunControl {
   std::uint64_t reordered_items = 0;  // queue: out of producer order, for a queue that allows it
   char error[256] = {};            // why the child could not run, if it could not
   char violation[256] = {};        // a check the workload ran after its workers failed (queue)
+  // `contend stress`: every worker's check tallies merged, and the checks run after the run.
+  CheckTallies checks;
 };
 
 }  // namespace contend

@@ -69,7 +69,7 @@ class RwLoop {
 
 template <RwLock R>
 std::size_t rw_workload_bytes(const RunSpec& spec) {
-  return shared_lines_bytes(spec.cs_lines) + sizeof(R) + alignof(R);
+  return shared_lines_bytes(spec.cs_lines) + primitive_footprint<R>() + alignof(R);
 }
 
 template <RwLock R>

@@ -34,7 +34,7 @@ class SemaphoreLoop {
 
 template <Semaphore S>
 std::size_t semaphore_workload_bytes(const RunSpec&) {
-  return sizeof(S) + alignof(S);
+  return primitive_footprint<S>() + alignof(S);
 }
 
 template <Semaphore S>

@@ -62,6 +62,7 @@ std::string config_name(const RunSpec& spec) {
     if (spec.consume_ns != defaults.consume_ns) name += fmt::format("/consume:{}ns", spec.consume_ns);
     if (spec.rate != defaults.rate) name += fmt::format("/rate:{}", spec.rate);
     if (spec.pin != defaults.pin) name += fmt::format("/pin:{}", to_string(spec.pin));
+    if (spec.perturb) name += "/perturb";
     return name;
   }
   std::string name = fmt::format("{}/{}/{}/workers:{}", to_string(spec.workload), spec.primitive,
@@ -76,6 +77,7 @@ std::string config_name(const RunSpec& spec) {
     name += fmt::format("/lines:{}", spec.cs_lines);
   }
   if (spec.pin != defaults.pin) name += fmt::format("/pin:{}", to_string(spec.pin));
+  if (spec.perturb) name += "/perturb";
   return name;
 }
 

@@ -1,0 +1,37 @@
+#pragma once
+// Loading a user's plugin (`--plugin path.so`): the shared library's table of primitives, checked
+// against the contract of primitives/include/contend/plugin.h before anything runs.
+//
+// A plugin is dlopen'ed with RTLD_NOW | RTLD_LOCAL, so an unresolved symbol fails here rather
+// than in the middle of a run and its symbols cannot clash with contend's or another plugin's.
+// It is never dlclose'd: the ops pointers stay valid for the life of the process, including in
+// every repetition child and forked worker (fork() keeps the mapping at the same address).
+//
+// A name clash with a built-in primitive or with another plugin's is the registry's to refuse;
+// the loader checks only what one plugin says about itself.
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "primitives/include/contend/plugin.h"
+
+namespace contend {
+
+struct LoadedPlugin {
+  std::string path;
+  std::vector<const contend_lock_ops*> locks;
+  std::vector<const contend_semaphore_ops*> semaphores;
+  std::vector<const contend_queue_ops*> queues;
+};
+
+// A plugin contend does not accept. what() is one line, "--plugin 'PATH': ...", naming what is
+// wrong and what is accepted.
+class PluginLoadError : public std::runtime_error {
+ public:
+  using runtime_error::runtime_error;
+};
+
+// Loads the plugin at `path` and checks its table; throws PluginLoadError.
+LoadedPlugin load_plugin(const std::string& path);
+
+}  // namespace contend

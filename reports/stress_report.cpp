@@ -1,0 +1,175 @@
+#include "reports/stress_report.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <optional>
+#include <vector>
+
+#include "reports/table.hpp"
+#include "workloads/checks.hpp"
+
+namespace contend {
+namespace {
+
+std::uint64_t operations_checked(const ConfigResult& config) {
+  std::uint64_t ops = 0;
+  for (const Repetition& r : config.repetitions) ops += r.operations();
+  return ops;
+}
+
+// Jain's index of the least fair measured repetition, or nothing.
+std::optional<double> worst_jain(const ConfigResult& config) {
+  std::optional<double> worst;
+  for (const Repetition& r : config.repetitions) {
+    if (!r.measured() || r.operations() == 0) continue;
+    const double j = r.jain_fairness();
+    if (!worst || j < *worst) worst = j;
+  }
+  return worst;
+}
+
+std::string worst_wait(const ConfigResult& config) {
+  const Histogram h = config.merged_latency();
+  return h.total_count() > 0 ? format_latency_ns(static_cast<double>(h.max())) : std::string("not timed");
+}
+
+std::string count_text(std::uint64_t n) {
+  if (n >= 10'000'000) return fmt::format("{:.1f}M", static_cast<double>(n) / 1e6);
+  if (n >= 100'000) return fmt::format("{:.0f}k", static_cast<double>(n) / 1e3);
+  return fmt::format("{}", n);
+}
+
+// The one-line summary after the verdict.
+std::string summary_text(const ConfigResult& config) {
+  const std::string_view verdict = stress_verdict(config);
+  const std::uint64_t ops = operations_checked(config);
+  if (verdict == "pass") {
+    const auto jain = worst_jain(config);
+    return fmt::format("no violation in {} operations; fairness {}, worst wait {}", count_text(ops),
+                       jain ? fmt::format("{:.3f}", *jain) : std::string("—"), worst_wait(config));
+  }
+  return config.status_text();
+}
+
+// One line per failed check of the first repetition that failed, with where it first happened.
+std::vector<std::string> failure_lines(const ConfigResult& config) {
+  std::vector<std::string> lines;
+  for (const Repetition& r : config.repetitions) {
+    if (r.status == Status::ok) continue;
+    for (const CheckResult& c : r.checks) {
+      if (c.passed()) continue;
+      std::string line = fmt::format("{}: {}", c.name, c.passed() ? "pass" : "violation");
+      if (!c.passed() && c.checked > 0) line += fmt::format(", {} in {} checked", c.violations, count_text(c.checked));
+      if (!c.passed() && c.first_worker >= 0 && c.name != check_name(CheckId::starvation)) {
+        line += fmt::format("; first: worker {}, operation {}, at {:.6f} s", c.first_worker, c.first_operation,
+                            c.first_s);
+      }
+      if (!c.note.empty() && c.name != check_name(CheckId::progress)) line += fmt::format(" ({})", c.note);
+      lines.push_back(line);
+    }
+    break;
+  }
+  return lines;
+}
+
+// Notes on checks that could not run, once per configuration (from its first repetition).
+std::vector<std::string> unchecked_notes(const ConfigResult& config) {
+  std::vector<std::string> notes;
+  if (config.repetitions.empty()) return notes;
+  for (const CheckResult& c : config.repetitions.front().checks) {
+    if (c.passed() && c.checked == 0 && !c.note.empty()) notes.push_back(fmt::format("{}: {}", c.name, c.note));
+  }
+  return notes;
+}
+
+std::size_t display_width(std::string_view s) {
+  return static_cast<std::size_t>(
+      std::count_if(s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
+}
+
+}  // namespace
+
+namespace {
+
+// True when starvation is the only check that failed in every repetition that failed.
+bool only_starved(const ConfigResult& config) {
+  bool any = false;
+  for (const Repetition& r : config.repetitions) {
+    if (r.status == Status::ok) continue;
+    for (const CheckResult& c : r.checks) {
+      if (c.passed()) continue;
+      if (c.name != check_name(CheckId::starvation)) return false;
+      any = true;
+    }
+  }
+  return any;
+}
+
+}  // namespace
+
+std::string_view stress_verdict(const ConfigResult& config) {
+  if (config.repetitions.empty()) return "not run";
+  switch (config.status()) {
+    case Status::ok: return "pass";
+    case Status::violation: return only_starved(config) ? "starved" : "violation";
+    case Status::timeout: return "hang";
+    case Status::hang: return "hang";
+    case Status::crashed: return "crashed";
+    case Status::error: return "error";
+    case Status::interrupted: return "interrupted";
+  }
+  return "error";
+}
+
+std::string to_stress_table(const Results& results) {
+  std::string out;
+  std::size_t width = 13;
+  for (const ConfigResult& c : results.configs) width = std::max(width, display_width(c.name()));
+  int passed = 0;
+  std::vector<std::string> notes;  // checks that could not run, once per primitive
+  for (const ConfigResult& c : results.configs) {
+    const std::string_view verdict = stress_verdict(c);
+    if (verdict == "pass") ++passed;
+    out += fmt::format("{:<{}}  {:<9}  {}\n", c.name(), width, verdict, summary_text(c));
+    for (const std::string& note : unchecked_notes(c)) {
+      const std::string line = fmt::format("{}: {}", c.spec.primitive, note);
+      if (std::find(notes.begin(), notes.end(), line) == notes.end()) notes.push_back(line);
+    }
+    if (verdict == "pass") continue;
+    for (const std::string& line : failure_lines(c)) out += fmt::format("    {}\n", line);
+    if (!c.reproduce.empty()) out += fmt::format("    reproduce: {}\n", c.reproduce);
+  }
+  if (!notes.empty()) out += "\nnotes:\n";
+  for (const std::string& note : notes) out += fmt::format("  {}\n", note);
+  out += fmt::format("\n{} of {} configurations passed every check{}\n", passed, results.configs.size(),
+                     results.complete ? "" : " (interrupted: the rest did not run)");
+  return out;
+}
+
+std::string to_stress_markdown(const Results& results) {
+  std::string out = "| configuration | verdict | operations | fairness | worst wait | detail |\n";
+  out += "|---|---|---:|---:|---:|---|\n";
+  for (const ConfigResult& c : results.configs) {
+    const auto jain = worst_jain(c);
+    const std::string_view verdict = stress_verdict(c);
+    std::string detail = verdict == "pass" ? std::string() : c.status_text();
+    for (char& ch : detail) {
+      if (ch == '|') ch = '/';
+    }
+    out += fmt::format("| `{}` | {} | {} | {} | {} | {} |\n", c.name(), verdict, operations_checked(c),
+                       jain ? fmt::format("{:.3f}", *jain) : std::string("—"), worst_wait(c), detail);
+  }
+  bool any_failed = false;
+  for (const ConfigResult& c : results.configs) {
+    if (stress_verdict(c) == "pass") continue;
+    if (!any_failed) out += "\n## What failed\n";
+    any_failed = true;
+    out += fmt::format("\n### `{}`: {}\n\n", c.name(), stress_verdict(c));
+    for (const std::string& line : failure_lines(c)) out += fmt::format("- {}\n", line);
+    if (!c.reproduce.empty()) out += fmt::format("\nReproduce:\n\n```sh\n{}\n```\n", c.reproduce);
+  }
+  return out;
+}
+
+}  // namespace contend

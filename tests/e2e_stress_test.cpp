@@ -1,0 +1,167 @@
+// End-to-end: `contend stress`. Correct primitives pass with "no violation in N operations";
+// each planted bug is caught by the check made for it, with its first occurrence and a line
+// that reproduces it; a hang ends as `hang` within --stall and a crash as `crashed`, and the
+// suite goes on. Bad input is one line and exit 2. Verdicts, not timings, are checked.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include <string>
+
+#include "tests/run_binary.hpp"
+
+namespace contend::test {
+namespace {
+
+using nlohmann::json;
+using Stress = NoLeftoversTest;
+
+// The line of the table that starts with `name` (a configuration), or empty.
+std::string line_of(const std::string& table, const std::string& name) {
+  std::size_t at = 0;
+  while ((at = table.find(name + " ", at)) != std::string::npos) {
+    if (at == 0 || table[at - 1] == '\n') return table.substr(at, table.find('\n', at) - at);
+    ++at;
+  }
+  return {};
+}
+
+// The checks of the first repetition of configuration `i`, by name: "pass" or "violation".
+std::map<std::string, std::string> check_verdicts(const json& doc, std::size_t i) {
+  std::map<std::string, std::string> out;
+  for (const json& c : doc["contend"]["configurations"][i]["repetitions"][0]["checks"]) {
+    out[c["name"].get<std::string>()] = c["verdict"].get<std::string>();
+  }
+  return out;
+}
+
+TEST_F(Stress, CorrectPrimitivesPassEveryCheck) {
+  const RunOutput r = run_contend({"stress", "lock", "-p", "std-mutex,ttas", "-w", "2,4", "-d", "200ms", "--seed",
+                                   "7", "--format", "json"},
+                                  60);
+  ASSERT_EQ(r.exit_code, 0) << r.err << r.out;
+  const json doc = json::parse(r.out);
+  const json& configs = doc["contend"]["configurations"];
+  ASSERT_EQ(configs.size(), 4u);
+  for (std::size_t i = 0; i < configs.size(); ++i) {
+    EXPECT_EQ(configs[i]["status"], "ok") << configs[i]["name"];
+    EXPECT_EQ(configs[i]["spec"]["stress"], true);
+    EXPECT_EQ(configs[i]["spec"]["seed"], 7);
+    const auto checks = check_verdicts(doc, i);
+    for (const char* name : {"mutual exclusion (strong)", "mutual exclusion (transparent)", "lost updates",
+                             "try_lock while held", "progress", "starvation"}) {
+      ASSERT_TRUE(checks.count(name)) << name;
+      EXPECT_EQ(checks.at(name), "pass") << name;
+    }
+    for (const json& c : configs[i]["repetitions"][0]["checks"]) {
+      if (c["name"] == "starvation") continue;
+      EXPECT_GT(c["checked"].get<std::uint64_t>(), 0u) << c["name"] << " checked nothing";
+    }
+  }
+}
+
+TEST_F(Stress, TableSaysNoViolationInNOperations) {
+  const RunOutput r = run_contend({"stress", "semaphore", "-p", "posix-sem", "-w", "4", "--permits", "2", "-d",
+                                   "200ms"},
+                                  60);
+  ASSERT_EQ(r.exit_code, 0) << r.err << r.out;
+  EXPECT_NE(r.out.find("semaphore/posix-sem/threads/workers:4/permits:2"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("pass"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("no violation in"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("1 of 1 configurations passed every check"), std::string::npos) << r.out;
+  EXPECT_NE(r.err.find("seed"), std::string::npos) << r.err;
+}
+
+TEST_F(Stress, PlantedRaceIsAViolationWithFirstOccurrenceAndReproduceLine) {
+  const RunOutput r = run_contend({"stress", "lock", "-p", "broken-tas-race,std-mutex", "-w", "4", "-d", "300ms",
+                                   "--cs-ns", "200", "--seed", "11"},
+                                  60);
+  EXPECT_EQ(r.exit_code, 1) << r.err << r.out;
+  EXPECT_NE(line_of(r.out, "lock/broken-tas-race/threads/workers:4/cs:200ns").find(" violation "), std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("mutual exclusion (strong): violation"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("first: worker "), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("reproduce: contend stress lock -p broken-tas-race --mode threads -w 4 -d 300ms --cs-ns 200 "
+                       "--seed 11"),
+            std::string::npos)
+      << r.out;
+  // The correct lock beside it still passes.
+  EXPECT_NE(line_of(r.out, "lock/std-mutex/threads/workers:4/cs:200ns").find(" pass "), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("1 of 2 configurations passed every check"), std::string::npos) << r.out;
+}
+
+TEST_F(Stress, PlantedBugsOfEachFamilyAreCaughtByTheirCheck) {
+  struct Case {
+    std::vector<std::string> args;
+    std::string check;
+  };
+  const std::vector<Case> cases = {
+      {{"lock", "-p", "broken-trylock", "-w", "4", "--cs-ns", "200", "--perturb"}, "try_lock while held"},
+      {{"semaphore", "-p", "broken-sem-race", "-w", "4", "--permits", "2", "--cs-ns", "200"},
+       "holders within permits"},
+      {{"semaphore", "-p", "broken-sem-leak", "-w", "4", "--permits", "2"}, "permits conserved"},
+      {{"rw", "-p", "broken-rw-reader", "-w", "4", "--cs-ns", "200", "--perturb"}, "writer alone"},
+      {{"queue", "-p", "broken-queue-invent", "--capacity", "64"}, "nothing invented"},
+      {{"queue", "-p", "broken-queue-order", "--producers", "1", "--consumers", "1", "--capacity", "64"},
+       "per-producer order"},
+      {{"lock", "-p", "broken-starve", "-w", "4"}, "starvation"},
+  };
+  for (const Case& c : cases) {
+    std::vector<std::string> args = {"stress"};
+    args.insert(args.end(), c.args.begin(), c.args.end());
+    for (const char* a : {"-d", "300ms", "--format", "json"}) args.push_back(a);
+    const RunOutput r = run_contend(args, 60);
+    EXPECT_EQ(r.exit_code, 1) << c.check << ": " << r.err;
+    const json doc = json::parse(r.out);
+    EXPECT_EQ(doc["contend"]["configurations"][0]["status"], "violation") << c.check;
+    const auto checks = check_verdicts(doc, 0);
+    ASSERT_TRUE(checks.count(c.check)) << c.check;
+    EXPECT_EQ(checks.at(c.check), "violation") << c.check;
+    EXPECT_NE(doc["contend"]["configurations"][0].value("reproduce", "").find("--seed"), std::string::npos) << c.check;
+  }
+}
+
+TEST_F(Stress, LostWakeupIsAHangWithEachWorkersPhaseAndTheSuiteGoesOn) {
+  const RunOutput r = run_contend({"stress", "lock", "-p", "broken-lost-wakeup,broken-crash,std-mutex", "-w", "4",
+                                   "-d", "300ms", "--stall", "500ms"},
+                                  60);
+  EXPECT_EQ(r.exit_code, 1) << r.err << r.out;
+  EXPECT_NE(line_of(r.out, "lock/broken-lost-wakeup/threads/workers:4").find(" hang "), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("no progress for 0.5 s"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("waiting to acquire"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("crashed: SIGSEGV"), std::string::npos) << r.out;
+  EXPECT_NE(line_of(r.out, "lock/std-mutex/threads/workers:4").find(" pass "), std::string::npos) << r.out;
+  // The hang ended within a few stalls, not at the 10 s timeout.
+  EXPECT_LT(r.seconds, 9.0) << r.out;
+}
+
+TEST_F(Stress, SelfTestCatchesEveryPlantedBug) {
+  const RunOutput r = run_contend({"stress", "--self-test"}, 90);
+  EXPECT_EQ(r.exit_code, 0) << r.err << r.out;
+  EXPECT_NE(r.out.find("self-test passed"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("FAILED"), std::string::npos) << r.out;
+}
+
+TEST_F(Stress, BadInputIsOneLineAndExitTwo) {
+  const std::vector<std::vector<std::string>> bad = {
+      {"stress"},
+      {"stress", "pingpong"},
+      {"stress", "pairs"},
+      {"stress", "lock", "--stall", "1ms"},
+      {"stress", "lock", "--stall", "soon"},
+      {"stress", "lock", "-p", "no-such-lock"},
+      {"stress", "lock", "--self-test"},
+      {"stress", "queue", "-w", "4"},
+  };
+  for (const auto& args : bad) {
+    const RunOutput r = run_contend(args, 20);
+    std::string shown;
+    for (const auto& a : args) shown += a + " ";
+    EXPECT_EQ(r.exit_code, 2) << shown << r.err;
+    EXPECT_TRUE(r.out.empty()) << shown << r.out;
+    EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << shown << r.err;
+  }
+}
+
+}  // namespace
+}  // namespace contend::test

@@ -1,0 +1,91 @@
+#pragma once
+// The property checks of `contend stress`, and the tallies they keep in shared memory.
+//
+// Each worker counts into its own CheckTallies (its own cache lines in the repetition's arena):
+// how many operations each check looked at, how many broke it, and the first one that did. The
+// repetition's child merges them into the control block after the workers are done, adds the
+// checks that run after the run (lost updates, permits conserved, queue deliveries), and the
+// supervisor turns them into CheckResults. Nothing shared is counted in the hot path except the
+// checkers' own occupancy words, which is the point of the strong checks.
+#include <algorithm>
+#include <array>
+#include <cstdint>
+#include <string_view>
+
+#include "primitives/cache_line.hpp"
+
+namespace contend {
+
+enum class CheckId : std::uint32_t {
+  exclusion_strong,       // lock/rw writer: an atomic occupancy counter is 0 on entry
+  exclusion_transparent,  // lock/rw: a plain owner word, written and re-read inside, is ours
+  lost_updates,           // lock/rw: a plain shared counter equals the critical sections
+  try_lock_exclusion,     // lock: an acquisition by try_lock found nobody inside
+  semaphore_holders,      // semaphore: never more holders than permits
+  permits_conserved,      // semaphore: after the run, exactly `permits` can be taken
+  rw_exclusion,           // rw: no writer with anyone else inside (readers or a writer)
+  queue_lost,             // queue: every item pushed was delivered...
+  queue_duplicated,       // ...once...
+  queue_invented,         // ...and nothing was delivered that no producer pushed
+  queue_order,            // queue: each consumer saw each producer's items in push order
+  progress,               // the watchdog saw progress until the end (a hang fails it)
+  starvation,             // no worker did (almost) nothing while the others progressed
+  count
+};
+inline constexpr std::size_t kCheckCount = static_cast<std::size_t>(CheckId::count);
+
+inline std::string_view check_name(CheckId id) {
+  switch (id) {
+    case CheckId::exclusion_strong: return "mutual exclusion (strong)";
+    case CheckId::exclusion_transparent: return "mutual exclusion (transparent)";
+    case CheckId::lost_updates: return "lost updates";
+    case CheckId::try_lock_exclusion: return "try_lock while held";
+    case CheckId::semaphore_holders: return "holders within permits";
+    case CheckId::permits_conserved: return "permits conserved";
+    case CheckId::rw_exclusion: return "writer alone";
+    case CheckId::queue_lost: return "no item lost";
+    case CheckId::queue_duplicated: return "no item duplicated";
+    case CheckId::queue_invented: return "nothing invented";
+    case CheckId::queue_order: return "per-producer order";
+    case CheckId::progress: return "progress";
+    case CheckId::starvation: return "starvation";
+    case CheckId::count: break;
+  }
+  return "?";
+}
+
+// One check's count. `first_ns` is on the monotonic clock; first_operation is the worker's own
+// operation index (warmup operations included) when it first failed.
+struct CheckTally {
+  std::uint64_t checked = 0;
+  std::uint64_t violations = 0;
+  std::uint64_t first_operation = 0;
+  std::int64_t first_ns = 0;
+  std::int32_t first_worker = -1;
+  std::uint32_t applies = 0;  // 1 when the check ran in this repetition
+  char note[128] = {};        // why a check that applies could not run (e.g. no try_acquire)
+};
+
+// A worker's tallies of every check, alone on its cache lines.
+struct alignas(kCacheLineSize) CheckTallies {
+  std::array<CheckTally, kCheckCount> by_check{};
+
+  CheckTally& operator[](CheckId id) { return by_check[static_cast<std::size_t>(id)]; }
+  const CheckTally& operator[](CheckId id) const { return by_check[static_cast<std::size_t>(id)]; }
+};
+
+// Adds `from` into `into`, keeping the earlier first occurrence.
+inline void merge_tally(CheckTally& into, const CheckTally& from) {
+  if (from.applies == 0) return;
+  into.applies = 1;
+  into.checked += from.checked;
+  if (from.violations > 0 && (into.violations == 0 || from.first_ns < into.first_ns)) {
+    into.first_operation = from.first_operation;
+    into.first_ns = from.first_ns;
+    into.first_worker = from.first_worker;
+  }
+  into.violations += from.violations;
+  if (into.note[0] == '\0' && from.note[0] != '\0') std::copy(std::begin(from.note), std::end(from.note), into.note);
+}
+
+}  // namespace contend
