@@ -142,6 +142,56 @@ TEST_F(Stress, SelfTestCatchesEveryPlantedBug) {
   EXPECT_EQ(r.out.find("FAILED"), std::string::npos) << r.out;
 }
 
+// --plugin: the example plugin's primitives are listed, measured and stressed by their own
+// names, on threads and across processes, like built-ins.
+TEST_F(Stress, PluginPrimitivesAreListedMeasuredAndStressed) {
+  const RunOutput list = run_contend({"list", "--plugin", CONTEND_EXAMPLE_PLUGIN, "--format", "json"}, 20);
+  ASSERT_EQ(list.exit_code, 0) << list.err;
+  const json listed = json::parse(list.out);
+  int plugin_primitives = 0;
+  for (const json& p : listed) plugin_primitives += p["origin"] == "plugin" ? 1 : 0;
+  EXPECT_EQ(plugin_primitives, 3) << list.out;
+
+  const RunOutput run = run_contend({"run", "lock", "--plugin", CONTEND_EXAMPLE_PLUGIN, "-p", "example-ttas,ttas",
+                                     "-w", "2", "-d", "100ms", "-r", "1", "--mode", "both", "--format", "json"},
+                                    60);
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  const json measured = json::parse(run.out);
+  ASSERT_EQ(measured["contend"]["configurations"].size(), 4u);
+  EXPECT_EQ(measured["contend"]["configurations"][0]["name"], "lock/example-ttas/threads/workers:2");
+  EXPECT_EQ(measured["contend"]["configurations"][1]["name"], "lock/example-ttas/processes/workers:2");
+
+  for (const std::vector<std::string>& args :
+       {std::vector<std::string>{"lock", "-p", "example-ttas"}, {"semaphore", "-p", "example-sem"},
+        {"queue", "-p", "example-queue"}}) {
+    std::vector<std::string> full = {"stress"};
+    full.insert(full.end(), args.begin(), args.end());
+    for (const char* a : {"--plugin", CONTEND_EXAMPLE_PLUGIN, "--mode", "both", "-d", "200ms", "-w", "2"}) {
+      full.push_back(a);
+    }
+    if (args[0] == "queue") full.resize(full.size() - 2);  // a queue counts producers and consumers
+    const RunOutput r = run_contend(full, 60);
+    EXPECT_EQ(r.exit_code, 0) << args[2] << r.err << r.out;
+    EXPECT_NE(r.out.find("2 of 2 configurations passed every check"), std::string::npos) << r.out;
+  }
+}
+
+TEST_F(Stress, BadPluginsAreOneLineAndExitTwo) {
+  for (const std::vector<std::string>& args :
+       {std::vector<std::string>{"list", "--plugin", CONTEND_BAD_PLUGIN_BAD_ABI},
+        {"run", "lock", "--plugin", CONTEND_BAD_PLUGIN_NULL_LOCK_FN},
+        {"stress", "lock", "--plugin", CONTEND_BAD_PLUGIN_NO_SYMBOL},
+        {"stress", "lock", "--plugin", CONTEND_BAD_PLUGIN_BUILTIN_NAME},
+        {"run", "lock", "--plugin", "/no/such/plugin.so"},
+        {"stress", "lock", "--plugin", CONTEND_EXAMPLE_PLUGIN, "--plugin", CONTEND_EXAMPLE_PLUGIN}}) {
+    const RunOutput r = run_contend(args, 20);
+    EXPECT_EQ(r.exit_code, 2) << args.back() << r.err;
+    EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+    EXPECT_NE(r.err.find("--plugin '"), std::string::npos) << r.err;
+    EXPECT_TRUE(r.out.empty()) << r.out;
+  }
+}
+
 TEST_F(Stress, BadInputIsOneLineAndExitTwo) {
   const std::vector<std::vector<std::string>> bad = {
       {"stress"},
