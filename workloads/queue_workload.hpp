@@ -508,7 +508,7 @@ inline void check_deliveries(const QueueBook& book, std::uint64_t drained, bool 
     for (CheckId id : {CheckId::queue_lost, CheckId::queue_duplicated, CheckId::queue_invented, CheckId::queue_order}) {
       CheckTally& t = control.checks[id];
       if (t.violations == 0) continue;
-      const auto note = fmt::format_to_n(t.note, sizeof(CheckTally::note) - 1, "first: {}", first);
+      const auto note = fmt::format_to_n(t.note, sizeof(CheckTally::note) - 1, "first problem seen: {}", first);
       *note.out = '\0';
       break;
     }
