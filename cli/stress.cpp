@@ -38,6 +38,9 @@ void setup_stress(CLI::App& app, StressOptions& o) {
   o.run.producers = "2";
   o.run.consumers = "2";
   add_run_options(*cmd, o.run, /*workload_required=*/false);
+  cmd->get_option("workload")->description(
+      "What to check: lock, semaphore, rw (reader-writer locks) or queue (producers and consumers); pingpong "
+      "and pairs check their own deliveries in `contend run`");
   cmd->get_option("--workers")
       ->description(fmt::format("Worker counts, comma-separated (default: {}; more workers than cores widens race "
                                 "windows)",
