@@ -98,10 +98,12 @@ class BrokenLostWakeupLock {
     count();
   }
   void unlock() {
+    // Read while still holding the lock: the count is guarded by it.
+    const bool wake_enabled = acquisitions_ < kWakeUntil;
     if (state_.fetch_sub(1, std::memory_order_release) != 1) {
       state_.store(0, std::memory_order_release);
       // The bug: after kWakeUntil acquisitions the wake is "optimized away".
-      if (acquisitions_ < kWakeUntil) futex::wake(state_, 1, sharing_);
+      if (wake_enabled) futex::wake(state_, 1, sharing_);
     }
   }
 
