@@ -45,16 +45,20 @@ sanitizer_environment() {
 }
 
 # ---------------------------------------------------------------------------------------------
-# The short stress run: real primitives under contention in the contend binary, long enough for
-# a sanitizer to see their races and memory errors, short enough for CI (a few seconds). The race
-# and broken-* primitives are left out: they fail by design, and the e2e tests check how contend
-# reports them. contend exits 1 when any configuration is not ok, which fails the script.
-# TODO(lead): switch `run` to `stress` once `contend stress` lands (same primitives and shapes).
+# The short stress run: correct primitives of every family under `contend stress` (exclusion,
+# lost updates, permits, deliveries, progress), in the contend binary, long enough for a
+# sanitizer to see their races and memory errors, short enough for CI (a few seconds). The race
+# and broken-* primitives are left out: they fail by design, and the e2e tests and the
+# self-test check how contend reports them. contend exits 1 when any check fails, which fails
+# the script.
 sanitizer_stress_run() {
   local preset="$1"
   local contend="build/$preset/cli/contend"
-  "$contend" run lock -p ttas,std-mutex,pthread-mutex -w 2,4 -d 200ms -r 1 --warmup 0
-  "$contend" run queue -p ring,monitor-queue --producers 2 --consumers 2 -d 200ms -r 1 --warmup 0
+  "$contend" stress lock -p ttas,std-mutex,pthread-mutex,hybrid,mcs -w 2,4 -d 200ms --seed 1
+  "$contend" stress lock -p pthread-robust-pshared,ticket -w 2 -d 200ms --mode processes --seed 1
+  "$contend" stress semaphore -p posix-sem,futex-sem,std-counting -w 4 -d 200ms --seed 1
+  "$contend" stress rw -p rw-spinlock,pthread-rwlock-writer -w 4 -d 200ms --seed 1
+  "$contend" stress queue -p ring,monitor-queue,moodycamel -d 200ms --seed 1
 }
 # ---------------------------------------------------------------------------------------------
 
