@@ -83,11 +83,6 @@ std::vector<std::string> unchecked_notes(const ConfigResult& config) {
   return notes;
 }
 
-std::size_t display_width(std::string_view s) {
-  return static_cast<std::size_t>(
-      std::count_if(s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
-}
-
 }  // namespace
 
 namespace {

@@ -44,12 +44,6 @@ std::size_t measured_count(const ConfigResult& config) {
                                                 [](const Repetition& r) { return r.measured(); }));
 }
 
-// Terminal columns taken by UTF-8 text: one per code point ("µ" and "—" are one each).
-std::size_t display_width(std::string_view s) {
-  return static_cast<std::size_t>(std::count_if(
-      s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
-}
-
 std::string join(const std::vector<std::string>& parts, std::string_view separator) {
   std::string out;
   for (std::size_t i = 0; i < parts.size(); ++i) {
@@ -60,6 +54,11 @@ std::string join(const std::vector<std::string>& parts, std::string_view separat
 }
 
 }  // namespace
+
+std::size_t display_width(std::string_view s) {
+  return static_cast<std::size_t>(std::count_if(
+      s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
+}
 
 std::string format_3sig(double v) {
   if (!std::isfinite(v)) return std::string(kNotMeasured);

@@ -3,6 +3,7 @@
 // that were measured, then notes on configurations that were not ok, then a footer on how the
 // figures were taken. The column set and cell text are shared with the Markdown report.
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "workloads/result.hpp"
@@ -35,6 +36,9 @@ std::string repetitions_description(const Results& results);
 // of the configurations with at least one measured repetition.
 std::string interruption_headline(const Results& results);
 std::vector<std::string> configs_with_data(const Results& results);
+
+// Terminal columns taken by UTF-8 text: one per code point ("µ" and "—" are one each).
+std::size_t display_width(std::string_view s);
 
 // Latency in human units: "42ns", "1.3µs", "12ms", "2.5s".
 std::string format_latency_ns(double ns);

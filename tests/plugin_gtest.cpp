@@ -24,6 +24,7 @@
 #include "workloads/queue_workload.hpp"
 #include "workloads/semaphore_workload.hpp"
 #include "workloads/shared_arena.hpp"
+#include "tests/primitive_test_helpers.hpp"
 
 namespace contend {
 namespace {
@@ -31,20 +32,7 @@ namespace {
 using ::testing::HasSubstr;
 using ::testing::StartsWith;
 
-// Starts `threads` threads together and runs work(t) on each.
-template <class Work>
-void run_threads(int threads, Work work) {
-  std::atomic<bool> go{false};
-  std::vector<std::thread> pool;
-  for (int t = 0; t < threads; ++t) {
-    pool.emplace_back([&, t] {
-      while (!go.load(std::memory_order_acquire)) std::this_thread::yield();
-      work(t);
-    });
-  }
-  go.store(true, std::memory_order_release);
-  for (auto& th : pool) th.join();
-}
+using testing::run_threads;
 
 const LoadedPlugin& example() {
   static const LoadedPlugin plugin = load_plugin(CONTEND_EXAMPLE_PLUGIN);

@@ -39,6 +39,7 @@
 #include "primitives/cache_line.hpp"
 #include "primitives/cpu_relax.hpp"
 #include "primitives/primitive.hpp"
+#include "workloads/acquire_loop.hpp"
 #include "workloads/busy_work.hpp"
 #include "workloads/checks.hpp"
 #include "workloads/clock.hpp"
@@ -106,49 +107,14 @@ inline void note_violation(CheckTally& tally, int worker, std::uint64_t operatio
   }
 }
 
-// Whether the primitive can be tried without blocking. A plugin's adapter has the method but
-// may lack the function, and says so at run time.
-template <class L>
-bool stress_can_try_lock(const L& lock) {
-  if constexpr (requires { lock.try_lock_supported(); }) {
-    return lock.try_lock_supported();
-  } else {
-    return TryLock<L>;
-  }
-}
-
-template <class S>
-concept TryAcquireSemaphore = Semaphore<S> && requires(S& s) {
-  { s.try_acquire() } -> std::convertible_to<bool>;
-};
-
-template <class S>
-bool stress_can_try_acquire(const S& sem) {
-  if constexpr (requires { sem.try_acquire_supported(); }) {
-    return sem.try_acquire_supported();
-  } else {
-    return TryAcquireSemaphore<S>;
-  }
-}
-
-// What every stress loop shares: settings, the worker's tallies, its random streams.
-struct StressSettings {
-  std::uint64_t inside_iterations;
-  std::uint64_t outside_iterations;
-  std::uint64_t sample_every;
-  std::uint64_t seed;
+// What every stress loop shares: the measuring loops' settings, and --perturb with the
+// calibration its delays are drawn in.
+struct StressSettings : LoopSettings {
   bool perturb;
   WorkCalibration work;
-  LatencyClock clock;
 
   explicit StressSettings(const RepetitionContext& ctx)
-      : inside_iterations(work_iterations(ctx.calibrations.work, ctx.spec.cs_ns)),
-        outside_iterations(work_iterations(ctx.calibrations.work, effective_outside_ns(ctx.spec))),
-        sample_every(ctx.spec.sample_every),
-        seed(ctx.spec.seed),
-        perturb(ctx.spec.perturb),
-        work(ctx.calibrations.work),
-        clock(ctx.calibrations.clock) {}
+      : LoopSettings(ctx), perturb(ctx.spec.perturb), work(ctx.calibrations.work) {}
 
   // True in the windows where the strong check runs, false in the transparent ones.
   bool strong_window(std::uint64_t now_ticks) const { return (clock.to_ns(now_ticks) / kCheckWindowNs) % 2 == 0; }
@@ -223,7 +189,7 @@ class LockStressLoop {
  public:
   LockStressLoop(L& lock, ExclusionWords& words, SharedLine* lines, CheckTallies* tallies, const RepetitionContext& ctx)
       : lock_(lock), words_(words), lines_(lines), tallies_(tallies), cs_lines_(ctx.spec.cs_lines), settings_(ctx),
-        can_try_(stress_can_try_lock(lock)) {}
+        can_try_(supports_try_lock(lock)) {}
 
   template <bool kSample>
   std::uint64_t run(int worker, WorkerSlot& slot, const StopFlag& stop, std::uint64_t quota) {
@@ -293,7 +259,7 @@ class SemaphoreStressLoop {
  public:
   SemaphoreStressLoop(S& sem, ExclusionWords& words, CheckTallies* tallies, const RepetitionContext& ctx)
       : sem_(sem), words_(words), tallies_(tallies), permits_(ctx.spec.permits), settings_(ctx),
-        can_try_(stress_can_try_acquire(sem)) {}
+        can_try_(supports_try_acquire(sem)) {}
 
   template <bool kSample>
   std::uint64_t run(int worker, WorkerSlot& slot, const StopFlag& stop, std::uint64_t quota) {
@@ -303,7 +269,7 @@ class SemaphoreStressLoop {
       const bool by_try = can_try_ && (w.random() & 3) == 0;
       const std::uint64_t t0 = w.begin_wait();
       if (by_try) {
-        if constexpr (TryAcquireSemaphore<S>) spin_on_try([&] { return static_cast<bool>(sem_.try_acquire()); });
+        if constexpr (TrySemaphore<S>) spin_on_try([&] { return static_cast<bool>(sem_.try_acquire()); });
       } else {
         sem_.acquire();
       }
@@ -499,7 +465,7 @@ void run_semaphore_stress(RepetitionContext& ctx) {
   // permits leaked away, more means the semaphore made some up.
   CheckTally& conserved = ctx.control.checks[CheckId::permits_conserved];
   conserved.applies = 1;
-  if constexpr (TryAcquireSemaphore<S>) {
+  if constexpr (TrySemaphore<S>) {
     if (loop.can_try() && ctx.control.crash_signal == 0) {
       const std::uint64_t permits = ctx.spec.permits;
       std::uint64_t taken = 0;
