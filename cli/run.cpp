@@ -9,6 +9,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/plugins.hpp"
+#include "cli/progress.hpp"
 #include "reports/csv.hpp"
 #include "reports/json.hpp"
 #include "reports/markdown.hpp"
@@ -48,8 +49,6 @@ std::string render_results(OutputFormat format, const Results& results) {
   return {};
 }
 
-namespace {
-
 // Progress goes to stderr only when a person is watching it.
 ProgressCallback progress_printer() {
   if (!isatty(STDERR_FILENO)) return {};
@@ -71,8 +70,6 @@ int exit_code_for(const Results& results) {
   }
   return kExitOk;
 }
-
-}  // namespace
 
 int run_run(CLI::App& command, RunOptions& o) {
   note_given_options(command, o);
