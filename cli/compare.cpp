@@ -1,0 +1,115 @@
+// `contend compare BASE.json NEW.json`: the CI performance gate over two result files.
+// The statistics and verdict rules live in reports/compare.hpp; this file reads the files,
+// checks the options and maps the verdicts to an exit code (3 when anything regressed).
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include <charconv>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include "cli/commands.hpp"
+#include "cli/usage_error.hpp"
+#include "reports/compare.hpp"
+
+namespace contend::cli {
+
+namespace {
+
+std::string read_whole_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw UsageError(fmt::format("{}: cannot read the file (does it exist?)", path));
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+ComparisonInput read_input(const std::string& path, CompareMetric metric) {
+  const std::string text = read_whole_file(path);
+  try {
+    return comparison_input_from_json(text, metric, path);
+  } catch (const std::exception& e) {
+    throw UsageError(fmt::format("{}: {}", path, e.what()));
+  }
+}
+
+}  // namespace
+
+void add_verdict_options(CLI::App& cmd, std::string& metric, double& alpha, std::string& threshold,
+                         CompareFormat& format) {
+  cmd.add_option("--metric", metric, "The figure to judge: throughput (default), p50, p99, p999 or cpu-per-op")
+      ->check(CLI::IsMember({"throughput", "p50", "p99", "p999", "cpu-per-op"}))
+      ->capture_default_str();
+  cmd.add_option("--alpha", alpha,
+                 "Family-wise significance level, corrected (Holm) for the number of configurations compared")
+      ->check(CLI::Range(1e-9, 0.5))
+      ->capture_default_str();
+  cmd.add_option("--threshold", threshold,
+                 "The smallest change that counts, in percent: 'regressed' needs the whole 95% interval past it")
+      ->capture_default_str();
+  cmd.add_option_function<std::string>(
+         "--format",
+         [&format](const std::string& text) {
+           format = text == "markdown" ? CompareFormat::markdown : text == "json" ? CompareFormat::json
+                                                                                   : CompareFormat::table;
+         },
+         "Output: table (default), markdown (for $GITHUB_STEP_SUMMARY) or json")
+      ->check(CLI::IsMember({"table", "markdown", "json"}));
+}
+
+CompareSettings verdict_settings(const std::string& metric, double alpha, const std::string& threshold) {
+  CompareSettings settings;
+  settings.metric = *compare_metric_from_string(metric);  // CLI11 checked the name
+  settings.alpha = alpha;
+  std::string_view text = threshold;
+  if (!text.empty() && text.back() == '%') text.remove_suffix(1);
+  double percent = -1;
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), percent);
+  if (error != std::errc{} || end != text.data() + text.size() || !(percent >= 0) || !(percent < 100)) {
+    throw UsageError(fmt::format("--threshold: expected a percentage from 0 to 100 such as 5% or 2.5, not '{}'",
+                                 threshold));
+  }
+  settings.threshold = percent / 100.0;
+  return settings;
+}
+
+int print_comparison(const Comparison& comparison, CompareFormat format) {
+  switch (format) {
+    case CompareFormat::table: std::cout << to_compare_table(comparison); break;
+    case CompareFormat::markdown: std::cout << to_compare_markdown(comparison); break;
+    case CompareFormat::json: std::cout << to_compare_json(comparison); break;
+  }
+  std::cout << std::flush;
+  return comparison.regressed() ? kExitRegression : kExitOk;
+}
+
+void setup_compare(CLI::App& app, CompareOptions& o) {
+  auto* cmd = app.add_subcommand(
+      "compare", "Compare two result files configuration by configuration: the CI performance gate (exit 3 on a regression)");
+  cmd->add_option("BASE", o.base_file, "Results of the baseline: contend JSON or Google Benchmark JSON")->required();
+  cmd->add_option("NEW", o.new_file, "Results to judge against it, matched by configuration name")->required();
+  add_verdict_options(*cmd, o.metric, o.alpha, o.threshold, o.format);
+  cmd->footer(
+      "Verdicts: regressed / improved (Holm-adjusted Mann-Whitney p < alpha AND the whole 95% interval of\n"
+      "the change past the threshold), unchanged (the interval within +-threshold), noisy (neither can be\n"
+      "said; the reason is printed), missing (in one file only, or not measured).\n"
+      "Exit code: 0 no regression, 3 a regression, 2 bad input.\n\n"
+      "With 5 repetitions a side, p cannot go below 0.0079: to gate many configurations at alpha 0.01,\n"
+      "use more repetitions (-r 10) or fewer configurations; 'noisy' says how many are needed.\n"
+      "On shared CI runners prefer 'contend ab', which runs both variants interleaved on one machine.\n\n"
+      "Examples:\n"
+      "  contend compare base/results.json new/results.json\n"
+      "  contend compare base.json new.json --metric p99 --threshold 10%\n"
+      "  contend compare base.json new.json --format markdown >> \"$GITHUB_STEP_SUMMARY\"\n"
+      "  contend compare gbench-old.json gbench-new.json   # Google Benchmark's own JSON");
+}
+
+int run_compare(const CompareOptions& o) {
+  const CompareSettings settings = verdict_settings(o.metric, o.alpha, o.threshold);
+  const ComparisonInput base = read_input(o.base_file, settings.metric);
+  const ComparisonInput current = read_input(o.new_file, settings.metric);
+  return print_comparison(compare(base, current, settings), o.format);
+}
+
+}  // namespace contend::cli

@@ -1,0 +1,96 @@
+#pragma once
+// `contend compare` and `contend ab`: two sets of repetitions per configuration in, one verdict
+// per configuration out, with the statistics that justify it.
+//
+// The rule, per configuration, on the chosen metric (change = new / base - 1, from the
+// Hodges-Lehmann shift of the log values, so it is a ratio and its interval is distribution-free):
+//   missing    a side has no figure: the configuration is in one file only, or did not measure
+//   regressed  the Mann-Whitney p-value, adjusted by Holm's step-down over the configurations
+//              both sides measured, is below alpha, AND the whole 95% interval of the change is past the threshold on
+//              the worse side
+//   improved   the same on the better side
+//   unchanged  the whole interval lies within +-threshold: whatever changed, it is smaller than
+//              what the gate was asked to catch
+//   noisy      none of these can be said, and the reason is named: too few repetitions to reach
+//              the corrected alpha or to have an interval, or an interval too wide to judge
+// Requiring both the test and the interval keeps a 1% shift that 50 repetitions make
+// "significant" from failing CI, and keeps one lucky outlier from doing it either.
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "reports/statistics.hpp"
+#include "workloads/result.hpp"
+
+namespace contend {
+
+// The figures compare can judge, and which way is better.
+enum class CompareMetric { throughput, p50, p99, p999, cpu_per_op };
+std::string_view to_string(CompareMetric m);  // the --metric spelling: "throughput", "cpu-per-op"
+std::optional<CompareMetric> compare_metric_from_string(std::string_view s);
+bool higher_is_better(CompareMetric m);
+
+// One side of a comparison: per configuration, the metric of every repetition that has it.
+struct SampleSet {
+  std::string name;
+  std::vector<double> values;
+  std::string not_measured;  // why `values` is empty (status text, or a figure the format lacks)
+};
+struct ComparisonInput {
+  std::string label;        // the file name, or the variant in `ab`
+  std::string format;       // "contend" or "Google Benchmark"
+  std::string unit;         // of the values: "ops/s", "ns", "CPU s per M ops", "ns CPU per iteration"
+  std::string description;  // one line on where the figures came from (host, date, git revision)
+  std::vector<SampleSet> configs;  // in file order
+};
+
+// From a contend results model (run, suite, stress, micro).
+ComparisonInput comparison_input(const Results& results, CompareMetric metric, std::string label);
+// From the text of a JSON file: a contend results file, or Google Benchmark's own JSON
+// (`--benchmark_out_format=json`; its per-repetition "iteration" entries, matched by run_name).
+// Throws std::runtime_error with one line saying what the file is not.
+ComparisonInput comparison_input_from_json(std::string_view text, CompareMetric metric, std::string label);
+
+enum class Verdict { improved, regressed, unchanged, noisy, missing };
+std::string_view to_string(Verdict v);
+
+struct ConfigComparison {
+  std::string name;
+  Verdict verdict = Verdict::missing;
+  std::string reason;  // why noisy or missing; empty otherwise
+  Summary base;
+  Summary current;
+  // new / base - 1 and its 95% interval; present when both sides have values (> 0).
+  std::optional<double> change;
+  std::optional<double> change_low;
+  std::optional<double> change_high;
+  std::optional<double> p_value;     // Mann-Whitney, two-sided, before correction
+  std::optional<double> p_adjusted;  // after Holm's correction over Comparison::tested: judged against alpha
+};
+
+struct CompareSettings {
+  CompareMetric metric = CompareMetric::throughput;
+  double alpha = 0.01;      // family-wise, over the configurations both sides measured
+  double threshold = 0.05;  // as a fraction
+};
+
+struct Comparison {
+  CompareSettings settings;
+  ComparisonInput base;  // kept for the headers; configs are not used after compare()
+  ComparisonInput current;
+  std::vector<ConfigComparison> configs;  // base's order, then configurations only new has
+  std::size_t tested = 0;                 // configurations in Holm's family
+
+  std::size_t count(Verdict v) const;
+  bool regressed() const { return count(Verdict::regressed) > 0; }
+};
+
+Comparison compare(const ComparisonInput& base, const ComparisonInput& current, const CompareSettings& settings);
+
+// Serializers: the console table, GitHub Markdown (for $GITHUB_STEP_SUMMARY), JSON.
+std::string to_compare_table(const Comparison& comparison);
+std::string to_compare_markdown(const Comparison& comparison);
+std::string to_compare_json(const Comparison& comparison);
+
+}  // namespace contend
