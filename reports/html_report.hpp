@@ -1,0 +1,20 @@
+#pragma once
+// The HTML report of `contend report`: one self-contained page (inline CSS and SVG, no script,
+// no font or file fetched, so it opens offline in any browser) that overlays one or more
+// result files. Per scenario (a workload with one set of knobs): throughput, fairness and CPU
+// per million operations against workers, and the latency percentile spectrum at one worker
+// count, each chart with a table of its figures under it; then the environment of each file.
+//
+// Every text that comes from the input (labels, primitive names, hosts, command lines, the
+// title) is escaped.
+#include <string>
+#include <vector>
+
+#include "reports/report_model.hpp"  // LabeledResults
+
+namespace contend {
+
+// `title` heads the page; empty: "contend report".
+std::string to_html_report(const std::vector<LabeledResults>& inputs, const std::string& title);
+
+}  // namespace contend
