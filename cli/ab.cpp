@@ -1,0 +1,262 @@
+// `contend ab SUITE.toml`: the noise-robust gate. Two variants — two primitives, or one
+// primitive name from two plugin libraries — run over the suite's configurations on this
+// machine in one invocation, their repetitions interleaved A B B A A B ..., then judged with
+// compare's rules (reports/compare.hpp).
+//
+// Why interleave: on a shared runner the machine drifts (a neighbour arrives, the host throttles)
+// over seconds to minutes. Two separate runs compared later put that drift between A and B;
+// alternating single repetitions spreads it over both, and alternating the order within each
+// round (ABBA) cancels a linear drift within a round too.
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include <filesystem>
+#include <iostream>
+
+#include "cli/commands.hpp"
+#include "cli/plugins.hpp"
+#include "cli/progress.hpp"
+#include "cli/suite.hpp"
+#include "cli/usage_error.hpp"
+#include "reports/compare.hpp"
+#include "reports/output_files.hpp"
+#include "workloads/executor.hpp"
+
+namespace contend::cli {
+
+namespace {
+
+// A variant: the primitive's name and the registry that resolves it (built-ins, --plugin, and
+// its own --a-plugin or --b-plugin libraries).
+struct Variant {
+  std::string letter;  // "A" or "B"
+  std::string primitive;
+  std::vector<std::string> plugins;
+  Registry registry;
+  std::string label;  // "A: ttas (old.so)"
+};
+
+Variant make_variant(std::string letter, const std::string& primitive, const std::vector<std::string>& common,
+                     const std::vector<std::string>& own) {
+  Variant v;
+  v.letter = std::move(letter);
+  v.primitive = primitive;
+  v.plugins = common;
+  v.plugins.insert(v.plugins.end(), own.begin(), own.end());
+  v.registry = registry_with_plugins(v.plugins);
+  const RegistryEntry* entry = v.registry.find(primitive);
+  if (entry == nullptr) {
+    throw UsageError(fmt::format("--{}: no primitive named '{}'{} (see 'contend list'{})",
+                                 v.letter == "A" ? "a" : "b", primitive,
+                                 own.empty() ? "" : fmt::format(" in {}", fmt::join(own, ", ")),
+                                 own.empty() ? "" : " with --plugin"));
+  }
+  v.label = fmt::format("{}: {}", v.letter, primitive);
+  if (!own.empty()) {
+    std::vector<std::string> files;
+    for (const std::string& p : own) files.push_back(std::filesystem::path(p).filename().string());
+    v.label += fmt::format(" ({})", fmt::join(files, ", "));
+  }
+  return v;
+}
+
+// The suite's runs that take this family, with the variant's primitive, planned.
+PlanOutcome plan_variant(const Suite& suite, const Variant& v, int repetitions) {
+  const Family family = v.registry.find(v.primitive)->info.family;
+  Suite selected = suite;
+  selected.runs.clear();
+  for (const SuiteRun& run : suite.runs) {
+    if (family_of(run.options.workload) != family) continue;
+    SuiteRun copy = run;
+    copy.options.primitives = v.primitive;
+    if (repetitions > 0) copy.options.repetitions = repetitions;
+    selected.runs.push_back(std::move(copy));
+  }
+  if (selected.runs.empty()) {
+    std::vector<std::string> workloads;
+    for (const SuiteRun& run : suite.runs) workloads.emplace_back(to_string(run.options.workload));
+    throw UsageError(fmt::format("{}: no [[run]] measures a {} (the family of {}); its runs measure: {}", suite.path,
+                                 to_string(family), v.primitive, fmt::join(workloads, ", ")));
+  }
+  return plan_suite(selected, v.registry);
+}
+
+// The name both sides of a pair are matched and shown under.
+std::string pair_name(RunSpec spec, const std::string& a, const std::string& b) {
+  spec.primitive = a == b ? a : fmt::format("{}-vs-{}", a, b);
+  return config_name(spec);
+}
+
+Results empty_results(const Results& like, const std::string& command_line) {
+  Results r;
+  r.environment = like.environment;
+  r.command_line = command_line;
+  return r;
+}
+
+}  // namespace
+
+void setup_ab(CLI::App& app, AbOptions& o) {
+  auto* cmd = app.add_subcommand(
+      "ab", "A/B test two variants over a suite, interleaved on this machine, then judge them as compare does");
+  cmd->add_option("SUITE", o.suite_file, "Suite file (TOML) whose runs of the variants' family give the configurations")
+      ->required();
+  cmd->add_option("--a", o.a_primitive, "Variant A: a primitive name (default: -p)");
+  cmd->add_option("--b", o.b_primitive, "Variant B: a primitive name (default: -p)");
+  cmd->add_option("-p,--primitive", o.primitive, "The primitive both variants name, when they differ by plugin");
+  cmd->add_option("--a-plugin", o.a_plugins, "A plugin library that only variant A loads (repeatable)");
+  cmd->add_option("--b-plugin", o.b_plugins, "A plugin library that only variant B loads (repeatable)");
+  cmd->add_option("--plugin", o.plugins, kPluginHelp);
+  cmd->add_option("-r,--repetitions", o.repetitions,
+                  "Repetitions of each variant per configuration (default 10; the suite's own count is ignored)")
+      ->check(CLI::Range(2, 1000));
+  add_verdict_options(*cmd, o.metric, o.alpha, o.threshold, o.format);
+  cmd->add_option("-o,--out", o.out_dir, "Also write each variant's results (DIR/a, DIR/b) and the verdicts (DIR/ab.json)");
+  cmd->footer(
+      "Only the suite's runs whose workload takes the variants' family are used (a lock: the lock runs),\n"
+      "with their primitive list replaced by the variant. Exit code: 0 no regression of B against A,\n"
+      "3 a regression, 1 a configuration could not run, 2 bad input.\n\n"
+      "Examples:\n"
+      "  contend ab suites/quick.toml --a std-mutex --b pthread-mutex\n"
+      "  contend ab suites/quick.toml -p my-lock --a-plugin build-main/libmylock.so --b-plugin build-pr/libmylock.so\n"
+      "  contend ab suites/quick.toml --a ttas --b ttas -r 10       # an A/A run: how noisy is this machine?");
+}
+
+int run_ab(const AbOptions& o) {
+  const std::string a_name = !o.a_primitive.empty() ? o.a_primitive : o.primitive;
+  const std::string b_name = !o.b_primitive.empty() ? o.b_primitive : o.primitive;
+  if (a_name.empty() || b_name.empty()) {
+    throw UsageError(
+        "ab needs two variants: --a NAME --b NAME, or -p NAME with --a-plugin OLD.so --b-plugin NEW.so");
+  }
+  const CompareSettings settings = verdict_settings(o.metric, o.alpha, o.threshold);
+  const Suite suite = load_suite(o.suite_file);
+  const Variant a = make_variant("A", a_name, o.plugins, o.a_plugins);
+  const Variant b = make_variant("B", b_name, o.plugins, o.b_plugins);
+  if (a.registry.find(a_name)->info.family != b.registry.find(b_name)->info.family) {
+    throw UsageError(fmt::format("--a {} is a {} and --b {} is a {}: A and B must be of one family", a_name,
+                                 to_string(a.registry.find(a_name)->info.family), b_name,
+                                 to_string(b.registry.find(b_name)->info.family)));
+  }
+  const int repetitions = o.repetitions > 0 ? o.repetitions : 10;
+  const PlanOutcome plan_a = plan_variant(suite, a, repetitions);
+  const PlanOutcome plan_b = plan_variant(suite, b, repetitions);
+  if (!o.out_dir.empty()) prepare_out_dir(o.out_dir);
+  for (const std::string& note : plan_a.notes) std::cerr << "note: A: " << note << '\n';
+  for (const std::string& note : plan_b.notes) std::cerr << "note: B: " << note << '\n';
+  if (a_name == b_name && o.a_plugins == o.b_plugins) {
+    std::cerr << "note: A and B are the same variant: an A/A run, so any 'regressed' or 'improved' is a false alarm\n";
+  }
+
+  // Pair the configurations by their spec with the primitive set aside: a configuration one
+  // variant cannot run (e.g. processes, for a threads-only primitive) is missing on that side.
+  struct Pair {
+    std::string name;
+    const RunSpec* a = nullptr;
+    const RunSpec* b = nullptr;
+  };
+  std::vector<Pair> pairs;
+  for (const RunSpec& spec : plan_a.plan.configs) pairs.push_back({pair_name(spec, a_name, b_name), &spec, nullptr});
+  for (const RunSpec& spec : plan_b.plan.configs) {
+    const std::string name = pair_name(spec, a_name, b_name);
+    auto it = std::find_if(pairs.begin(), pairs.end(), [&](const Pair& p) { return p.name == name; });
+    if (it != pairs.end()) it->b = &spec;
+    else pairs.push_back({name, nullptr, &spec});
+  }
+
+  const Calibrations calibrations = calibrate();
+  // One result per side, configurations in pair order; repetitions are appended as they run.
+  std::vector<ConfigResult> side_a(pairs.size());
+  std::vector<ConfigResult> side_b(pairs.size());
+  Results template_results;
+  bool have_template = false;
+  const ProgressCallback progress = progress_printer();
+  const int total = repetitions * static_cast<int>(pairs.size()) * 2;
+  int done = 0;
+  bool interrupted = false;
+
+  // Runs one repetition of one side; false when the configuration should not run again.
+  auto run_one = [&](const Variant& v, const RunSpec& spec, ConfigResult& into, int round) {
+    RunPlan one;
+    one.configs.push_back(spec);
+    one.configs.back().repetitions = 1;
+    one.command_line = o.command_line;
+    if (progress) progress(Progress{done, total, &spec, round});
+    Results r = execute_plan(one, v.registry, calibrations, {});
+    ++done;
+    if (!have_template) {
+      template_results = r;
+      have_template = true;
+    }
+    if (!r.complete || r.configs.empty() || r.configs.front().repetitions.empty()) {
+      interrupted = true;
+      return false;
+    }
+    into.spec = spec;
+    Repetition rep = std::move(r.configs.front().repetitions.front());
+    rep.index = round;
+    const bool measured = rep.measured();
+    into.repetitions.push_back(std::move(rep));
+    return measured;
+  };
+
+  std::vector<bool> stopped(pairs.size(), false);
+  for (int round = 0; round < repetitions && !interrupted; ++round) {
+    for (std::size_t i = 0; i < pairs.size() && !interrupted; ++i) {
+      if (stopped[i]) continue;
+      // ABBA: alternate which variant goes first, so a drift within a round falls on both.
+      const bool a_first = (round + static_cast<int>(i)) % 2 == 0;
+      for (int turn = 0; turn < 2 && !interrupted; ++turn) {
+        const bool run_a = (turn == 0) == a_first;
+        const Pair& p = pairs[i];
+        const RunSpec* spec = run_a ? p.a : p.b;
+        if (spec == nullptr) continue;
+        if (!run_one(run_a ? a : b, *spec, run_a ? side_a[i] : side_b[i], round)) stopped[i] = true;
+      }
+    }
+  }
+  if (progress) progress(Progress{});
+
+  Results results_a = empty_results(template_results, o.command_line);
+  Results results_b = empty_results(template_results, o.command_line);
+  results_a.complete = results_b.complete = !interrupted;
+  for (std::size_t i = 0; i < pairs.size(); ++i) {
+    if (pairs[i].a != nullptr && !side_a[i].repetitions.empty()) results_a.configs.push_back(side_a[i]);
+    if (pairs[i].b != nullptr && !side_b[i].repetitions.empty()) results_b.configs.push_back(side_b[i]);
+  }
+
+  // Compare under the pair names.
+  auto input_of = [&](const Results& r, const Variant& v) {
+    ComparisonInput in = comparison_input(r, settings.metric, v.label);
+    for (SampleSet& set : in.configs) {
+      for (const Pair& p : pairs) {
+        const RunSpec* spec = &v == &a ? p.a : p.b;
+        if (spec != nullptr && config_name(*spec) == set.name) set.name = p.name;
+      }
+    }
+    in.description = fmt::format("{} repetitions per configuration, interleaved with {}", repetitions,
+                                 &v == &a ? "B" : "A");
+    return in;
+  };
+  const Comparison comparison = compare(input_of(results_a, a), input_of(results_b, b), settings);
+
+  if (!o.out_dir.empty()) {
+    write_results_dir(std::filesystem::path(o.out_dir) / "a", results_a);
+    write_results_dir(std::filesystem::path(o.out_dir) / "b", results_b);
+    write_file_atomically(std::filesystem::path(o.out_dir) / "ab.json", to_compare_json(comparison));
+  }
+  const int verdict_code = print_comparison(comparison, o.format);
+  if (interrupted) {
+    std::cerr << "contend: interrupted; the verdicts cover the repetitions that ran\n";
+    return 128 + (interrupt_signal() != 0 ? interrupt_signal() : 2);
+  }
+  if (verdict_code != kExitOk) return verdict_code;
+  for (const Results* r : {&results_a, &results_b}) {
+    for (const ConfigResult& c : r->configs) {
+      if (c.status() != Status::ok) return kExitFailed;
+    }
+  }
+  return kExitOk;
+}
+
+}  // namespace contend::cli

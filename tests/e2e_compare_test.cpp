@@ -1,0 +1,184 @@
+// End-to-end: `contend compare` and `contend ab` as a CI job runs them — exit codes (0 no
+// regression, 3 a regression, 2 bad input), the three output formats, Google Benchmark's JSON,
+// and an A/B run that must catch a planted slowdown. Verdicts here never hang on timing: the
+// synthetic files are fixed, the A/A runs use too few repetitions for any p-value to pass, and
+// the planted slowdown is hundreds of times the lock's cost.
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "tests/run_binary.hpp"
+
+namespace contend::test {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+using E2ECompare = NoLeftoversTest;
+
+void write(const fs::path& p, const std::string& text) {
+  std::ofstream out(p, std::ios::binary);
+  out << text;
+}
+
+// Google Benchmark JSON with `n` repetitions of one benchmark at about `items_per_second`.
+std::string gbench_json(double items_per_second, int n) {
+  json root;
+  root["context"] = {{"date", "2026-12-01T10:00:00+00:00"}, {"host_name", "ci"}, {"num_cpus", 2}};
+  json benchmarks = json::array();
+  for (int i = 0; i < n; ++i) {
+    const double v = items_per_second * (1.0 + 0.001 * (i % 5 - 2));
+    benchmarks.push_back({{"name", "BM_lock/threads:2"}, {"run_name", "BM_lock/threads:2"}, {"run_type", "iteration"},
+                          {"repetitions", n}, {"repetition_index", i}, {"threads", 2}, {"iterations", 1000000},
+                          {"real_time", 1e9 / v}, {"cpu_time", 2e9 / v}, {"time_unit", "ns"},
+                          {"items_per_second", v}});
+  }
+  root["benchmarks"] = benchmarks;
+  return root.dump(2);
+}
+
+std::string one_line_error(const RunOutput& r) {
+  EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
+  EXPECT_TRUE(r.out.empty()) << r.out;
+  EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+  EXPECT_EQ(r.err.rfind("contend: ", 0), 0u) << r.err;
+  return r.err;
+}
+
+TEST_F(E2ECompare, AResultFileAgainstItselfNeverRegresses) {
+  TempDir dir;
+  const RunOutput run = run_contend({"run", "lock", "-p", "ttas", "-w", "1", "-d", "20ms", "--warmup", "5ms", "-r", "5",
+                                     "-o", dir.path().string(), "--format", "csv"});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  const std::string results = (dir.path() / "results.json").string();
+  const RunOutput r = run_contend({"compare", results, results});
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("lock/ttas/threads/workers:1"), std::string::npos) << r.out;
+  // Identical samples: p = 1 and the change is 0, but the interval is as wide as the spread of the
+  // repetitions, so the verdict is unchanged or noisy depending on this machine's noise.
+  EXPECT_NE(r.out.find("0 regressed, 0 improved, "), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("  +0.0%  "), std::string::npos) << r.out;
+}
+
+TEST_F(E2ECompare, GoogleBenchmarkRegressionExitsThreeInEveryFormat) {
+  TempDir dir;
+  write(dir.path() / "base.json", gbench_json(1e6, 10));
+  write(dir.path() / "new.json", gbench_json(0.8e6, 10));
+  const std::string base = (dir.path() / "base.json").string();
+  const std::string next = (dir.path() / "new.json").string();
+
+  const RunOutput table = run_contend({"compare", base, next});
+  EXPECT_EQ(table.exit_code, 3) << table.out << table.err;
+  EXPECT_NE(table.out.find("regressed"), std::string::npos) << table.out;
+  EXPECT_NE(table.out.find("-20.0%"), std::string::npos) << table.out;
+  EXPECT_NE(table.out.find("(Google Benchmark, ci, 2026-12-01"), std::string::npos) << table.out;
+
+  const RunOutput markdown = run_contend({"compare", base, next, "--format", "markdown"});
+  EXPECT_EQ(markdown.exit_code, 3);
+  EXPECT_NE(markdown.out.find("— the gate fails."), std::string::npos) << markdown.out;
+  EXPECT_NE(markdown.out.find("| `BM_lock/threads:2` |"), std::string::npos) << markdown.out;
+
+  const RunOutput j = run_contend({"compare", base, next, "--format", "json"});
+  EXPECT_EQ(j.exit_code, 3);
+  const json parsed = json::parse(j.out);
+  EXPECT_EQ(parsed["regressed"], true);
+  EXPECT_EQ(parsed["configs"][0]["verdict"], "regressed");
+
+  // The other way round it is an improvement, and the gate passes.
+  const RunOutput reverse = run_contend({"compare", next, base});
+  EXPECT_EQ(reverse.exit_code, 0) << reverse.out;
+  EXPECT_NE(reverse.out.find("improved"), std::string::npos) << reverse.out;
+  // A threshold above the change: no verdict past it.
+  const RunOutput lenient = run_contend({"compare", base, next, "--threshold", "30%"});
+  EXPECT_EQ(lenient.exit_code, 0) << lenient.out;
+}
+
+TEST_F(E2ECompare, BadInputIsOneLineAndExitTwo) {
+  TempDir dir;
+  const fs::path good = dir.path() / "good.json";
+  write(good, gbench_json(1e6, 5));
+  write(dir.path() / "notes.txt", "name = 'not json'\n");
+  write(dir.path() / "package.json", R"({"name": "x", "version": "1.0.0"})");
+  const std::string g = good.string();
+
+  EXPECT_NE(one_line_error(run_contend({"compare", g, (dir.path() / "absent.json").string()}))
+                .find("absent.json: cannot read the file"),
+            std::string::npos);
+  EXPECT_NE(one_line_error(run_contend({"compare", g, (dir.path() / "notes.txt").string()})).find("notes.txt: not JSON"),
+            std::string::npos);
+  EXPECT_NE(one_line_error(run_contend({"compare", (dir.path() / "package.json").string(), g}))
+                .find("not a contend or Google Benchmark results file"),
+            std::string::npos);
+  EXPECT_NE(one_line_error(run_contend({"compare", g, g, "--threshold", "five"})).find("--threshold"), std::string::npos);
+  EXPECT_NE(one_line_error(run_contend({"compare", g, g, "--metric", "p99"})).find("no latency percentiles"),
+            std::string::npos);
+  one_line_error(run_contend({"compare", g, g, "--metric", "speed"}));
+  one_line_error(run_contend({"compare", g}));
+}
+
+// A one-run suite: the lock workload at one worker, short.
+fs::path tiny_suite(const TempDir& dir) {
+  const fs::path p = dir.path() / "tiny.toml";
+  write(p,
+        "name = \"tiny\"\n"
+        "[[run]]\n"
+        "workload = \"lock\"\n"
+        "primitive = \"std-mutex\"\n"
+        "workers = [1]\n"
+        "duration = \"20ms\"\n"
+        "warmup = \"5ms\"\n");
+  return p;
+}
+
+TEST_F(E2ECompare, AbOfOneVariantAgainstItselfPasses) {
+  TempDir dir;
+  // 4 repetitions a side: no outcome can reach p < 0.01, so an A/A run cannot fail the gate.
+  const RunOutput r = run_contend({"ab", tiny_suite(dir).string(), "--a", "ttas", "--b", "ttas", "-r", "4", "-o",
+                                   (dir.path() / "out").string()});
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE(r.err.find("an A/A run"), std::string::npos) << r.err;
+  EXPECT_NE(r.out.find("lock/ttas/threads/workers:1"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("A: ttas"), std::string::npos) << r.out;
+  for (const char* file : {"a/results.json", "b/results.json", "ab.json"}) {
+    EXPECT_TRUE(fs::exists(dir.path() / "out" / file)) << file;
+  }
+  const json a = json::parse(read_file(dir.path() / "out" / "a" / "results.json"));
+  ASSERT_EQ(a["contend"]["configurations"].size(), 1u);
+  EXPECT_EQ(a["contend"]["configurations"][0]["repetitions"].size(), 4u);
+}
+
+TEST_F(E2ECompare, AbCatchesAPlantedSlowdownInAPlugin) {
+  TempDir dir;
+  // Thousands of extra iterations inside every critical section: B is many times slower than A.
+  setenv("CONTEND_SLOWDOWN_SPINS", "3000", 1);
+  const RunOutput r = run_contend({"ab", tiny_suite(dir).string(), "-p", "example-ttas", "--a-plugin",
+                                   CONTEND_EXAMPLE_PLUGIN, "--b-plugin", CONTEND_SLOWED_PLUGIN, "-r", "6"});
+  unsetenv("CONTEND_SLOWDOWN_SPINS");
+  EXPECT_EQ(r.exit_code, 3) << r.out << r.err;
+  EXPECT_NE(r.out.find("lock/example-ttas/threads/workers:1"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("regressed"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("B: example-ttas (" + fs::path(CONTEND_SLOWED_PLUGIN).filename().string() + ")"),
+            std::string::npos)
+      << r.out;
+}
+
+TEST_F(E2ECompare, AbBadInputIsOneLineAndExitTwo) {
+  TempDir dir;
+  const std::string suite = tiny_suite(dir).string();
+  EXPECT_NE(one_line_error(run_contend({"ab", suite})).find("ab needs two variants"), std::string::npos);
+  EXPECT_NE(one_line_error(run_contend({"ab", suite, "--a", "std-mutex", "--b", "posix-sem"})).find("one family"),
+            std::string::npos);
+  EXPECT_NE(one_line_error(run_contend({"ab", suite, "--a", "posix-sem", "--b", "std-counting"})).find("no [[run]]"),
+            std::string::npos);
+  EXPECT_NE(one_line_error(run_contend({"ab", suite, "--a", "ttas", "--b", "no-such-lock"})).find("no-such-lock"),
+            std::string::npos);
+  one_line_error(run_contend({"ab", (dir.path() / "absent.toml").string(), "--a", "ttas", "--b", "ttas"}));
+}
+
+}  // namespace
+}  // namespace contend::test
