@@ -12,6 +12,10 @@
 namespace CLI {
 class App;
 }
+namespace contend {
+struct Comparison;
+struct CompareSettings;
+}
 
 namespace contend::cli {
 
@@ -20,6 +24,7 @@ namespace contend::cli {
 inline constexpr int kExitOk = 0;
 inline constexpr int kExitFailed = 1;
 inline constexpr int kExitUsage = 2;
+inline constexpr int kExitRegression = 3;
 
 struct ListOptions {
   std::optional<Family> family;
@@ -61,5 +66,71 @@ struct MicroOptions {
 };
 void setup_micro(CLI::App& app, MicroOptions& options);
 int run_micro(CLI::App& command, MicroOptions& options);
+
+// `contend suite FILE.toml`: a named set of configurations read from a TOML file (cli/suite.hpp),
+// run as one plan.
+struct SuiteOptions {
+  std::string file;
+  std::string out_dir;  // empty: no files
+  OutputFormat format = OutputFormat::table;
+  std::vector<std::string> plugins;  // --plugin paths, in the order given
+  std::string command_line;          // as typed; set by main, recorded in the results
+};
+void setup_suite(CLI::App& app, SuiteOptions& options);
+int run_suite(const SuiteOptions& options);
+
+// `contend compare BASE.json NEW.json`: verdicts per configuration (reports/compare.hpp).
+enum class CompareFormat { table, markdown, json };
+struct CompareOptions {
+  std::string base_file;
+  std::string new_file;
+  std::string metric = "throughput";
+  double alpha = 0.01;
+  std::string threshold = "5%";
+  CompareFormat format = CompareFormat::table;
+};
+void setup_compare(CLI::App& app, CompareOptions& options);
+int run_compare(const CompareOptions& options);
+// Shared by compare and ab: binds --metric, --alpha, --threshold and --format;
+void add_verdict_options(CLI::App& command, std::string& metric, double& alpha, std::string& threshold,
+                    CompareFormat& format);
+// the settings they give (throws UsageError naming a bad value);
+CompareSettings verdict_settings(const std::string& metric, double alpha, const std::string& threshold);
+// and prints a comparison as --format asks, returning kExitRegression when a configuration regressed.
+int print_comparison(const Comparison& comparison, CompareFormat format);
+
+// `contend ab SUITE.toml`: two variants over a suite, interleaved A, B, B, A on this machine,
+// then compare's verdicts.
+struct AbOptions {
+  std::string suite_file;
+  std::string a_primitive;  // --a; empty: --primitive
+  std::string b_primitive;  // --b; empty: --primitive
+  std::string primitive;    // -p: the name both plugin libraries export
+  std::vector<std::string> a_plugins;
+  std::vector<std::string> b_plugins;
+  std::vector<std::string> plugins;  // loaded for both
+  int repetitions = 0;               // 0: the suite's
+  std::string metric = "throughput";
+  double alpha = 0.01;
+  std::string threshold = "5%";
+  CompareFormat format = CompareFormat::table;
+  std::string out_dir;       // empty: no files
+  std::string command_line;  // as typed
+};
+void setup_ab(CLI::App& app, AbOptions& options);
+int run_ab(const AbOptions& options);
+
+// `contend report RESULTS.json... -o report.html`: one self-contained page (or Markdown) that
+// overlays several result files.
+enum class ReportFormat { html, markdown };
+struct ReportOptions {
+  std::vector<std::string> inputs;
+  std::string output;  // -o; empty: stdout
+  ReportFormat format = ReportFormat::html;
+  std::string title;
+  std::vector<std::string> labels;  // --label, one per input in input order; empty: from the paths
+};
+void setup_report(CLI::App& app, ReportOptions& options);
+int run_report(const ReportOptions& options);
 
 }  // namespace contend::cli

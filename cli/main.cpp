@@ -41,6 +41,10 @@ int main(int argc, char** argv) {
       "  contend run queue -p ring,moodycamel --producers 1,2 --consumers 1,2\n"
       "  contend stress lock -p ttas,mcs --perturb\n"
       "  contend micro -p std-mutex,ttas-backoff --benchmark_repetitions=3\n"
+      "  contend suite suites/quick.toml -o results/\n"
+      "  contend compare base/results.json new/results.json --format markdown\n"
+      "  contend ab suites/quick.toml --a-plugin old.so --b-plugin new.so -p my-lock\n"
+      "  contend report results/results.json -o report.html\n"
       "Run 'contend SUBCOMMAND --help' for a subcommand's options.");
 
   ListOptions list_options;
@@ -54,6 +58,16 @@ int main(int argc, char** argv) {
   MicroOptions micro_options;
   setup_micro(app, micro_options);
   micro_options.command_line = run_options.command_line;
+  SuiteOptions suite_options;
+  setup_suite(app, suite_options);
+  suite_options.command_line = run_options.command_line;
+  CompareOptions compare_options;
+  setup_compare(app, compare_options);
+  AbOptions ab_options;
+  setup_ab(app, ab_options);
+  ab_options.command_line = run_options.command_line;
+  ReportOptions report_options;
+  setup_report(app, report_options);
 
   try {
     app.parse(argc, argv);
@@ -68,6 +82,10 @@ int main(int argc, char** argv) {
     if (app.got_subcommand("run")) return run_run(*app.get_subcommand("run"), run_options);
     if (app.got_subcommand("stress")) return run_stress(*app.get_subcommand("stress"), stress_options);
     if (app.got_subcommand("micro")) return run_micro(*app.get_subcommand("micro"), micro_options);
+    if (app.got_subcommand("suite")) return run_suite(suite_options);
+    if (app.got_subcommand("compare")) return run_compare(compare_options);
+    if (app.got_subcommand("ab")) return run_ab(ab_options);
+    if (app.got_subcommand("report")) return run_report(report_options);
   } catch (const UsageError& e) {
     std::cerr << "contend: " << e.what() << '\n';
     return kExitUsage;

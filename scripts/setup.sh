@@ -6,7 +6,8 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build pkg-config git
   libcli11-dev libfmt-dev libbenchmark-dev libgtest-dev libgmock-dev nlohmann-json3-dev
-  libconcurrentqueue-dev libatomic-queue-dev libboost-dev libtbb-dev
+  libconcurrentqueue-dev libatomic-queue-dev libboost-dev libtbb-dev libtomlplusplus-dev
+  chromium
   python3
 )
 
