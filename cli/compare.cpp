@@ -67,7 +67,7 @@ CompareSettings verdict_settings(const std::string& metric, double alpha, const 
   double percent = -1;
   const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), percent);
   if (error != std::errc{} || end != text.data() + text.size() || !(percent >= 0) || !(percent < 100)) {
-    throw UsageError(fmt::format("--threshold: expected a percentage from 0 to 100 such as 5% or 2.5, not '{}'",
+    throw UsageError(fmt::format("--threshold: expected a percentage of at least 0 and below 100 such as 5% or 2.5, not '{}'",
                                  threshold));
   }
   settings.threshold = percent / 100.0;
@@ -81,7 +81,8 @@ int print_comparison(const Comparison& comparison, CompareFormat format) {
     case CompareFormat::json: std::cout << to_compare_json(comparison); break;
   }
   std::cout << std::flush;
-  return comparison.regressed() ? kExitRegression : kExitOk;
+  if (comparison.regressed()) return kExitRegression;
+  return comparison.failed_in_new > 0 ? kExitFailed : kExitOk;
 }
 
 void setup_compare(CLI::App& app, CompareOptions& o) {
@@ -93,8 +94,9 @@ void setup_compare(CLI::App& app, CompareOptions& o) {
   cmd->footer(
       "Verdicts: regressed / improved (Holm-adjusted Mann-Whitney p < alpha AND the whole 95% interval of\n"
       "the change past the threshold), unchanged (the interval within +-threshold), noisy (neither can be\n"
-      "said; the reason is printed), missing (in one file only, or not measured).\n"
-      "Exit code: 0 no regression, 3 a regression, 2 bad input.\n\n"
+      "said; the reason is printed), missing (in one file only, or not measured: a crash, hang, timeout or\n"
+      "violation in any repetition is reported, not judged).\n"
+      "Exit code: 0 no regression, 3 a regression, 1 a configuration failed in NEW, 2 bad input.\n\n"
       "With 5 repetitions a side, p cannot go below 0.0079: to gate many configurations at alpha 0.01,\n"
       "use more repetitions (-r 10) or fewer configurations; 'noisy' says how many are needed.\n"
       "On shared CI runners prefer 'contend ab', which runs both variants interleaved on one machine.\n\n"

@@ -81,7 +81,11 @@ ComparisonInput from_google_benchmark(const Json& root, CompareMetric metric, st
       }
       continue;
     }
-    if (b.value("error_occurred", false)) {
+    // An error (or a skip) in any repetition: the benchmark is reported, not judged on the rest.
+    if (set.failed) continue;
+    if (b.value("error_occurred", false) || b.value("skipped", false)) {
+      set.values.clear();
+      set.failed = true;
       set.not_measured = fmt::format("error: {}", b.value("error_message", std::string("(no message)")));
       continue;
     }
@@ -173,6 +177,20 @@ std::string summary_line(const Comparison& cmp) {
                      cmp.count(Verdict::noisy), cmp.count(Verdict::missing));
 }
 
+// What the gate concludes, and what it could not look at.
+std::string outcome_line(const Comparison& cmp) {
+  const std::size_t regressed = cmp.count(Verdict::regressed);
+  if (regressed > 0) return fmt::format("the gate fails: {} regressed", regressed);
+  if (cmp.failed_in_new > 0) {
+    return fmt::format("the gate fails: {} configuration{} failed in new (see missing)", cmp.failed_in_new,
+                       cmp.failed_in_new == 1 ? "" : "s");
+  }
+  const std::size_t unjudged = cmp.count(Verdict::noisy) + cmp.count(Verdict::missing);
+  if (unjudged == 0) return "no regression";
+  return fmt::format("no regression found; {} of {} could not be judged (noisy or missing)", unjudged,
+                     cmp.configs.size());
+}
+
 std::string side_line(const char* which, const ComparisonInput& side) {
   std::string line = fmt::format("{}: {} ({}", which, side.label, side.format);
   if (!side.description.empty()) line += ", " + side.description;
@@ -254,13 +272,17 @@ ComparisonInput comparison_input(const Results& results, CompareMetric metric, s
   for (const ConfigResult& config : results.configs) {
     SampleSet set;
     set.name = config.name();
-    // A configuration that crashed, hung or timed out in any repetition is not judged on the
-    // repetitions that survived: the gate reports what happened instead.
-    const bool ran_through = config.status() == Status::ok || config.status() == Status::violation;
+    // A configuration that crashed, hung, timed out or broke its contract (a violation: a lock
+    // that lost updates) in any repetition is not judged on speed, nor on the repetitions that
+    // survived: the gate reports what happened instead.
+    const bool ran_through = config.status() == Status::ok;
     if (ran_through) set.values = metric_values(config, result_metric(metric));
     if (set.values.empty()) {
-      if (!ran_through) {
+      if (config.repetitions.empty()) {
+        set.not_measured = "not run (the run was interrupted before its first repetition)";
+      } else if (!ran_through) {
         set.not_measured = config.status_text();
+        set.failed = config.status() != Status::interrupted;
       } else if (is_latency(metric)) {
         set.not_measured = "latency was not sampled (--sample 0)";
       } else {
@@ -318,6 +340,7 @@ Comparison compare(const ComparisonInput& base, const ComparisonInput& current, 
   for (const auto& [b, n] : pairs) {
     ConfigComparison c;
     c.name = b != nullptr ? b->name : n->name;
+    if (n != nullptr && n->failed) ++cmp.failed_in_new;
     if (b == nullptr || n == nullptr) {
       c.reason = b == nullptr ? "only in new" : "only in base";
     } else if (b->values.empty() || n->values.empty()) {
@@ -394,8 +417,9 @@ Comparison compare(const ComparisonInput& base, const ComparisonInput& current, 
         const double best_possible = mann_whitney_min_p(c.base.n, c.current.n) * static_cast<double>(cmp.tested);
         if (best_possible >= settings.alpha) {
           c.reason = fmt::format(
-              "too few repetitions: {} and {} cannot reach p < {} over {} configurations ({} each needed)", c.base.n,
-              c.current.n, settings.alpha, cmp.tested, smallest_equal_repetitions(settings.alpha, cmp.tested));
+              "too few repetitions: {} and {} cannot reach p < {} over {} configuration{} ({} each needed)", c.base.n,
+              c.current.n, settings.alpha, cmp.tested, cmp.tested == 1 ? "" : "s",
+              smallest_equal_repetitions(settings.alpha, cmp.tested));
         } else {
           c.reason = fmt::format("the change is past {:.0f}% but p = {} (Holm) is not below {}", threshold * 100,
                                  p_text(*c.p_adjusted), settings.alpha);
@@ -444,7 +468,7 @@ std::string to_compare_table(const Comparison& cmp) {
     out += fmt::format("{} {}: {}\n", to_string(c.verdict), c.name, c.reason);
   }
   out += "\n" + rule_text(cmp) + ".\n";
-  out += summary_line(cmp) + ".\n";
+  out += summary_line(cmp) + ": " + outcome_line(cmp) + ".\n";
   return out;
 }
 
@@ -458,8 +482,7 @@ std::string to_compare_markdown(const Comparison& cmp) {
     return out;
   };
   std::string out = fmt::format("### contend compare: {}\n\n", metric_heading(cmp));
-  out += fmt::format("**{}**{}\n\n", summary_line(cmp),
-                     cmp.regressed() ? " — the gate fails." : " — no regression.");
+  out += fmt::format("**{}** — {}.\n\n", summary_line(cmp), outcome_line(cmp));
   out += fmt::format("- {}\n- {}\n\n", escape(side_line("base", cmp.base)), escape(side_line("new", cmp.current)));
   const std::vector<std::string>& head = headers();
   out += "|";
@@ -540,6 +563,7 @@ std::string to_compare_json(const Comparison& cmp) {
   }
   root["counts"] = std::move(counts);
   root["regressed"] = cmp.regressed();
+  root["failed_in_new"] = cmp.failed_in_new;
   return root.dump(2) + "\n";
 }
 

@@ -36,6 +36,7 @@ struct SampleSet {
   std::string name;
   std::vector<double> values;
   std::string not_measured;  // why `values` is empty (status text, or a figure the format lacks)
+  bool failed = false;       // it ran and failed (crash, hang, timeout, violation, error): not judged
 };
 struct ComparisonInput {
   std::string label;        // the file name, or the variant in `ab`
@@ -81,6 +82,7 @@ struct Comparison {
   ComparisonInput current;
   std::vector<ConfigComparison> configs;  // base's order, then configurations only new has
   std::size_t tested = 0;                 // configurations in Holm's family
+  std::size_t failed_in_new = 0;          // configurations that ran in new and failed (verdict missing)
 
   std::size_t count(Verdict v) const;
   bool regressed() const { return count(Verdict::regressed) > 0; }

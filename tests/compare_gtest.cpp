@@ -112,6 +112,7 @@ TEST(CompareVerdict, ThreeRepetitionsHaveNoInterval) {
 TEST(CompareVerdict, MissingSidesAreNamed) {
   SampleSet crashed = set("z", {});
   crashed.not_measured = "crashed: SIGSEGV";
+  crashed.failed = true;
   const Comparison c =
       compare(side("a", {set("x", around(1)), set("z", around(1))}), side("b", {set("y", around(1)), crashed}), {});
   ASSERT_EQ(c.configs.size(), 3u);
@@ -122,6 +123,23 @@ TEST(CompareVerdict, MissingSidesAreNamed) {
   EXPECT_EQ(c.configs[2].reason, "only in new");
   for (const ConfigComparison& x : c.configs) EXPECT_EQ(x.verdict, Verdict::missing);
   EXPECT_EQ(c.tested, 0u);
+  EXPECT_EQ(c.failed_in_new, 1u);  // the crash fails the gate (exit 1); absence alone does not
+}
+
+TEST(CompareInput, AGoogleBenchmarkErrorInAnyRepetitionIsReportedNotJudged) {
+  const std::string text = R"({"context": {}, "benchmarks": [
+      {"name": "BM_a", "run_name": "BM_a", "run_type": "iteration", "iterations": 10, "real_time": 1.0,
+       "cpu_time": 1.0, "time_unit": "us"},
+      {"name": "BM_a", "run_name": "BM_a", "run_type": "iteration", "error_occurred": true,
+       "error_message": "lost an update"},
+      {"name": "BM_a", "run_name": "BM_a", "run_type": "iteration", "iterations": 10, "real_time": 1.0,
+       "cpu_time": 1.0, "time_unit": "us"}
+    ]})";
+  const ComparisonInput in = comparison_input_from_json(text, CompareMetric::throughput, "g.json");
+  ASSERT_EQ(in.configs.size(), 1u);
+  EXPECT_TRUE(in.configs[0].values.empty());
+  EXPECT_TRUE(in.configs[0].failed);
+  EXPECT_EQ(in.configs[0].not_measured, "error: lost an update");
 }
 
 Comparison fixed_comparison() {
@@ -148,14 +166,14 @@ TEST(CompareOutput, TableIsExact) {
             "\n"
             "regressed/improved: Holm-adjusted Mann-Whitney p < 0.01 over 2 configurations and the whole 95% "
             "interval of the change past 5%; unchanged: the interval within +-5%.\n"
-            "1 regressed, 0 improved, 1 unchanged, 0 noisy, 1 missing.\n");
+            "1 regressed, 0 improved, 1 unchanged, 0 noisy, 1 missing: the gate fails: 1 regressed.\n");
 }
 
 TEST(CompareOutput, MarkdownIsExact) {
   EXPECT_EQ(to_compare_markdown(fixed_comparison()),
             "### contend compare: throughput (ops/s, higher is better)\n"
             "\n"
-            "**1 regressed, 0 improved, 1 unchanged, 0 noisy, 1 missing** — the gate fails.\n"
+            "**1 regressed, 0 improved, 1 unchanged, 0 noisy, 1 missing** — the gate fails: 1 regressed.\n"
             "\n"
             "- base: base.json (contend, host, 2026-12-01T00:00:00Z, git abc)\n"
             "- new: new.json (contend, host, 2026-12-01T00:00:00Z, git abc)\n"
