@@ -10,6 +10,7 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <iostream>
 
@@ -61,16 +62,36 @@ Variant make_variant(std::string letter, const std::string& primitive, const std
 }
 
 // The suite's runs that take this family, with the variant's primitive, planned.
+// A primitive that cannot live in shared memory runs a "both" run on threads only and skips a
+// "processes" run, as `contend run --mode both` does with such a primitive among others; the
+// other variant's configurations it does not run are then missing on its side.
 PlanOutcome plan_variant(const Suite& suite, const Variant& v, int repetitions) {
-  const Family family = v.registry.find(v.primitive)->info.family;
+  const PrimitiveInfo& info = v.registry.find(v.primitive)->info;
+  const Family family = info.family;
   Suite selected = suite;
   selected.runs.clear();
+  std::vector<std::string> notes;
   for (const SuiteRun& run : suite.runs) {
     if (family_of(run.options.workload) != family) continue;
     SuiteRun copy = run;
     copy.options.primitives = v.primitive;
     if (repetitions > 0) copy.options.repetitions = repetitions;
+    if (!info.process_shared && copy.options.mode != ModeChoice::threads) {
+      if (copy.options.mode == ModeChoice::processes) {
+        notes.push_back(fmt::format("{}:{}: {} is not process-shared: this run (processes only) is skipped",
+                                    suite.path, run.line, v.primitive));
+        continue;
+      }
+      copy.options.mode = ModeChoice::threads;
+      notes.push_back(fmt::format("{}:{}: {} is not process-shared: measured on threads only", suite.path,
+                                  run.line, v.primitive));
+    }
     selected.runs.push_back(std::move(copy));
+  }
+  if (selected.runs.empty() && !notes.empty()) {
+    throw UsageError(fmt::format("{}: every [[run]] of the {} family runs processes only, and {} is not "
+                                 "process-shared",
+                                 suite.path, to_string(family), v.primitive));
   }
   if (selected.runs.empty()) {
     std::vector<std::string> workloads;
@@ -78,7 +99,9 @@ PlanOutcome plan_variant(const Suite& suite, const Variant& v, int repetitions) 
     throw UsageError(fmt::format("{}: no [[run]] measures a {} (the family of {}); its runs measure: {}", suite.path,
                                  to_string(family), v.primitive, fmt::join(workloads, ", ")));
   }
-  return plan_suite(selected, v.registry);
+  PlanOutcome outcome = plan_suite(selected, v.registry);
+  outcome.notes.insert(outcome.notes.begin(), notes.begin(), notes.end());
+  return outcome;
 }
 
 // The name both sides of a pair are matched and shown under.
@@ -171,12 +194,17 @@ int run_ab(const AbOptions& o) {
   Results template_results;
   bool have_template = false;
   const ProgressCallback progress = progress_printer();
-  const int total = repetitions * static_cast<int>(pairs.size()) * 2;
+  const auto paired = std::count_if(pairs.begin(), pairs.end(), [](const Pair& p) { return p.a && p.b; });
+  const int total = repetitions * static_cast<int>(paired) * 2;
   int done = 0;
   bool interrupted = false;
 
   // Runs one repetition of one side; false when the configuration should not run again.
   auto run_one = [&](const Variant& v, const RunSpec& spec, ConfigResult& into, int round) {
+    if (interrupt_requested()) {
+      interrupted = true;
+      return false;
+    }
     RunPlan one;
     one.configs.push_back(spec);
     one.configs.back().repetitions = 1;
@@ -201,9 +229,12 @@ int run_ab(const AbOptions& o) {
   };
 
   std::vector<bool> stopped(pairs.size(), false);
+  // One scope over the whole loop: a Ctrl-C between two repetitions ends the loop with verdicts.
+  const InterruptScope interrupts;
   for (int round = 0; round < repetitions && !interrupted; ++round) {
     for (std::size_t i = 0; i < pairs.size() && !interrupted; ++i) {
-      if (stopped[i]) continue;
+      // A configuration only one variant can run has nothing to be compared with: not run.
+      if (stopped[i] || pairs[i].a == nullptr || pairs[i].b == nullptr) continue;
       // ABBA: alternate which variant goes first, so a drift within a round falls on both.
       const bool a_first = (round + static_cast<int>(i)) % 2 == 0;
       for (int turn = 0; turn < 2 && !interrupted; ++turn) {
@@ -234,18 +265,29 @@ int run_ab(const AbOptions& o) {
         if (spec != nullptr && config_name(*spec) == set.name) set.name = p.name;
       }
     }
+    // A configuration only the other variant can run: a row that says so, on both sides.
+    for (const Pair& p : pairs) {
+      const RunSpec* mine = &v == &a ? p.a : p.b;
+      const RunSpec* other = &v == &a ? p.b : p.a;
+      if (mine == nullptr) {
+        in.configs.push_back({p.name, {}, fmt::format("{} cannot run it (not process-shared)", v.primitive)});
+      } else if (other == nullptr) {
+        in.configs.push_back({p.name, {}, "not run, as the other variant cannot"});
+      }
+    }
     in.description = fmt::format("{} repetitions per configuration, interleaved with {}", repetitions,
                                  &v == &a ? "B" : "A");
     return in;
   };
   const Comparison comparison = compare(input_of(results_a, a), input_of(results_b, b), settings);
 
+  // The verdicts first: a failure to write the files must not lose minutes of measuring.
+  const int verdict_code = print_comparison(comparison, o.format);
   if (!o.out_dir.empty()) {
     write_results_dir(std::filesystem::path(o.out_dir) / "a", results_a);
     write_results_dir(std::filesystem::path(o.out_dir) / "b", results_b);
     write_file_atomically(std::filesystem::path(o.out_dir) / "ab.json", to_compare_json(comparison));
   }
-  const int verdict_code = print_comparison(comparison, o.format);
   if (interrupted) {
     std::cerr << "contend: interrupted; the verdicts cover the repetitions that ran\n";
     return 128 + (interrupt_signal() != 0 ? interrupt_signal() : 2);

@@ -109,7 +109,7 @@ struct AbOptions {
   std::vector<std::string> a_plugins;
   std::vector<std::string> b_plugins;
   std::vector<std::string> plugins;  // loaded for both
-  int repetitions = 0;               // 0: the suite's
+  int repetitions = 0;               // per variant; 0: 10 (the suite's own count is ignored)
   std::string metric = "throughput";
   double alpha = 0.01;
   std::string threshold = "5%";

@@ -80,7 +80,7 @@ TEST_F(E2ECompare, GoogleBenchmarkRegressionExitsThreeInEveryFormat) {
 
   const RunOutput markdown = run_contend({"compare", base, next, "--format", "markdown"});
   EXPECT_EQ(markdown.exit_code, 3);
-  EXPECT_NE(markdown.out.find("— the gate fails."), std::string::npos) << markdown.out;
+  EXPECT_NE(markdown.out.find("— the gate fails: 1 regressed."), std::string::npos) << markdown.out;
   EXPECT_NE(markdown.out.find("| `BM_lock/threads:2` |"), std::string::npos) << markdown.out;
 
   const RunOutput j = run_contend({"compare", base, next, "--format", "json"});
@@ -165,6 +165,57 @@ TEST_F(E2ECompare, AbCatchesAPlantedSlowdownInAPlugin) {
   EXPECT_NE(r.out.find("B: example-ttas (" + fs::path(CONTEND_SLOWED_PLUGIN).filename().string() + ")"),
             std::string::npos)
       << r.out;
+}
+
+TEST_F(E2ECompare, ACrashInNewIsReportedNotJudgedAndExitsOne) {
+  TempDir dir;
+  const RunOutput run = run_contend({"run", "lock", "-p", "ttas", "-w", "1", "-d", "20ms", "--warmup", "5ms", "-r", "5",
+                                     "-o", dir.path().string(), "--format", "csv"});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  const fs::path base = dir.path() / "results.json";
+  // The same file, but one repetition of the configuration crashed.
+  json crashed = json::parse(read_file(base));
+  crashed["contend"]["configurations"][0]["repetitions"][2]["status"] = "crashed";
+  crashed["contend"]["configurations"][0]["repetitions"][2]["status_detail"] = "SIGSEGV";
+  write(dir.path() / "new.json", crashed.dump());
+
+  const RunOutput r = run_contend({"compare", base.string(), (dir.path() / "new.json").string()});
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_NE(r.out.find("missing lock/ttas/threads/workers:1: new: crashed: SIGSEGV"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("the gate fails: 1 configuration failed in new"), std::string::npos) << r.out;
+  // The other way round the crash is in the baseline: reported, and the gate passes.
+  const RunOutput reverse = run_contend({"compare", (dir.path() / "new.json").string(), base.string()});
+  EXPECT_EQ(reverse.exit_code, 0) << reverse.out << reverse.err;
+  EXPECT_NE(reverse.out.find("base: crashed: SIGSEGV"), std::string::npos) << reverse.out;
+  EXPECT_NE(reverse.out.find("no regression found; 1 of 1 could not be judged"), std::string::npos) << reverse.out;
+}
+
+TEST_F(E2ECompare, AbOfAThreadsOnlyPrimitiveOverABothSuiteRunsTheThreadsHalf) {
+  TempDir dir;
+  const fs::path suite = dir.path() / "both.toml";
+  write(suite,
+        "name = \"both\"\n"
+        "[[run]]\n"
+        "workload = \"lock\"\n"
+        "primitive = \"ttas\"\n"
+        "mode = \"both\"\n"
+        "workers = [1]\n"
+        "duration = \"20ms\"\n"
+        "warmup = \"5ms\"\n");
+  const RunOutput r = run_contend({"ab", suite.string(), "--a", "std-mutex", "--b", "pthread-mutex", "-r", "2", "-o",
+                                   (dir.path() / "out").string()});
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE(r.err.find("note: A: " + suite.string() + ":2: std-mutex is not process-shared: measured on threads only"),
+            std::string::npos)
+      << r.err;
+  EXPECT_NE(r.out.find("missing lock/std-mutex-vs-pthread-mutex/processes/workers:1: base: std-mutex cannot run it "
+                       "(not process-shared); new: not run, as the other variant cannot"),
+            std::string::npos)
+      << r.out;
+  // What only B could run was not run: B's results hold the threads configuration alone.
+  const json b = json::parse(read_file(dir.path() / "out" / "b" / "results.json"));
+  ASSERT_EQ(b["contend"]["configurations"].size(), 1u);
+  EXPECT_EQ(b["contend"]["configurations"][0]["repetitions"].size(), 2u);
 }
 
 TEST_F(E2ECompare, AbBadInputIsOneLineAndExitTwo) {

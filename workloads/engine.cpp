@@ -81,7 +81,14 @@ std::string signal_name(int sig) {
 bool interrupt_requested() { return g_interrupt_signal != 0; }
 int interrupt_signal() { return g_interrupt_signal; }
 
+// Scopes nest (contend ab holds one around many plans): only the outermost installs the
+// handlers and clears the flag, so a Ctrl-C between two inner plans is still seen.
+namespace {
+int g_interrupt_scope_depth = 0;
+}
+
 InterruptScope::InterruptScope() {
+  if (g_interrupt_scope_depth++ > 0) return;
   g_interrupt_signal = 0;
   struct sigaction sa {};
   sa.sa_handler = on_interrupt;
@@ -92,6 +99,7 @@ InterruptScope::InterruptScope() {
 }
 
 InterruptScope::~InterruptScope() {
+  if (--g_interrupt_scope_depth > 0) return;
   sigaction(SIGINT, &old_int_, nullptr);
   sigaction(SIGTERM, &old_term_, nullptr);
 }

@@ -151,7 +151,8 @@ Repetition run_repetition(const RunSpec& spec, int index, std::size_t workload_b
 // Set by SIGINT/SIGTERM while a plan runs (see install_interrupt_handlers).
 bool interrupt_requested();
 int interrupt_signal();
-// Installs the handlers for the duration of a plan; the destructor restores the old ones.
+// Installs the handlers for the duration of a plan; the destructor restores the old ones. Scopes
+// nest: an inner one (a plan inside `contend ab`'s loop) leaves the outer one's handlers and flag.
 class InterruptScope {
  public:
   InterruptScope();
