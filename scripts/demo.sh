@@ -15,11 +15,11 @@ rm -rf results.tmp
 status=0
 echo "== contend suite suites/quick.toml -o results/"
 "$contend" suite suites/quick.toml -o results.tmp || status=$?
+rm -rf results && mv results.tmp results
 echo
 echo "== contend report results/results.json -o results/report.html"
-"$contend" report results.tmp/results.json --title "contend demo: suites/quick.toml" \
-  -o results.tmp/report.html || status=$?
-rm -rf results && mv results.tmp results
+"$contend" report results/results.json --title "contend demo: suites/quick.toml" \
+  -o results/report.html || status=$?
 echo
 echo "Wrote results/: results.csv, results.json, one .hgrm per configuration, and report.html"
 echo "(open it in a browser; it needs no network)."
