@@ -71,23 +71,27 @@ int exit_code_for(const Results& results) {
   return kExitOk;
 }
 
-int run_run(CLI::App& command, RunOptions& o) {
-  note_given_options(command, o);
-  const Registry registry = registry_with_plugins(o.plugins);
-  PlanOutcome outcome = build_run_plan(o, registry);
-  if (!o.out_dir.empty()) prepare_out_dir(o.out_dir);
+int execute_and_report(PlanOutcome outcome, const Registry& registry, const std::string& out_dir,
+                       OutputFormat format, const std::string& command_line) {
+  if (!out_dir.empty()) prepare_out_dir(out_dir);
   for (const std::string& note : outcome.notes) std::cerr << "note: " << note << '\n';
-  outcome.plan.command_line = o.command_line;
+  outcome.plan.command_line = command_line;
 
   const Calibrations calibrations = calibrate();
   Results results = execute_plan(outcome.plan, registry, calibrations, progress_printer());
 
-  if (!o.out_dir.empty()) write_results_dir(o.out_dir, results);
-  std::cout << render_results(o.format, results) << std::flush;
+  if (!out_dir.empty()) write_results_dir(out_dir, results);
+  std::cout << render_results(format, results) << std::flush;
   if (!results.complete) {
     std::cerr << "contend: interrupted; wrote what was measured (marked incomplete)\n";
   }
   return exit_code_for(results);
+}
+
+int run_run(CLI::App& command, RunOptions& o) {
+  note_given_options(command, o);
+  const Registry registry = registry_with_plugins(o.plugins);
+  return execute_and_report(build_run_plan(o, registry), registry, o.out_dir, o.format, o.command_line);
 }
 
 }  // namespace contend::cli

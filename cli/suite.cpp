@@ -48,7 +48,6 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
-#include <iostream>
 #include <map>
 #include <sstream>
 #include <string_view>
@@ -60,8 +59,6 @@
 #include "cli/plugins.hpp"
 #include "cli/progress.hpp"
 #include "cli/usage_error.hpp"
-#include "reports/output_files.hpp"
-#include "workloads/executor.hpp"
 
 namespace contend::cli {
 
@@ -100,20 +97,7 @@ void setup_suite(CLI::App& app, SuiteOptions& o) {
 int run_suite(const SuiteOptions& o) {
   const Suite suite = load_suite(o.file);
   const Registry registry = registry_with_plugins(o.plugins);
-  PlanOutcome outcome = plan_suite(suite, registry);
-  if (!o.out_dir.empty()) prepare_out_dir(o.out_dir);
-  for (const std::string& note : outcome.notes) std::cerr << "note: " << note << '\n';
-  outcome.plan.command_line = o.command_line;
-
-  const Calibrations calibrations = calibrate();
-  Results results = execute_plan(outcome.plan, registry, calibrations, progress_printer());
-
-  if (!o.out_dir.empty()) write_results_dir(o.out_dir, results);
-  std::cout << render_results(o.format, results) << std::flush;
-  if (!results.complete) {
-    std::cerr << "contend: interrupted; wrote what was measured (marked incomplete)\n";
-  }
-  return exit_code_for(results);
+  return execute_and_report(plan_suite(suite, registry), registry, o.out_dir, o.format, o.command_line);
 }
 
 namespace {

@@ -8,19 +8,10 @@
 #include "cli/parse.hpp"
 #include "cli/run_options.hpp"
 #include "cli/usage_error.hpp"
+#include "tests/usage_error_of.hpp"
 
 namespace contend::cli {
 namespace {
-
-template <class F>
-std::string usage_error_of(F f) {
-  try {
-    f();
-  } catch (const UsageError& e) {
-    return e.what();
-  }
-  return "(no error)";
-}
 
 TEST(ParseDuration, AcceptsUnits) {
   EXPECT_EQ(parse_duration_ns("--duration", "500ms"), 500'000'000);

@@ -15,6 +15,7 @@
 #include "cli/run_options.hpp"
 #include "cli/suite.hpp"
 #include "cli/usage_error.hpp"
+#include "tests/usage_error_of.hpp"
 
 namespace contend::cli {
 namespace {
@@ -22,16 +23,6 @@ namespace {
 namespace fs = std::filesystem;
 
 std::string fixture(const std::string& name) { return std::string(CONTEND_SOURCE_DIR) + "/tests/suites/" + name; }
-
-template <class F>
-std::string usage_error_of(F f) {
-  try {
-    f();
-  } catch (const UsageError& e) {
-    return e.what();
-  }
-  return "(no error)";
-}
 
 std::string load_error(const std::string& path) {
   return usage_error_of([&] { load_suite(path); });
