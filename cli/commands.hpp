@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "cli/run_options.hpp"
-#include "workloads/result.hpp"
+#include "workloads/model/result.hpp"
 
 namespace CLI {
 class App;

@@ -12,8 +12,8 @@
 #include <vector>
 
 #include "primitives/plugin_loader.hpp"
-#include "workloads/result.hpp"
-#include "workloads/spec.hpp"
+#include "workloads/model/result.hpp"
+#include "workloads/model/spec.hpp"
 
 namespace contend::cli {
 

@@ -19,7 +19,7 @@
 #include <vector>
 
 #include "cli/micro_benchmarks.hpp"
-#include "workloads/result.hpp"
+#include "workloads/model/result.hpp"
 
 namespace contend::cli {
 

@@ -6,7 +6,7 @@
 
 #include "cli/run_options.hpp"
 #include "workloads/executor.hpp"
-#include "workloads/result.hpp"
+#include "workloads/model/result.hpp"
 
 namespace contend::cli {
 

@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "workloads/registry.hpp"
-#include "workloads/spec.hpp"
+#include "workloads/model/spec.hpp"
 
 namespace CLI {
 class App;

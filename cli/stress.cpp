@@ -19,7 +19,7 @@
 #include "reports/json.hpp"
 #include "reports/output_files.hpp"
 #include "reports/stress_report.hpp"
-#include "workloads/checks.hpp"
+#include "workloads/model/check_names.hpp"
 #include "workloads/executor.hpp"
 
 namespace contend::cli {

@@ -21,7 +21,7 @@
 #include <vector>
 
 #include "reports/statistics.hpp"
-#include "workloads/result.hpp"
+#include "workloads/model/result.hpp"
 
 namespace contend {
 

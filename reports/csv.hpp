@@ -4,7 +4,7 @@
 // measured, or a setting that does not apply to the workload, is an empty cell.
 #include <string>
 
-#include "workloads/result.hpp"
+#include "workloads/model/result.hpp"
 
 namespace contend {
 

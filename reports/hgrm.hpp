@@ -4,7 +4,7 @@
 // plotter (plotFiles.html) and the tools that read .hgrm files accept ours.
 #include <string>
 
-#include "workloads/histogram.hpp"
+#include "workloads/model/histogram.hpp"
 
 namespace contend {
 

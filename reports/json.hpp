@@ -8,7 +8,7 @@
 #include <string>
 #include <string_view>
 
-#include "workloads/result.hpp"
+#include "workloads/model/result.hpp"
 
 namespace contend {
 

@@ -3,7 +3,7 @@
 // notes, and a short section on the environment the figures were taken in.
 #include <string>
 
-#include "workloads/result.hpp"
+#include "workloads/model/result.hpp"
 
 namespace contend {
 

@@ -15,8 +15,8 @@
 #include <vector>
 
 #include "reports/statistics.hpp"
-#include "workloads/histogram.hpp"
-#include "workloads/result.hpp"
+#include "workloads/model/histogram.hpp"
+#include "workloads/model/result.hpp"
 
 namespace contend {
 

@@ -7,7 +7,7 @@
 #include <span>
 #include <vector>
 
-#include "workloads/result.hpp"
+#include "workloads/model/result.hpp"
 
 namespace contend {
 

@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "reports/table.hpp"
-#include "workloads/checks.hpp"
+#include "workloads/model/check_names.hpp"
 
 namespace contend {
 namespace {

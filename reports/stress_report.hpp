@@ -6,7 +6,7 @@
 // every check of every repetition (reports/json.cpp).
 #include <string>
 
-#include "workloads/result.hpp"
+#include "workloads/model/result.hpp"
 
 namespace contend {
 

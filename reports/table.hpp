@@ -6,7 +6,7 @@
 #include <string_view>
 #include <vector>
 
-#include "workloads/result.hpp"
+#include "workloads/model/result.hpp"
 
 namespace contend {
 

@@ -14,7 +14,7 @@
 #include <utility>
 #include <vector>
 
-#include "workloads/result.hpp"
+#include "workloads/model/result.hpp"
 
 namespace contend::testing {
 

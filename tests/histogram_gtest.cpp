@@ -1,5 +1,5 @@
 // Unit tests of the latency histogram against a sorted-array reference.
-#include "workloads/histogram.hpp"
+#include "workloads/model/histogram.hpp"
 
 #include <gtest/gtest.h>
 

@@ -7,13 +7,9 @@
 // result, so a reader can see what "100 ns of work" meant on that machine.
 #include <cstdint>
 
+#include "workloads/model/calibration.hpp"
+
 namespace contend {
-
-struct WorkCalibration {
-  double iterations_per_ns = 1.0;
-
-  bool operator==(const WorkCalibration&) const = default;
-};
 
 WorkCalibration calibrate_busy_work();
 

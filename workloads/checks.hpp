@@ -13,46 +13,9 @@
 #include <string_view>
 
 #include "primitives/cache_line.hpp"
+#include "workloads/model/check_names.hpp"
 
 namespace contend {
-
-enum class CheckId : std::uint32_t {
-  exclusion_strong,       // lock/rw writer: an atomic occupancy counter is 0 on entry
-  exclusion_transparent,  // lock/rw: a plain owner word, written and re-read inside, is ours
-  lost_updates,           // lock/rw: a plain shared counter equals the critical sections
-  try_lock_exclusion,     // lock: an acquisition by try_lock found nobody inside
-  semaphore_holders,      // semaphore: never more holders than permits
-  permits_conserved,      // semaphore: after the run, exactly `permits` can be taken
-  rw_exclusion,           // rw: no writer with anyone else inside (readers or a writer)
-  queue_lost,             // queue: every item pushed was delivered...
-  queue_duplicated,       // ...once...
-  queue_invented,         // ...and nothing was delivered that no producer pushed
-  queue_order,            // queue: each consumer saw each producer's items in push order
-  progress,               // the watchdog saw progress until the end (a hang fails it)
-  starvation,             // no worker did (almost) nothing while the others progressed
-  count
-};
-inline constexpr std::size_t kCheckCount = static_cast<std::size_t>(CheckId::count);
-
-inline std::string_view check_name(CheckId id) {
-  switch (id) {
-    case CheckId::exclusion_strong: return "mutual exclusion (strong)";
-    case CheckId::exclusion_transparent: return "mutual exclusion (transparent)";
-    case CheckId::lost_updates: return "lost updates";
-    case CheckId::try_lock_exclusion: return "try_lock while held";
-    case CheckId::semaphore_holders: return "holders within permits";
-    case CheckId::permits_conserved: return "permits conserved";
-    case CheckId::rw_exclusion: return "writer alone";
-    case CheckId::queue_lost: return "no item lost";
-    case CheckId::queue_duplicated: return "no item duplicated";
-    case CheckId::queue_invented: return "nothing invented";
-    case CheckId::queue_order: return "per-producer order";
-    case CheckId::progress: return "progress";
-    case CheckId::starvation: return "starvation";
-    case CheckId::count: break;
-  }
-  return "?";
-}
 
 // One check's count. `first_ns` is on the monotonic clock; first_operation is the worker's own
 // operation index (warmup operations included) when it first failed.

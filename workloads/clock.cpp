@@ -12,10 +12,6 @@
 
 namespace contend {
 
-std::string to_string(ClockSource source) {
-  return source == ClockSource::tsc ? "tsc" : "steady_clock";
-}
-
 bool cpu_has_invariant_tsc() {
 #if defined(__x86_64__) || defined(__i386__)
   unsigned eax = 0, ebx = 0, ecx = 0, edx = 0;

@@ -15,21 +15,10 @@
 #include <x86intrin.h>
 #endif
 
+#include "workloads/model/calibration.hpp"
+
 namespace contend {
 
-enum class ClockSource { tsc, steady_clock };
-
-struct ClockCalibration {
-  ClockSource source = ClockSource::steady_clock;
-  double ns_per_tick = 1.0;     // 1.0 for steady_clock, whose ticks are nanoseconds
-  double tsc_ghz = 0.0;         // 0 when the TSC is not used
-  double cost_ns = 0.0;         // median cost of one read
-  double resolution_ns = 0.0;   // smallest nonzero step seen between consecutive reads
-
-  bool operator==(const ClockCalibration&) const = default;
-};
-
-std::string to_string(ClockSource source);
 bool cpu_has_invariant_tsc();
 
 // Calibrates once (about 60 ms). Thread-safe after the first call returns; the supervisor

@@ -10,7 +10,7 @@
 #include "primitives/primitive.hpp"
 #include "workloads/run_control.hpp"
 #include "workloads/shared_arena.hpp"
-#include "workloads/spec.hpp"
+#include "workloads/model/spec.hpp"
 
 namespace contend {
 

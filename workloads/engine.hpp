@@ -23,10 +23,10 @@
 
 #include "workloads/busy_work.hpp"
 #include "workloads/clock.hpp"
-#include "workloads/result.hpp"
+#include "workloads/model/result.hpp"
 #include "workloads/run_control.hpp"
 #include "workloads/shared_arena.hpp"
-#include "workloads/spec.hpp"
+#include "workloads/model/spec.hpp"
 
 namespace contend {
 

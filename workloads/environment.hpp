@@ -1,7 +1,7 @@
 #pragma once
 // The facts a result carries about where it was measured.
 #include "workloads/engine.hpp"
-#include "workloads/result.hpp"
+#include "workloads/model/result.hpp"
 
 namespace contend {
 

@@ -10,8 +10,8 @@
 
 #include "workloads/engine.hpp"
 #include "workloads/registry.hpp"
-#include "workloads/result.hpp"
-#include "workloads/spec.hpp"
+#include "workloads/model/result.hpp"
+#include "workloads/model/spec.hpp"
 
 namespace contend {
 

@@ -11,7 +11,7 @@
 #include "primitives/plugin_loader.hpp"
 #include "primitives/primitive.hpp"
 #include "workloads/engine.hpp"
-#include "workloads/spec.hpp"
+#include "workloads/model/spec.hpp"
 
 namespace contend {
 

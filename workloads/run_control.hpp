@@ -10,8 +10,8 @@
 #include "primitives/cpu_relax.hpp"
 #include "primitives/futex.hpp"
 #include "workloads/checks.hpp"
-#include "workloads/histogram.hpp"
-#include "workloads/spec.hpp"
+#include "workloads/model/histogram.hpp"
+#include "workloads/model/spec.hpp"
 
 namespace contend {
 

@@ -1,4 +1,4 @@
-#include "workloads/spec.hpp"
+#include "workloads/model/spec.hpp"
 
 #include <fmt/format.h>
 

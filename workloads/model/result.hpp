@@ -9,10 +9,9 @@
 #include <string>
 #include <vector>
 
-#include "workloads/busy_work.hpp"
-#include "workloads/clock.hpp"
-#include "workloads/histogram.hpp"
-#include "workloads/spec.hpp"
+#include "workloads/model/calibration.hpp"
+#include "workloads/model/histogram.hpp"
+#include "workloads/model/spec.hpp"
 
 namespace contend {
 

@@ -1,4 +1,4 @@
-#include "workloads/result.hpp"
+#include "workloads/model/result.hpp"
 
 #include <fmt/format.h>
 

@@ -1,4 +1,4 @@
-#include "workloads/histogram.hpp"
+#include "workloads/model/histogram.hpp"
 
 #include <algorithm>
 #include <bit>
