@@ -74,15 +74,18 @@ PlanOutcome plan_variant(const Suite& suite, const Variant& v, int repetitions) 
   for (const SuiteRun& run : suite.runs) {
     if (family_of(run.options.workload) != family) continue;
     SuiteRun copy = run;
-    copy.options.primitives = v.primitive;
-    if (repetitions > 0) copy.options.repetitions = repetitions;
-    if (!info.process_shared && copy.options.mode != ModeChoice::threads) {
-      if (copy.options.mode == ModeChoice::processes) {
+    KnobSettings& knobs = copy.options.knobs;
+    knobs.set(KnobId::primitive, {v.primitive});
+    if (repetitions > 0) knobs.set(KnobId::repetitions, {std::int64_t{repetitions}});
+    const std::int64_t mode =
+        knobs.given(KnobId::mode) ? as_integer(knobs.values(KnobId::mode).front()) : static_cast<std::int64_t>(Mode::threads);
+    if (!info.process_shared && mode != static_cast<std::int64_t>(Mode::threads)) {
+      if (mode == static_cast<std::int64_t>(Mode::processes)) {
         notes.push_back(fmt::format("{}:{}: {} is not process-shared: this run (processes only) is skipped",
                                     suite.path, run.line, v.primitive));
         continue;
       }
-      copy.options.mode = ModeChoice::threads;
+      knobs.set(KnobId::mode, {static_cast<std::int64_t>(Mode::threads)});
       notes.push_back(fmt::format("{}:{}: {} is not process-shared: measured on threads only", suite.path,
                                   run.line, v.primitive));
     }

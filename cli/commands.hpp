@@ -36,19 +36,23 @@ void setup_list(CLI::App& app, ListOptions& options);
 int run_list(const ListOptions& options);
 
 void setup_run(CLI::App& app, RunOptions& options);
-int run_run(CLI::App& command, RunOptions& options);
+int run_run(const RunOptions& options);
 
-// `contend stress`: the options of `run` with stress's defaults, and its own.
-inline constexpr const char* kDefaultStressWorkers = "2,8";
+// `contend stress`: the options of `run` with stress's defaults (the workload table's
+// stress_default) and its own knobs (--stall, --perturb). The workload is optional on the
+// command line because --self-test takes none.
 struct StressOptions {
-  RunOptions run;
-  std::string stall = "2s";
-  bool perturb = false;
+  RunOptions run = stress_run_options();
+  std::optional<Workload> workload;
   bool self_test = false;
-  bool seed_given = false;  // set after parsing: a seed the user gave is kept, else a random one
+  static RunOptions stress_run_options() {
+    RunOptions o;
+    o.stress = true;
+    return o;
+  }
 };
 void setup_stress(CLI::App& app, StressOptions& options);
-int run_stress(CLI::App& command, StressOptions& options);
+int run_stress(StressOptions options);
 
 // Results as `--format` asks for them on stdout (run and micro).
 std::string render_results(OutputFormat format, const Results& results);

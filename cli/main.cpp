@@ -79,8 +79,8 @@ int main(int argc, char** argv) {
 
   try {
     if (app.got_subcommand("list")) return run_list(list_options);
-    if (app.got_subcommand("run")) return run_run(*app.get_subcommand("run"), run_options);
-    if (app.got_subcommand("stress")) return run_stress(*app.get_subcommand("stress"), stress_options);
+    if (app.got_subcommand("run")) return run_run(run_options);
+    if (app.got_subcommand("stress")) return run_stress(stress_options);
     if (app.got_subcommand("micro")) return run_micro(*app.get_subcommand("micro"), micro_options);
     if (app.got_subcommand("suite")) return run_suite(suite_options);
     if (app.got_subcommand("compare")) return run_compare(compare_options);

@@ -40,13 +40,14 @@ std::int64_t parse_duration_ns(std::string_view option, std::string_view text) {
   return static_cast<std::int64_t>(std::llround(ns));
 }
 
-std::vector<int> parse_int_list(std::string_view option, std::string_view text, int min, int max) {
-  std::vector<int> out;
+std::vector<std::int64_t> parse_integer_list(std::string_view option, std::string_view text, std::int64_t min,
+                                            std::int64_t max) {
+  std::vector<std::int64_t> out;
   std::size_t pos = 0;
   while (pos <= text.size()) {
     const std::size_t comma = std::min(text.find(',', pos), text.size());
     const std::string_view item = text.substr(pos, comma - pos);
-    int v = 0;
+    std::int64_t v = 0;
     const auto [end, ec] = std::from_chars(item.data(), item.data() + item.size(), v);
     if (item.empty() || ec != std::errc() || end != item.data() + item.size() || v < min || v > max) {
       throw UsageError(fmt::format("{}: '{}' is not valid; expected whole numbers from {} to {}, "
@@ -59,6 +60,12 @@ std::vector<int> parse_int_list(std::string_view option, std::string_view text, 
     out.push_back(v);
     pos = comma + 1;
   }
+  return out;
+}
+
+std::vector<int> parse_int_list(std::string_view option, std::string_view text, int min, int max) {
+  std::vector<int> out;
+  for (std::int64_t v : parse_integer_list(option, text, min, max)) out.push_back(static_cast<int>(v));
   return out;
 }
 

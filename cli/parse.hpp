@@ -13,6 +13,8 @@ std::int64_t parse_duration_ns(std::string_view option, std::string_view text);
 
 // "1,2,4,8" -> {1,2,4,8}; each between min and max; no duplicates; order kept.
 std::vector<int> parse_int_list(std::string_view option, std::string_view text, int min, int max);
+std::vector<std::int64_t> parse_integer_list(std::string_view option, std::string_view text, std::int64_t min,
+                                            std::int64_t max);
 
 // "a,b,c" -> {"a","b","c"}; empty items are an error.
 std::vector<std::string> parse_name_list(std::string_view option, std::string_view text);

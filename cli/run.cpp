@@ -21,6 +21,7 @@ namespace contend::cli {
 
 void setup_run(CLI::App& app, RunOptions& o) {
   auto* cmd = app.add_subcommand("run", "Measure locks, semaphores, reader-writer locks, handoffs (pingpong) or queues");
+  add_workload_option(*cmd, [&o](Workload w) { o.workload = w; }, workload_help())->required();
   add_run_options(*cmd, o);
   cmd->footer(
       "Every repetition of every configuration runs in its own child process under a watchdog:\n"
@@ -88,8 +89,7 @@ int execute_and_report(PlanOutcome outcome, const Registry& registry, const std:
   return exit_code_for(results);
 }
 
-int run_run(CLI::App& command, RunOptions& o) {
-  note_given_options(command, o);
+int run_run(const RunOptions& o) {
   const Registry registry = registry_with_plugins(o.plugins);
   return execute_and_report(build_run_plan(o, registry), registry, o.out_dir, o.format, o.command_line);
 }

@@ -1,92 +1,81 @@
 #pragma once
-// The options of `contend run`, with every default in one place, and their conversion into a
-// typed RunPlan. Durations and lists stay text until build_run_plan() checks them, so that each
-// bad value is reported by name with what it accepts.
-#include <cstdint>
+// The options of `contend run` and `contend stress` (and of each [[run]] of a suite file, which
+// produces the same struct): the workload, the knobs the user gave, parsed and checked while the
+// command line or the file is read, and where the results go. build_run_plan() turns them into
+// a typed RunPlan. What each knob is, its default and which workloads take it is the workload
+// table's (workloads/model/knobs.hpp); nothing here repeats it.
+#include <array>
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
-#include "workloads/registry.hpp"
+#include "workloads/model/knobs.hpp"
 #include "workloads/model/spec.hpp"
+#include "workloads/registry.hpp"
 
 namespace CLI {
 class App;
+class Option;
 }
 
 namespace contend::cli {
 
 enum class OutputFormat { table, csv, json, markdown };
-enum class ModeChoice { threads, processes, both };
 
-// --workers when it is not given.
-inline constexpr const char* kDefaultWorkers = "1,2,4";
-inline constexpr const char* kDefaultPingpongWorkers = "2";  // one pair
+// The index of --mode's "both" among its choices (threads and processes are Mode's values).
+inline constexpr std::int64_t kModeBoth = 2;
+
+// What the user gave for each knob, typed; a knob not given has no value (its default comes
+// from the table when the plan is built).
+class KnobSettings {
+ public:
+  bool given(KnobId id) const { return values_[index(id)].has_value(); }
+  const std::vector<KnobValue>& values(KnobId id) const { return *values_[index(id)]; }
+  // Gives the knob these values; a knob that excludes another (--ops, --duration) takes the
+  // other's place, as a later line of a suite overrides an earlier one.
+  void set(KnobId id, std::vector<KnobValue> values);
+  void clear(KnobId id) { values_[index(id)].reset(); }
+
+ private:
+  static std::size_t index(KnobId id) { return static_cast<std::size_t>(id); }
+  std::array<std::optional<std::vector<KnobValue>>, kKnobCount> values_{};
+};
 
 struct RunOptions {
   Workload workload = Workload::lock;
-  std::string primitives = "all";
-  std::string workers;  // empty: the workload's default, kDefaultWorkers or kDefaultPingpongWorkers
-  ModeChoice mode = ModeChoice::threads;
-  std::string duration = "500ms";
-  std::uint64_t operations = 0;  // 0: bounded by --duration instead
-  std::string warmup = "100ms";
-  int repetitions = 5;
-  std::uint64_t cs_ns = 0;
-  std::uint64_t outside_ns = 0;
-  bool outside_scale = false;
-  std::uint32_t cs_lines = 1;
-  std::uint32_t permits = 2;
-  std::uint32_t read_percent = 90;
-  std::string producers = "1";   // queue: counts, comma-separated; every pairing with --consumers
-  std::string consumers = "1";
-  std::uint32_t capacity = 1024;  // queue
-  QueueWait wait = QueueWait::spin;
-  std::uint64_t consume_ns = 0;
-  std::string rate;  // queue: items/s per producer, comma-separated; empty: closed loop
-  Pinning pin = Pinning::none;
-  std::uint64_t sample_every = 16;
-  std::uint64_t seed = 1;
-  std::string timeout;  // empty: derived from the run's length
+  bool stress = false;  // `contend stress`: its defaults and its own knobs (--stall, --perturb)
+  KnobSettings knobs;
   std::string out_dir;  // empty: no files
   OutputFormat format = OutputFormat::table;
-  std::string command_line;  // as typed; set by main, recorded in the results
   std::vector<std::string> plugins;  // --plugin libraries, loaded before the plan is built
-
-  // Which options the user gave explicitly, for checks of options that do not apply.
-  bool duration_given = false;
-  bool cs_ns_given = false;
-  bool outside_ns_given = false;
-  bool cs_lines_given = false;
-  bool permits_given = false;
-  bool read_percent_given = false;
-  bool workers_given = false;
-  // The queue's own options, refused by the other workloads.
-  bool producers_given = false;
-  bool consumers_given = false;
-  bool capacity_given = false;
-  bool wait_given = false;
-  bool consume_ns_given = false;
-  bool rate_given = false;
+  std::string command_line;          // as typed; set by main, recorded in the results
 };
 
-inline constexpr int kMaxWorkers = 512;
-inline constexpr std::uint32_t kMaxQueueCapacity = 1u << 24;
+// Binds the workload positional of `run` or `stress`: `take` gets the workload named.
+CLI::Option* add_workload_option(CLI::App& command, std::function<void(Workload)> take, const std::string& help);
+// "What to measure: lock, semaphore, rw (reader-writer locks), ...", from the table.
+std::string workload_help();
 
-// Binds the options to a `run` (or `stress`) subcommand. `stress --self-test` takes no workload,
-// so stress checks for it itself.
-void add_run_options(CLI::App& command, RunOptions& options, bool workload_required = true);
-// Records which options were given (call after parsing).
-void note_given_options(const CLI::App& command, RunOptions& options);
+// Binds every knob of the table that `options.stress` takes, --plugin, --out and --format to a
+// subcommand. Each knob's text is parsed and checked as it is read: a bad value fails the
+// parse, with one line.
+void add_run_options(CLI::App& command, RunOptions& options);
+
+// Sets a knob from the command line's text, as the option would ("workers", "2,4"). For code that
+// builds options without a command line (tests, `contend ab`). Throws UsageError.
+void set_option(RunOptions& options, std::string_view knob_name, std::string_view text);
 
 struct PlanOutcome {
   RunPlan plan;
   std::vector<std::string> notes;  // what was left out and why, for stderr
 };
 
-// Checks the options against the registry and expands them into configurations, in the order
-// primitive, mode, workers. Throws UsageError.
+// Checks the options against the workload table and the registry and expands them into
+// configurations: for each primitive, each mode, every combination of the sweeps' values (in
+// table order). Throws UsageError naming the option and what it accepts.
 PlanOutcome build_run_plan(const RunOptions& options, const Registry& registry);
 
 // Makes sure --out can be written before anything runs: creates the directory (and parents)

@@ -12,6 +12,7 @@
 #include <random>
 
 #include "cli/commands.hpp"
+#include "cli/knob_values.hpp"
 #include "cli/parse.hpp"
 #include "cli/plugins.hpp"
 #include "cli/usage_error.hpp"
@@ -28,34 +29,16 @@ void setup_stress(CLI::App& app, StressOptions& o) {
   auto* cmd = app.add_subcommand(
       "stress", "Hunt for bugs: check mutual exclusion, lost updates, permits, queue deliveries, progress and "
                 "starvation of locks, semaphores, reader-writer locks or queues");
-  // Stress's own defaults: long enough to find rare interleavings, every operation timed, and a
-  // worker count that oversubscribes a small machine.
-  o.run.duration = "1s";
-  o.run.warmup = "0";
-  o.run.repetitions = 1;
-  o.run.sample_every = 1;
-  o.run.workers = kDefaultStressWorkers;
-  o.run.producers = "2";
-  o.run.consumers = "2";
-  add_run_options(*cmd, o.run, /*workload_required=*/false);
-  cmd->get_option("workload")->description(
-      "What to check: lock, semaphore, rw (reader-writer locks) or queue (producers and consumers); pingpong "
-      "and pairs check their own deliveries in `contend run`");
-  cmd->get_option("--workers")
-      ->description(fmt::format("Worker counts, comma-separated (default: {}; more workers than cores widens race "
-                                "windows)",
-                                kDefaultStressWorkers));
+  add_workload_option(
+      *cmd, [&o](Workload w) { o.workload = w; },
+      "What to check: lock, semaphore, rw (reader-writer locks) or queue (producers and consumers); pingpong and "
+      "pairs check their own deliveries in `contend run`");
+  // Stress's own defaults (the table's stress_default) are long enough to find rare
+  // interleavings, time every operation, and oversubscribe a small machine.
+  add_run_options(*cmd, o.run);
   cmd->get_option("--seed")->description(
       "Seed of the perturbation, sampling and read/write choices (default: a random one, printed in every "
       "reproduce line)");
-  cmd->get_option("--producers")->default_str("2");
-  cmd->get_option("--consumers")->default_str("2");
-  cmd->add_option("--stall", o.stall,
-                  "No progress by any worker for this long ends a configuration as `hang`, e.g. 2s, 500ms")
-      ->capture_default_str();
-  cmd->add_flag("--perturb", o.perturb,
-                "Random short delays and yields (seeded) before acquiring, inside and after releasing, to widen "
-                "race windows");
   cmd->add_flag("--self-test", o.self_test,
                 "Run the planted bugs (broken-*) and correct primitives: passes only if every bug is caught with "
                 "the right verdict and no correct primitive is flagged");
@@ -74,34 +57,32 @@ void setup_stress(CLI::App& app, StressOptions& o) {
 
 namespace {
 
-// The command that runs `spec` again: every knob that is not the stress default, and the seed.
+// The command that runs `spec` again: its workload, primitive and mode, its identity knobs
+// (the workers; a queue's shape), every other knob that differs from stress's default, then the
+// seed, last, where it is easy to change.
 std::string reproduce_line(const RunSpec& spec) {
   std::string line = fmt::format("contend stress {} -p {} --mode {}", to_string(spec.workload), spec.primitive,
                                  to_string(spec.mode));
-  if (spec.workload == Workload::queue) {
-    line += fmt::format(" --producers {} --consumers {} --capacity {} --wait {}", spec.producers,
-                        spec.workers - spec.producers, spec.capacity, to_string(spec.wait));
-    if (spec.consume_ns != 0) line += fmt::format(" --consume-ns {}", spec.consume_ns);
-    if (spec.rate != 0) line += fmt::format(" --rate {}", spec.rate);
-  } else {
-    line += fmt::format(" -w {}", spec.workers);
+  const auto add = [&](const Knob& k) {
+    const KnobValue value = k.get(spec);
+    const std::string flag = k.short_flag.empty() ? option_name(k) : std::string(k.short_flag);
+    if (k.kind == KnobKind::flag) {
+      if (as_integer(value) != 0) line += " " + flag;
+    } else {
+      line += fmt::format(" {} {}", flag, knob_text(k, value));
+    }
+  };
+  for (KnobId id : workload_info(spec.workload).identity) add(knob(id));
+  for (const Knob& k : knobs()) {
+    if (k.id == KnobId::primitive || k.id == KnobId::mode || k.id == KnobId::seed) continue;
+    if (!applies(k, spec.workload) || in_identity(k, spec.workload)) continue;
+    const KnobValue value = k.get(spec);
+    if (k.zero_is_unset && as_integer(value) == 0) continue;
+    const std::vector<KnobValue> defaults = default_values(k, spec.workload, true);
+    if (defaults.size() == 1 && defaults.front() == value) continue;
+    add(k);
   }
-  line += spec.operations > 0 ? fmt::format(" --ops {}", spec.operations)
-                              : fmt::format(" -d {}", format_duration(spec.duration_ns));
-  if (spec.warmup_ns != 0) line += fmt::format(" --warmup {}", format_duration(spec.warmup_ns));
-  if (spec.cs_ns != 0) line += fmt::format(" --cs-ns {}", spec.cs_ns);
-  if (spec.outside_ns != 0) line += fmt::format(" --outside-ns {}{}", spec.outside_ns, spec.outside_scales ? " --outside-scale" : "");
-  if (spec.cs_lines != 1 && (spec.workload == Workload::lock || spec.workload == Workload::rw)) {
-    line += fmt::format(" --cs-lines {}", spec.cs_lines);
-  }
-  if (spec.workload == Workload::semaphore) line += fmt::format(" --permits {}", spec.permits);
-  if (spec.workload == Workload::rw) line += fmt::format(" --read-percent {}", spec.read_percent);
-  if (spec.pin != Pinning::none) line += fmt::format(" --pin {}", to_string(spec.pin));
-  if (spec.sample_every != 1) line += fmt::format(" --sample {}", spec.sample_every);
-  if (spec.perturb) line += " --perturb";
-  if (spec.stall_ns != 2'000'000'000) line += fmt::format(" --stall {}", format_duration(spec.stall_ns));
-  if (spec.timeout_ns != 0) line += fmt::format(" --timeout {}", format_duration(spec.timeout_ns));
-  line += fmt::format(" --seed {}", spec.seed);
+  add(knob(KnobId::seed));
   return line;
 }
 
@@ -216,7 +197,9 @@ std::string self_test_mismatch(const SelfTestCase& test, const ConfigResult& res
 
 int run_self_test(const StressOptions& o) {
   const Registry registry = Registry::builtin();
-  const std::uint64_t seed = o.seed_given ? o.run.seed : random_seed();
+  const std::uint64_t seed = o.run.knobs.given(KnobId::seed)
+                                 ? static_cast<std::uint64_t>(as_integer(o.run.knobs.values(KnobId::seed).front()))
+                                 : random_seed();
   const std::vector<SelfTestCase> cases = self_test_cases(seed);
   RunPlan plan;
   plan.command_line = o.run.command_line;
@@ -256,65 +239,27 @@ int run_self_test(const StressOptions& o) {
 
 }  // namespace
 
-int run_stress(CLI::App& command, StressOptions& o) {
-  note_given_options(command, o.run);
-  o.seed_given = command.count("--seed") > 0;
+int run_stress(StressOptions o) {
   if (o.self_test) {
-    if (command.count("workload") > 0 || !o.run.plugins.empty()) {
+    if (o.workload || !o.run.plugins.empty()) {
       throw UsageError("--self-test runs its own plan of built-in primitives; give it no workload and no --plugin "
                        "(e.g. 'contend stress --self-test')");
     }
     return run_self_test(o);
   }
-  if (command.count("workload") == 0) {
+  if (!o.workload) {
     throw UsageError("stress: which workload? expected one of lock, semaphore, rw, queue (or --self-test)");
   }
-  if (o.run.workload == Workload::pingpong || o.run.workload == Workload::pairs) {
-    throw UsageError(fmt::format("stress: the {} workload has no stress checks; expected lock, semaphore, rw or "
-                                 "queue (`contend run {}` checks its own deliveries)",
-                                 to_string(o.run.workload), to_string(o.run.workload)));
-  }
-  const std::int64_t stall_ns = parse_duration_ns("--stall", o.stall);
-  if (stall_ns < 10'000'000) {
-    throw UsageError(fmt::format("--stall: '{}' is too short; expected at least 10ms", o.stall));
-  }
-  if (!o.seed_given) o.run.seed = random_seed();
+  o.run.workload = *o.workload;
+  if (!o.run.knobs.given(KnobId::seed)) o.run.knobs.set(KnobId::seed, {static_cast<std::int64_t>(random_seed())});
+  const std::int64_t seed = as_integer(o.run.knobs.values(KnobId::seed).front());
 
   const Registry registry = registry_with_plugins(o.run.plugins);
   PlanOutcome outcome = build_run_plan(o.run, registry);
-  // `all` means every primitive that claims what stress checks: the baselines that are not
-  // locks (nolock, race, atomic-add) fail by design, so they run only when named.
-  if (o.run.primitives == "all") {
-    std::vector<RunSpec> kept;
-    std::vector<std::string> left_out;
-    for (const RunSpec& spec : outcome.plan.configs) {
-      const RegistryEntry& e = *registry.find(spec.primitive);
-      if (e.info.baseline) {
-        if (std::find(left_out.begin(), left_out.end(), spec.primitive) == left_out.end()) {
-          left_out.push_back(spec.primitive);
-        }
-        continue;
-      }
-      kept.push_back(spec);
-    }
-    if (!left_out.empty()) {
-      std::string names;
-      for (const std::string& n : left_out) names += (names.empty() ? "" : ", ") + n;
-      outcome.notes.push_back(fmt::format("{}: baselines without exclusion, left out of 'all' (name them to "
-                                          "stress them)",
-                                          names));
-    }
-    outcome.plan.configs = std::move(kept);
-  }
-  for (RunSpec& spec : outcome.plan.configs) {
-    spec.stress = true;
-    spec.perturb = o.perturb;
-    spec.stall_ns = stall_ns;
-  }
   if (!o.run.out_dir.empty()) prepare_out_dir(o.run.out_dir);
   for (const std::string& note : outcome.notes) std::cerr << "note: " << note << '\n';
   outcome.plan.command_line = o.run.command_line;
-  std::cerr << fmt::format("stress: {} configuration(s), seed {}\n", outcome.plan.configs.size(), o.run.seed);
+  std::cerr << fmt::format("stress: {} configuration(s), seed {}\n", outcome.plan.configs.size(), seed);
 
   const Calibrations calibrations = calibrate();
   Results results = execute_plan(outcome.plan, registry, calibrations, stress_progress());

@@ -14,23 +14,26 @@
 //   workers = [1, 2, 4]                    # or "1,2,4", or 4
 //   mode = "both"
 //
-// The keys of [defaults] and [[run]] are the long options of `contend run` without the dashes
-// (kRunKeys below; note `primitive`, singular, as on the command line), leaving out the ones
-// about output (out, format, plugin), which belong to the `contend suite` command line. Lists are
-// TOML arrays or the command line's comma strings; durations are strings ("120ms"); numbers are
-// integers; outside-scale is a boolean; workload, mode, wait and pin are their names.
+// The keys of [defaults] and [[run]] are the knobs of the workload table
+// (workloads/model/knobs.hpp), named as `contend run`'s long options without the dashes (note
+// `primitive`, singular, as on the command line), and `workload`; the options about output (out,
+// format, plugin) belong to the `contend suite` command line. Lists are TOML arrays or the
+// command line's comma strings; durations are strings ("120ms"); numbers are integers; flags
+// (outside-scale) are booleans; workload, mode, wait and pin are their names.
 //
-// A run's options are `contend run`'s defaults (RunOptions), then [defaults], then the run's own
-// keys. [defaults] are shared by runs of different workloads, so a default is applied to a run
-// only when its option applies to the run's workload (permits to semaphore runs, producers to
-// queue runs, workers to all but queue runs, ...; applies_to() below) and skipped otherwise. The
-// same key written in a [[run]] whose workload it does not apply to is refused, exactly as
-// `contend run` refuses the option, because there it can only be a mistake.
+// A run's options are the table's defaults, then [defaults], then the run's own keys, read into
+// the same RunOptions the command line fills. [defaults] are shared by runs of different
+// workloads, so a default is applied to a run only when the table says its knob applies to the
+// run's workload (permits to semaphore runs, producers to queue runs, workers to all but queue
+// runs, ...) and skipped otherwise. The same key written in a [[run]] whose workload it does not
+// apply to is refused, exactly as `contend run` refuses the option, because there it can only be
+// a mistake.
 //
 // What is checked when (every error is one line, "FILE:LINE: ...", and exit 2 before anything
 // runs or is written):
 // - load_suite(), with the line of the key: TOML syntax (with the column too), unknown keys,
-//   value types, the ranges `contend run` checks while parsing its options, and durations.
+//   value types, and every value against the knob's range (the checks `contend run` makes
+//   while parsing its options).
 // - plan_suite(), with the line of the [[run]]: everything build_run_plan() checks (primitive
 //   names, worker lists, options that do not apply to the workload, ...), and that no two runs
 //   make the same configuration: a configuration's name is what `compare` matches results on,
@@ -54,6 +57,7 @@
 #include <utility>
 
 #include "cli/choice.hpp"
+#include "cli/knob_values.hpp"
 #include "cli/commands.hpp"
 #include "cli/parse.hpp"
 #include "cli/plugins.hpp"
@@ -102,36 +106,14 @@ int run_suite(const SuiteOptions& o) {
 
 namespace {
 
-// The keys of [defaults] and [[run]]: `contend run`'s long options without the output ones.
-constexpr std::array<std::string_view, 24> kRunKeys = {
-    "workload",  "primitive", "workers",   "mode",       "duration", "ops",          "warmup",
-    "repetitions", "cs-ns",   "outside-ns", "outside-scale", "cs-lines", "permits", "read-percent",
-    "producers", "consumers", "capacity",  "wait",       "consume-ns", "rate",       "pin",
-    "sample",    "seed",      "timeout"};
-
-// Whether a [defaults] key applies to a run of `workload`: the same rules build_run_plan()
-// enforces for options given explicitly (tests/suite_gtest.cpp checks that the two agree).
-bool applies_to(std::string_view key, Workload workload) {
-  using enum Workload;
-  if (key == "workers") return workload != queue;
-  if (key == "cs-ns") return workload == lock || workload == semaphore || workload == rw;
-  if (key == "outside-ns" || key == "outside-scale") {
-    return workload == lock || workload == semaphore || workload == rw || workload == pairs;
-  }
-  if (key == "cs-lines") return workload == lock || workload == rw;
-  if (key == "permits") return workload == semaphore;
-  if (key == "read-percent") return workload == rw;
-  if (key == "producers" || key == "consumers" || key == "consume-ns" || key == "rate") return workload == queue;
-  if (key == "capacity" || key == "wait") return workload == queue || workload == pairs;
-  return true;
-}
-
+// The keys of [defaults] and [[run]], in the table's order: `workload` (not in [defaults]), then
+// every knob of `contend run`.
 std::string accepted_keys(bool with_workload) {
-  std::string names;
-  for (std::string_view key : kRunKeys) {
-    if (key == "workload" && !with_workload) continue;
+  std::string names = with_workload ? "workload" : "";
+  for (const Knob& k : knobs()) {
+    if (k.stress_only) continue;
     if (!names.empty()) names += ", ";
-    names += key;
+    names += k.name;
   }
   return names;
 }
@@ -174,38 +156,68 @@ std::vector<Entry> entries_in_file_order(const toml::table& table) {
   return entries;
 }
 
-// Reads values for one key and reports "FILE:LINE: key 'K' must be ACCEPTS, not WHAT".
+// Reads the value of one key as its knob's kind and reports "FILE:LINE: key 'K' must be ACCEPTS,
+// not WHAT"; values are then checked as the command line checks them, under the label
+// "FILE:LINE: key 'K'".
 class KeyReader {
  public:
-  KeyReader(const std::string& path, const Entry& entry) : path_(path), entry_(entry) {}
+  KeyReader(const std::string& path, const Entry& entry)
+      : path_(path), entry_(entry), label_(fmt::format("{}:{}: key '{}'", path, entry.line, entry.key)) {}
 
   [[noreturn]] void fail(std::string_view accepts, std::string_view what) const {
     throw UsageError(fmt::format("{}:{}: key '{}' must be {}, not {}", path_, entry_.line, entry_.key, accepts, what));
   }
 
-  std::int64_t integer(std::int64_t min, std::int64_t max) const {
-    const std::string accepts = fmt::format("an integer from {} to {}", min, max);
+  std::vector<KnobValue> values(const Knob& k) const {
+    switch (k.kind) {
+      case KnobKind::names: return parse_knob_text(k, label_, name_list());
+      case KnobKind::count:
+        if (k.sweep) return parse_knob_text(k, label_, integer_list());
+        return {integer(k)};
+      case KnobKind::duration: {
+        const toml::value<std::string>* v = entry_.value->as_string();
+        if (v == nullptr) fail("a duration string like \"500ms\" or \"2s\"", type_phrase(*entry_.value));
+        return parse_knob_text(k, label_, v->get());
+      }
+      case KnobKind::flag: {
+        const toml::value<bool>* v = entry_.value->as_boolean();
+        if (v == nullptr) fail("a boolean (true or false)", type_phrase(*entry_.value));
+        return {std::int64_t{v->get()}};
+      }
+      case KnobKind::choice: return {std::int64_t{choice(k.choices)}};
+    }
+    return {};
+  }
+
+  // The index of the name among `names`.
+  std::int64_t choice(const std::vector<std::string_view>& names) const {
+    std::string accepts;
+    for (std::size_t i = 0; i < names.size(); ++i) {
+      accepts += fmt::format("{}\"{}\"", i == 0 ? "" : (i + 1 == names.size() ? " or " : ", "), names[i]);
+    }
+    const toml::value<std::string>* v = entry_.value->as_string();
+    if (v == nullptr) fail(accepts, type_phrase(*entry_.value));
+    for (std::size_t i = 0; i < names.size(); ++i) {
+      if (names[i] == v->get()) return static_cast<std::int64_t>(i);
+    }
+    fail(accepts, fmt::format("\"{}\"", v->get()));
+  }
+
+ private:
+  KnobValue integer(const Knob& k) const {
+    const std::string accepts = accepted_values(k);
     const toml::value<std::int64_t>* v = entry_.value->as_integer();
     if (v == nullptr) fail(accepts, type_phrase(*entry_.value));
-    if (v->get() < min || v->get() > max) fail(accepts, std::to_string(v->get()));
-    return v->get();
+    const KnobValue value = v->get();
+    try {
+      check_knob_value(k, label_, value);
+    } catch (const UsageError&) {
+      fail(accepts, std::to_string(v->get()));
+    }
+    return value;
   }
 
-  bool boolean() const {
-    const toml::value<bool>* v = entry_.value->as_boolean();
-    if (v == nullptr) fail("a boolean (true or false)", type_phrase(*entry_.value));
-    return v->get();
-  }
-
-  // A duration is checked here, where the key's line is known, rather than by build_run_plan.
-  std::string duration() const {
-    const toml::value<std::string>* v = entry_.value->as_string();
-    if (v == nullptr) fail("a duration string like \"500ms\" or \"2s\"", type_phrase(*entry_.value));
-    parse_duration_ns(fmt::format("{}:{}: key '{}'", path_, entry_.line, entry_.key), v->get());
-    return v->get();
-  }
-
-  // Counts as the command line's comma string: build_run_plan checks their values.
+  // Counts as the command line's comma string, so they are checked as the command line's are.
   std::string integer_list() const {
     constexpr std::string_view accepts = "an integer, an array of integers or a string like \"1,2,4\"";
     if (const auto* s = entry_.value->as_string()) return s->get();
@@ -222,7 +234,7 @@ class KeyReader {
     return text;
   }
 
-  // Names as the command line's comma string: build_run_plan looks them up.
+  // Names as the command line's comma string: the plan looks them up in the registry.
   std::string name_list() const {
     constexpr std::string_view accepts =
         "a string (names separated by commas, or \"all\") or an array of strings";
@@ -239,126 +251,49 @@ class KeyReader {
     return text;
   }
 
-  template <class E>
-  E choice(const Choices<E>& choices) const {
-    std::string accepts;
-    for (std::size_t i = 0; i < choices.size(); ++i) {
-      accepts += fmt::format("{}\"{}\"", i == 0 ? "" : (i + 1 == choices.size() ? " or " : ", "), choices[i].first);
-    }
-    const toml::value<std::string>* v = entry_.value->as_string();
-    if (v == nullptr) fail(accepts, type_phrase(*entry_.value));
-    for (const auto& [name, value] : choices) {
-      if (name == v->get()) return value;
-    }
-    fail(accepts, fmt::format("\"{}\"", v->get()));
-  }
-
- private:
   const std::string& path_;
   const Entry& entry_;
+  std::string label_;
 };
 
-const Choices<Workload> kWorkloads = {{"lock", Workload::lock},         {"semaphore", Workload::semaphore},
-                                      {"rw", Workload::rw},             {"pingpong", Workload::pingpong},
-                                      {"queue", Workload::queue},       {"pairs", Workload::pairs}};
-
-// Sets the option of one key, with the *_given flag `contend run` would set for it, so that
-// build_run_plan() treats it the same. The ranges are the ones add_run_options() checks.
-void apply_key(RunOptions& o, const std::string& path, const Entry& e) {
-  const KeyReader read(path, e);
-  constexpr std::int64_t kMaxNs = 1'000'000'000;
-  const std::string& k = e.key;
-  if (k == "workload") {
-    o.workload = read.choice(kWorkloads);
-  } else if (k == "primitive") {
-    o.primitives = read.name_list();
-  } else if (k == "workers") {
-    o.workers = read.integer_list();
-    o.workers_given = true;
-  } else if (k == "mode") {
-    o.mode = read.choice<ModeChoice>(
-        {{"threads", ModeChoice::threads}, {"processes", ModeChoice::processes}, {"both", ModeChoice::both}});
-  } else if (k == "duration") {
-    o.duration = read.duration();
-    o.duration_given = true;
-    o.operations = 0;  // a run's duration overrides an operation count from [defaults]
-  } else if (k == "ops") {
-    o.operations = static_cast<std::uint64_t>(read.integer(1, std::int64_t{1} << 50));
-  } else if (k == "warmup") {
-    o.warmup = read.duration();
-  } else if (k == "repetitions") {
-    o.repetitions = static_cast<int>(read.integer(1, 1000));
-  } else if (k == "cs-ns") {
-    o.cs_ns = static_cast<std::uint64_t>(read.integer(0, kMaxNs));
-    o.cs_ns_given = true;
-  } else if (k == "outside-ns") {
-    o.outside_ns = static_cast<std::uint64_t>(read.integer(0, kMaxNs));
-    o.outside_ns_given = true;
-  } else if (k == "outside-scale") {
-    o.outside_scale = read.boolean();
-  } else if (k == "cs-lines") {
-    o.cs_lines = static_cast<std::uint32_t>(read.integer(1, 64));
-    o.cs_lines_given = true;
-  } else if (k == "permits") {
-    o.permits = static_cast<std::uint32_t>(read.integer(1, 1'000'000));
-    o.permits_given = true;
-  } else if (k == "read-percent") {
-    o.read_percent = static_cast<std::uint32_t>(read.integer(0, 100));
-    o.read_percent_given = true;
-  } else if (k == "producers") {
-    o.producers = read.integer_list();
-    o.producers_given = true;
-  } else if (k == "consumers") {
-    o.consumers = read.integer_list();
-    o.consumers_given = true;
-  } else if (k == "capacity") {
-    // build_run_plan checks that it is a power of two in range; here only that it fits.
-    o.capacity = static_cast<std::uint32_t>(read.integer(0, UINT32_MAX));
-    o.capacity_given = true;
-  } else if (k == "wait") {
-    o.wait = read.choice<QueueWait>(
-        {{"spin", QueueWait::spin}, {"yield", QueueWait::yield}, {"block", QueueWait::block}});
-    o.wait_given = true;
-  } else if (k == "consume-ns") {
-    o.consume_ns = static_cast<std::uint64_t>(read.integer(0, kMaxNs));
-    o.consume_ns_given = true;
-  } else if (k == "rate") {
-    o.rate = read.integer_list();
-    o.rate_given = true;
-  } else if (k == "pin") {
-    o.pin = read.choice<Pinning>(
-        {{"none", Pinning::none}, {"compact", Pinning::compact}, {"spread", Pinning::spread}});
-  } else if (k == "sample") {
-    o.sample_every = static_cast<std::uint64_t>(read.integer(0, kMaxNs));
-  } else if (k == "seed") {
-    o.seed = static_cast<std::uint64_t>(read.integer(0, INT64_MAX));
-  } else if (k == "timeout") {
-    o.timeout = read.duration();
-  }
+std::vector<std::string_view> workload_names() {
+  std::vector<std::string_view> names;
+  for (const WorkloadInfo& w : workloads()) names.push_back(w.name);
+  return names;
 }
 
-// Refuses unknown keys (and `workload` in [defaults]) and `ops` with `duration`, as the
-// command line refuses --ops with --duration.
+// Sets the option of one key, exactly as the command line's option would.
+void apply_key(RunOptions& o, const std::string& path, const Entry& e) {
+  const KeyReader read(path, e);
+  if (e.key == "workload") {
+    o.workload = workloads()[static_cast<std::size_t>(read.choice(workload_names()))].workload;
+    return;
+  }
+  const Knob& k = *find_knob(e.key);  // check_run_keys refused any other key
+  o.knobs.set(k.id, read.values(k));
+}
+
+// Refuses unknown keys (and `workload` in [defaults]) and two keys that exclude each other (ops
+// and duration), as the command line refuses --ops with --duration.
 void check_run_keys(const std::string& path, const std::vector<Entry>& entries, bool is_defaults) {
   const std::string_view where = is_defaults ? "[defaults]" : "[[run]]";
-  const Entry* ops = nullptr;
-  const Entry* duration = nullptr;
   for (const Entry& e : entries) {
     if (is_defaults && e.key == "workload") {
       throw UsageError(fmt::format("{}:{}: key 'workload' is not allowed in [defaults]: each [[run]] names its own",
                                    path, e.line));
     }
-    if (std::find(kRunKeys.begin(), kRunKeys.end(), e.key) == kRunKeys.end()) {
+    const Knob* k = find_knob(e.key);
+    if (e.key != "workload" && (k == nullptr || k->stress_only)) {
       throw UsageError(fmt::format("{}:{}: unknown key '{}' in {}; accepted: {}", path, e.line, e.key, where,
                                    accepted_keys(!is_defaults)));
     }
-    if (e.key == "ops") ops = &e;
-    if (e.key == "duration") duration = &e;
-  }
-  if (ops != nullptr && duration != nullptr) {
-    throw UsageError(fmt::format("{}:{}: keys 'ops' and 'duration' exclude each other in one table: a run is "
-                                 "bounded by an operation count or by time",
-                                 path, std::max(ops->line, duration->line)));
+    if (k == nullptr || !k->excludes) continue;
+    for (const Entry& other : entries) {
+      if (other.key != knob(*k->excludes).name || other.line < e.line) continue;
+      throw UsageError(fmt::format("{}:{}: keys '{}' and '{}' exclude each other in one table: a run is bounded by "
+                                   "an operation count or by time",
+                                   path, other.line, e.key, other.key));
+    }
   }
 }
 
@@ -445,13 +380,14 @@ Suite load_suite(const std::string& path) {
     check_run_keys(path, entries, false);
     const auto workload = std::find_if(entries.begin(), entries.end(), [](const Entry& e) { return e.key == "workload"; });
     if (workload == entries.end()) {
-      throw UsageError(fmt::format("{}:{}: [[run]] has no key 'workload'; each run names one of: lock, semaphore, "
-                                   "rw, pingpong, queue, pairs",
-                                   path, run.line));
+      std::string names;
+      for (std::string_view name : workload_names()) names += (names.empty() ? "" : ", ") + std::string(name);
+      throw UsageError(fmt::format("{}:{}: [[run]] has no key 'workload'; each run names one of: {}", path, run.line,
+                                   names));
     }
     apply_key(run.options, path, *workload);
     for (const Entry& e : default_entries) {
-      if (applies_to(e.key, run.options.workload)) apply_key(run.options, path, e);
+      if (applies(*find_knob(e.key), run.options.workload)) apply_key(run.options, path, e);
     }
     for (const Entry& e : entries) apply_key(run.options, path, e);
     suite.runs.push_back(std::move(run));

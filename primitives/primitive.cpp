@@ -2,17 +2,6 @@
 
 namespace contend {
 
-std::string_view to_string(Family f) {
-  switch (f) {
-    case Family::lock: return "lock";
-    case Family::semaphore: return "semaphore";
-    case Family::rw: return "rw";
-    case Family::pingpong: return "pingpong";
-    case Family::queue: return "queue";
-  }
-  return "?";
-}
-
 std::string_view to_string(Origin o) {
   switch (o) {
     case Origin::std_library: return "std";

@@ -14,16 +14,16 @@
 #include <new>
 #include <string_view>
 
+#include "primitives/family.hpp"
+
 namespace contend {
 
-enum class Family { lock, semaphore, rw, pingpong, queue };
 // linux_api: a Linux-only kernel interface (eventfd, pipes and sockets as queues), neither POSIX
 // nor ours. peer: a well-known library's (moodycamel, atomic_queue, Boost.Lockfree, oneTBB).
 // plugin: the user's, loaded with --plugin (primitives/plugin_primitives.hpp).
 enum class Origin { std_library, posix, linux_api, own, peer, test, plugin };
 enum class Sharing { thread_private, process_shared };
 
-std::string_view to_string(Family f);
 std::string_view to_string(Origin o);
 
 template <class T>

@@ -8,6 +8,7 @@
 
 #include "reports/svg_chart.hpp"
 #include "reports/table.hpp"
+#include "workloads/model/knobs.hpp"
 
 namespace contend {
 namespace {
@@ -73,7 +74,9 @@ std::string swatch(const ReportSeries& series) {
                      svg::kPalette[series.primitive_index % svg::kPalette.size()]);
 }
 
-bool is_queue_axis(const Scenario& scenario) { return scenario.workload == Workload::queue && !scenario.micro; }
+bool is_queue_axis(const Scenario& scenario) {
+  return workload_info(scenario.workload).producers_and_consumers && !scenario.micro;
+}
 
 // A queue's counts are categories (1p·1c, 1p·4c, ...), placed at 0, 1, 2, ...; other
 // workloads' are their worker counts.

@@ -8,12 +8,13 @@
 #include <tuple>
 
 #include "reports/table.hpp"
+#include "workloads/model/knobs.hpp"
 
 namespace contend {
 namespace {
 
 WorkerCount count_of(const RunSpec& spec) {
-  return {spec.workers, spec.workload == Workload::queue ? spec.producers : 0};
+  return {spec.workers, workload_info(spec.workload).producers_and_consumers ? spec.producers : 0};
 }
 
 std::string series_name(const std::vector<LabeledResults>& inputs, std::size_t input, const RunSpec& spec) {
@@ -88,7 +89,7 @@ FigureTable latency_table(const Scenario& scenario, WorkerCount count) {
 }  // namespace
 
 std::string count_phrase(const Scenario& scenario, WorkerCount count) {
-  if (scenario.workload == Workload::queue && !scenario.micro) return count_label(scenario, count);
+  if (workload_info(scenario.workload).producers_and_consumers && !scenario.micro) return count_label(scenario, count);
   const char* noun = scenario.micro ? "thread" : "worker";
   return fmt::format("{} {}{}", count.workers, noun, count.workers == 1 ? "" : "s");
 }
@@ -97,17 +98,18 @@ bool FigureCell::missing() const { return value == kNotMeasuredText || value == 
 
 std::string scenario_name(const RunSpec& spec) {
   if (!spec.micro_case.empty()) return fmt::format("micro/{}/{}", to_string(spec.workload), spec.micro_case);
-  // config_name (workloads/spec.cpp) starts with these segments; what follows them are the knobs
-  // that differ from their defaults, which is what tells scenarios apart.
-  const std::string prefix =
-      spec.workload == Workload::queue
-          ? fmt::format("queue/{}/{}/producers:{}/consumers:{}", spec.primitive, to_string(spec.mode),
-                        spec.producers, spec.workers - spec.producers)
-          : fmt::format("{}/{}/{}/workers:{}", to_string(spec.workload), spec.primitive, to_string(spec.mode),
-                        spec.workers);
-  const std::string name = config_name(spec);
-  if (!name.starts_with(prefix)) return name;
-  return std::string(to_string(spec.workload)) + name.substr(prefix.size());
+  // A configuration's name without its primitive, mode and worker counts (the x axis): the
+  // knobs that differ from their defaults are what tell scenarios apart.
+  std::string name(to_string(spec.workload));
+  for (const std::string& segment : knob_segments(spec)) {
+    const std::string_view label = std::string_view(segment).substr(0, segment.find(':'));
+    if (label == knob(KnobId::workers).label || label == knob(KnobId::producers).label ||
+        label == knob(KnobId::consumers).label) {
+      continue;
+    }
+    name += "/" + segment;
+  }
+  return name;
 }
 
 std::vector<Scenario> group_scenarios(const std::vector<LabeledResults>& inputs) {
@@ -151,7 +153,7 @@ std::vector<Scenario> group_scenarios(const std::vector<LabeledResults>& inputs)
 }
 
 std::string count_label(const Scenario& scenario, WorkerCount count) {
-  if (scenario.workload == Workload::queue && !scenario.micro) {
+  if (workload_info(scenario.workload).producers_and_consumers && !scenario.micro) {
     return fmt::format("{}p·{}c", count.producers, count.workers - count.producers);
   }
   return fmt::format("{}", count.workers);
@@ -159,11 +161,7 @@ std::string count_label(const Scenario& scenario, WorkerCount count) {
 
 std::string count_axis_title(const Scenario& scenario) {
   if (scenario.micro) return "threads";
-  switch (scenario.workload) {
-    case Workload::queue: return "producers · consumers, ordered by total workers";
-    case Workload::pingpong: return "workers (in pairs)";
-    default: return "workers";
-  }
+  return std::string(workload_info(scenario.workload).axis);
 }
 
 std::string scenario_description(const Scenario& scenario) {
@@ -171,25 +169,7 @@ std::string scenario_description(const Scenario& scenario) {
     return "Google Benchmark's loop over the primitive's bare operations (contend micro). No single "
            "operation is timed, so there is no latency.";
   }
-  switch (scenario.workload) {
-    case Workload::lock:
-      return "An operation is one lock and unlock; latency is the time to acquire the lock.";
-    case Workload::semaphore:
-      return "An operation is one acquire and release; latency is the time to acquire a permit.";
-    case Workload::rw:
-      return "An operation is one read or write lock and unlock; latency is the time to acquire for a read "
-             "(the write side is in the JSON and CSV).";
-    case Workload::pingpong:
-      return "An operation is one handoff between the two workers of a pair; latency is a full round trip.";
-    case Workload::queue:
-      return "An operation is one item delivered to a consumer; latency is enqueue to dequeue; fairness is "
-             "over the consumers. The x axis is each configuration's producers and consumers (p·c), in order "
-             "of total workers, then producers: a total alone would put 1p·4c and 4p·1c at one point, and "
-             "one is bound by its producer, the other by its consumer.";
-    case Workload::pairs:
-      return "An operation is one push and one pop by the same worker; latency is the two together.";
-  }
-  return "";
+  return std::string(workload_info(scenario.workload).operation);
 }
 
 std::vector<double> ok_values(const std::vector<const ConfigResult*>& configs, Metric metric) {

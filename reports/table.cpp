@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "reports/statistics.hpp"
+#include "workloads/model/knobs.hpp"
 
 namespace contend {
 namespace {
@@ -115,8 +116,9 @@ std::vector<std::string> summary_cells(const ConfigResult& config) {
       spec.primitive,
       std::string(to_string(spec.mode)),
       // A queue's workers are its producers and consumers: "2p2c".
-      spec.workload == Workload::queue ? fmt::format("{}p{}c", spec.producers, spec.workers - spec.producers)
-                                       : fmt::format("{}", spec.workers),
+      workload_info(spec.workload).producers_and_consumers
+          ? fmt::format("{}p{}c", spec.producers, spec.workers - spec.producers)
+          : fmt::format("{}", spec.workers),
       throughput ? mops(throughput->median) : std::string(kNotMeasured),
       cv,
       median_cell(config, Metric::ns_per_op, format_3sig),
@@ -166,7 +168,7 @@ std::vector<std::string> measurement_notes(const Results& results) {
                                   "promise that order, so this is expected (every item was still delivered once)",
                                   config.name(), reordered, config.spec.primitive));
     }
-    if (config.spec.workload == Workload::queue) {
+    if (workload_info(config.spec.workload).producers_and_consumers) {
       const auto per_item = [operations](std::uint64_t n) {
         return static_cast<double>(n) / static_cast<double>(operations);
       };
@@ -188,20 +190,13 @@ std::vector<std::string> measurement_notes(const Results& results) {
       notes.push_back(line);
     }
   }
-  // Said once, not per configuration: it is how every pingpong row is read.
-  if (std::any_of(results.configs.begin(), results.configs.end(),
-                  [](const ConfigResult& c) { return c.spec.workload == Workload::pingpong; })) {
-    notes.push_back("pingpong: an operation is one handoff; latency columns are full round trips");
-  }
-  if (std::any_of(results.configs.begin(), results.configs.end(),
-                  [](const ConfigResult& c) { return c.spec.workload == Workload::pairs; })) {
-    notes.push_back("pairs: an operation is one push and one pop by the same worker; latency columns are the two "
-                    "together, without the delay between them");
-  }
-  if (std::any_of(results.configs.begin(), results.configs.end(),
-                  [](const ConfigResult& c) { return c.spec.workload == Workload::queue; })) {
-    notes.push_back("queue: an operation is one item delivered to a consumer; latency columns are enqueue to "
-                    "dequeue; Jain is over consumers (producers' is in the JSON and CSV)");
+  // Said once per workload, not per configuration: it is how every row of that workload is read.
+  for (const WorkloadInfo& w : workloads()) {
+    if (w.table_note.empty()) continue;
+    if (std::any_of(results.configs.begin(), results.configs.end(),
+                    [&w](const ConfigResult& c) { return c.spec.workload == w.workload; })) {
+      notes.push_back(fmt::format("{}: {}", w.name, w.table_note));
+    }
   }
   return notes;
 }

@@ -61,8 +61,8 @@ TEST(BuildPlan, DefaultsExpandAllVisibleLocksOnThreads) {
 TEST(BuildPlan, BothModesSkipPrivatePrimitivesOnProcessesWithANote) {
   const Registry registry = Registry::builtin();
   RunOptions o;
-  o.mode = ModeChoice::both;
-  o.workers = "2";
+  set_option(o, "mode", "both");
+  set_option(o, "workers", "2");
   const PlanOutcome out = build_run_plan(o, registry);
   std::size_t locks = 0;
   std::size_t shared = 0;
@@ -78,9 +78,9 @@ TEST(BuildPlan, BothModesSkipPrivatePrimitivesOnProcessesWithANote) {
 TEST(BuildPlan, NamedPrivatePrimitiveWithBothModesRunsOnThreadsWithANote) {
   const Registry registry = Registry::builtin();
   RunOptions o;
-  o.primitives = "std-mutex,pthread-mutex";
-  o.mode = ModeChoice::both;
-  o.workers = "2";
+  set_option(o, "primitive", "std-mutex,pthread-mutex");
+  set_option(o, "mode", "both");
+  set_option(o, "workers", "2");
   const PlanOutcome out = build_run_plan(o, registry);
   ASSERT_EQ(out.plan.configs.size(), 3u);  // std-mutex on threads; pthread-mutex on both
   EXPECT_EQ(out.plan.configs[0].primitive, "std-mutex");
@@ -92,8 +92,8 @@ TEST(BuildPlan, NamedPrivatePrimitiveWithBothModesRunsOnThreadsWithANote) {
 TEST(BuildPlan, BothModesWithOnlyPrivatePrimitivesIsRefused) {
   const Registry registry = Registry::builtin();
   RunOptions o;
-  o.primitives = "std-mutex,mcs";
-  o.mode = ModeChoice::both;
+  set_option(o, "primitive", "std-mutex,mcs");
+  set_option(o, "mode", "both");
   const std::string msg = usage_error_of([&] { build_run_plan(o, registry); });
   EXPECT_NE(msg.find("--mode both"), std::string::npos) << msg;
   EXPECT_NE(msg.find("pthread-mutex"), std::string::npos) << "names the process-shared alternatives: " << msg;
@@ -102,8 +102,8 @@ TEST(BuildPlan, BothModesWithOnlyPrivatePrimitivesIsRefused) {
 TEST(BuildPlan, ExplicitPrivatePrimitiveOnProcessesIsRefusedWithAlternatives) {
   const Registry registry = Registry::builtin();
   RunOptions o;
-  o.primitives = "std-mutex";
-  o.mode = ModeChoice::processes;
+  set_option(o, "primitive", "std-mutex");
+  set_option(o, "mode", "processes");
   const std::string msg = usage_error_of([&] { build_run_plan(o, registry); });
   EXPECT_NE(msg.find("std-mutex"), std::string::npos) << msg;
   EXPECT_NE(msg.find("pthread-mutex"), std::string::npos) << "names the process-shared alternatives: " << msg;
@@ -112,11 +112,11 @@ TEST(BuildPlan, ExplicitPrivatePrimitiveOnProcessesIsRefusedWithAlternatives) {
 TEST(BuildPlan, OptionsThatDoNotApplyAreRefused) {
   const Registry registry = Registry::builtin();
   RunOptions lock;
-  lock.permits_given = true;
+  set_option(lock, "permits", "2");
   EXPECT_NE(usage_error_of([&] { build_run_plan(lock, registry); }).find("--permits"), std::string::npos);
   RunOptions sem;
   sem.workload = Workload::semaphore;
-  sem.cs_lines_given = true;
+  set_option(sem, "cs-lines", "1");
   EXPECT_NE(usage_error_of([&] { build_run_plan(sem, registry); }).find("--cs-lines"), std::string::npos);
 }
 
@@ -127,7 +127,7 @@ TEST(BuildPlan, PingpongDefaultsToOnePairOfWorkers) {
   const PlanOutcome out = build_run_plan(o, registry);
   EXPECT_EQ(out.plan.configs.size(), registry.visible(Family::pingpong, false).size());
   for (const RunSpec& s : out.plan.configs) EXPECT_EQ(s.workers, 2) << s.primitive;
-  o.workers = "2,4,8";
+  set_option(o, "workers", "2,4,8");
   EXPECT_EQ(build_run_plan(o, registry).plan.configs.size(), 3 * out.plan.configs.size());
 }
 
@@ -136,7 +136,7 @@ TEST(BuildPlan, PingpongRefusesAnOddWorkerCount) {
   RunOptions o;
   o.workload = Workload::pingpong;
   for (const char* odd : {"1", "3", "2,3,4"}) {
-    o.workers = odd;
+    set_option(o, "workers", odd);
     const std::string msg = usage_error_of([&] { build_run_plan(o, registry); });
     EXPECT_EQ(msg.rfind("--workers: ", 0), 0u) << odd << " -> " << msg;
     EXPECT_NE(msg.find("even"), std::string::npos) << msg;
@@ -146,18 +146,15 @@ TEST(BuildPlan, PingpongRefusesAnOddWorkerCount) {
 
 TEST(BuildPlan, PingpongRefusesTheWorkAndPermitOptions) {
   const Registry registry = Registry::builtin();
-  const std::pair<bool RunOptions::*, const char*> inapplicable[] = {
-      {&RunOptions::cs_ns_given, "--cs-ns"},
-      {&RunOptions::outside_ns_given, "--outside-ns"},
-      {&RunOptions::outside_scale, "--outside-scale"},
-      {&RunOptions::cs_lines_given, "--cs-lines"},
-      {&RunOptions::permits_given, "--permits"},
-      {&RunOptions::read_percent_given, "--read-percent"},
+  // The option as given, with a valid value.
+  const std::pair<std::string_view, const char*> inapplicable[] = {
+      {"cs-ns=10", "--cs-ns"},       {"outside-ns=10", "--outside-ns"}, {"outside-scale=true", "--outside-scale"},
+      {"cs-lines=2", "--cs-lines"}, {"permits=2", "--permits"},        {"read-percent=50", "--read-percent"},
   };
   for (const auto& [given, option] : inapplicable) {
     RunOptions o;
     o.workload = Workload::pingpong;
-    o.*given = true;
+    set_option(o, given.substr(0, given.find('=')), given.substr(given.find('=') + 1));
     const std::string msg = usage_error_of([&] { build_run_plan(o, registry); });
     EXPECT_EQ(msg.rfind(std::string(option) + " applies to ", 0), 0u) << option << " -> " << msg;
     EXPECT_NE(msg.find("not pingpong"), std::string::npos) << msg;
@@ -168,11 +165,11 @@ TEST(BuildPlan, QueuePairsEveryProducerCountWithEveryConsumerCount) {
   const Registry registry = Registry::builtin();
   RunOptions o;
   o.workload = Workload::queue;
-  o.primitives = "ring,monitor-queue";
-  o.producers = "1,2";
-  o.consumers = "1,3";
-  o.capacity = 64;
-  o.wait = QueueWait::yield;
+  set_option(o, "primitive", "ring,monitor-queue");
+  set_option(o, "producers", "1,2");
+  set_option(o, "consumers", "1,3");
+  set_option(o, "capacity", "64");
+  set_option(o, "wait", "yield");
   const PlanOutcome out = build_run_plan(o, registry);
   ASSERT_EQ(out.plan.configs.size(), 2u * 4u);
   const RunSpec& s = out.plan.configs[3];
@@ -188,7 +185,7 @@ TEST(BuildPlan, QueueLeavesOutOfAllWhatCannotRunAndRefusesItByName) {
   const Registry registry = Registry::builtin();
   RunOptions o;
   o.workload = Workload::queue;
-  o.producers = "1,2";
+  set_option(o, "producers", "1,2");
   PlanOutcome out = build_run_plan(o, registry);
   // spsc-ring runs 1p1c only; the others run both shapes.
   const auto spsc = std::count_if(out.plan.configs.begin(), out.plan.configs.end(),
@@ -196,20 +193,20 @@ TEST(BuildPlan, QueueLeavesOutOfAllWhatCannotRunAndRefusesItByName) {
   EXPECT_EQ(spsc, 1);
   EXPECT_EQ(out.notes, std::vector<std::string>{"spsc-ring allows one producer and one consumer only: left out of "
                                                 "those runs"});
-  o.primitives = "spsc-ring";
+  set_option(o, "primitive", "spsc-ring");
   std::string msg = usage_error_of([&] { build_run_plan(o, registry); });
   EXPECT_EQ(msg.rfind("--producers/--consumers: 'spsc-ring' allows one producer and one consumer only", 0), 0u)
       << msg;
 
   o = RunOptions{};
   o.workload = Workload::queue;
-  o.wait = QueueWait::block;
+  set_option(o, "wait", "block");
   out = build_run_plan(o, registry);
   EXPECT_FALSE(out.plan.configs.empty());
   for (const RunSpec& s : out.plan.configs) {
     EXPECT_TRUE(registry.find(s.primitive)->info.blocking) << s.primitive << ": blocking queues only";
   }
-  o.primitives = "ring";
+  set_option(o, "primitive", "ring");
   msg = usage_error_of([&] { build_run_plan(o, registry); });
   EXPECT_EQ(msg.rfind("--wait block: 'ring' has no blocking push and pop", 0), 0u) << msg;
   EXPECT_NE(msg.find("monitor-queue"), std::string::npos) << msg;
@@ -220,54 +217,52 @@ TEST(BuildPlan, QueueOptionsAreCheckedAndBelongToTheQueueWorkload) {
   for (std::uint32_t bad : {0u, 1u, 3u, 1000u, (1u << 24) * 2}) {
     RunOptions o;
     o.workload = Workload::queue;
-    o.capacity = bad;
+    o.knobs.set(KnobId::capacity, {std::int64_t{bad}});  // as if set by code: the plan checks it too
     const std::string msg = usage_error_of([&] { build_run_plan(o, registry); });
     EXPECT_EQ(msg.rfind("--capacity: expected a power of two from 2 to 16777216", 0), 0u) << bad << " -> " << msg;
   }
   for (const char* bad : {"0", "x", "1,1"}) {
     RunOptions o;
     o.workload = Workload::queue;
-    o.consumers = bad;
-    const std::string msg = usage_error_of([&] { build_run_plan(o, registry); });
+    const std::string msg = usage_error_of([&] { set_option(o, "consumers", bad); });
     EXPECT_EQ(msg.rfind("--consumers: ", 0), 0u) << bad << " -> " << msg;
   }
   {
     RunOptions o;
     o.workload = Workload::queue;
-    o.workers_given = true;
+    set_option(o, "workers", "1");
     EXPECT_EQ(usage_error_of([&] { build_run_plan(o, registry); }).rfind("--workers: the queue workload counts", 0),
               0u);
-    o.workers_given = false;
-    o.cs_ns_given = true;
+    o.knobs.clear(KnobId::workers);
+    set_option(o, "cs-ns", "0");
     EXPECT_EQ(usage_error_of([&] { build_run_plan(o, registry); }).rfind("--cs-ns applies to", 0), 0u);
   }
   {
     RunOptions o;
     o.workload = Workload::queue;
-    o.producers = "4";
-    o.operations = 3;
+    set_option(o, "producers", "4");
+    set_option(o, "ops", "3");
     EXPECT_EQ(usage_error_of([&] { build_run_plan(o, registry); }).rfind("--ops: 3 items are fewer than the 4 producers", 0),
               0u);
   }
-  const std::pair<bool RunOptions::*, const char*> queue_only[] = {
-      {&RunOptions::producers_given, "--producers"},
-      {&RunOptions::consumers_given, "--consumers"},
-      {&RunOptions::consume_ns_given, "--consume-ns"},
-      {&RunOptions::rate_given, "--rate"},
+  const std::pair<std::string_view, const char*> queue_only[] = {
+      {"1", "--producers"},
+      {"1", "--consumers"},
+      {"0", "--consume-ns"},
+      {"1000", "--rate"},
   };
   for (Workload other : {Workload::lock, Workload::pairs}) {
     for (const auto& [given, option] : queue_only) {
       RunOptions o;
       o.workload = other;
-      o.*given = true;
+      set_option(o, std::string_view(option).substr(2), given);
       const std::string msg = usage_error_of([&] { build_run_plan(o, registry); });
       EXPECT_EQ(msg, fmt::format("{} applies to the queue workload only, not {}", option, to_string(other)));
     }
   }
-  for (const auto& [given, option] : {std::pair{&RunOptions::capacity_given, "--capacity"},
-                                      std::pair{&RunOptions::wait_given, "--wait"}}) {
+  for (const auto& [given, option] : {std::pair{"1024", "--capacity"}, std::pair{"spin", "--wait"}}) {
     RunOptions o;
-    o.*given = true;
+    set_option(o, std::string_view(option).substr(2), given);
     const std::string msg = usage_error_of([&] { build_run_plan(o, registry); });
     EXPECT_EQ(msg, std::string(option) + " applies to the queue and pairs workloads only, not lock") << msg;
   }
@@ -277,26 +272,23 @@ TEST(BuildPlan, QueueRateSweepsEveryShape) {
   const Registry registry = Registry::builtin();
   RunOptions o;
   o.workload = Workload::queue;
-  o.primitives = "ring";
-  o.consumers = "1,2";
-  o.rate = "1000,50000";
-  o.rate_given = true;
+  set_option(o, "primitive", "ring");
+  set_option(o, "consumers", "1,2");
+  set_option(o, "rate", "1000,50000");
   const PlanOutcome out = build_run_plan(o, registry);
   ASSERT_EQ(out.plan.configs.size(), 4u);
   EXPECT_EQ(out.plan.configs[1].rate, 50000u);
   EXPECT_EQ(config_name(out.plan.configs[1]), "queue/ring/threads/producers:1/consumers:1/capacity:1024/wait:spin/rate:50000");
-  o.rate = "0";
-  EXPECT_EQ(usage_error_of([&] { build_run_plan(o, registry); }).rfind("--rate: ", 0), 0u);
+  EXPECT_EQ(usage_error_of([&] { set_option(o, "rate", "0"); }).rfind("--rate: ", 0), 0u);
 }
 
 TEST(BuildPlan, PairsRunsWorkersThatPushAndPop) {
   const Registry registry = Registry::builtin();
   RunOptions o;
   o.workload = Workload::pairs;
-  o.workers = "1,4";
-  o.outside_ns = 50;
-  o.outside_ns_given = true;
-  o.capacity = 16;
+  set_option(o, "workers", "1,4");
+  set_option(o, "outside-ns", "50");
+  set_option(o, "capacity", "16");
   PlanOutcome out = build_run_plan(o, registry);
   // Every visible queue but the single-producer one, at each worker count.
   const std::size_t queues = registry.visible(Family::queue, false).size();
@@ -306,11 +298,11 @@ TEST(BuildPlan, PairsRunsWorkersThatPushAndPop) {
     EXPECT_EQ(s.capacity, 16u);
     EXPECT_EQ(s.producers, 0);
   }
-  o.primitives = "spsc-ring";
+  set_option(o, "primitive", "spsc-ring");
   EXPECT_EQ(usage_error_of([&] { build_run_plan(o, registry); }).rfind("--primitive: 'spsc-ring' allows one producer", 0),
             0u);
-  o.primitives = "all";
-  o.cs_ns_given = true;
+  set_option(o, "primitive", "all");
+  set_option(o, "cs-ns", "0");
   EXPECT_EQ(usage_error_of([&] { build_run_plan(o, registry); }),
             "--cs-ns applies to the lock, semaphore and rw workloads, not pairs; the delay between a push and a pop "
             "is --outside-ns");
@@ -319,11 +311,11 @@ TEST(BuildPlan, PairsRunsWorkersThatPushAndPop) {
 TEST(BuildPlan, UnknownAndWrongFamilyPrimitivesNameTheChoices) {
   const Registry registry = Registry::builtin();
   RunOptions o;
-  o.primitives = "ticket-lock";
+  set_option(o, "primitive", "ticket-lock");
   const std::string unknown = usage_error_of([&] { build_run_plan(o, registry); });
   EXPECT_NE(unknown.find("unknown primitive 'ticket-lock'"), std::string::npos) << unknown;
   EXPECT_NE(unknown.find("ttas-backoff"), std::string::npos) << unknown;
-  o.primitives = "posix-sem";
+  set_option(o, "primitive", "posix-sem");
   const std::string wrong = usage_error_of([&] { build_run_plan(o, registry); });
   EXPECT_NE(wrong.find("is a semaphore"), std::string::npos) << wrong;
 }
@@ -332,32 +324,32 @@ TEST(BuildPlan, SemaphoresThatCannotHoldThePermitsAreLeftOutOrRefused) {
   const Registry registry = Registry::builtin();
   RunOptions o;
   o.workload = Workload::semaphore;
-  o.permits = 2;
+  set_option(o, "permits", "2");
   const PlanOutcome all = build_run_plan(o, registry);
   for (const RunSpec& s : all.plan.configs) EXPECT_NE(s.primitive, "std-binary");
   bool noted = false;
   for (const auto& n : all.notes) noted = noted || n.find("std-binary holds at most 1") != std::string::npos;
   EXPECT_TRUE(noted);
-  o.primitives = "std-binary";
+  set_option(o, "primitive", "std-binary");
   EXPECT_NE(usage_error_of([&] { build_run_plan(o, registry); }).find("--permits 1"), std::string::npos);
-  o.permits = 1;
+  set_option(o, "permits", "1");
   EXPECT_EQ(build_run_plan(o, registry).plan.configs.size(), 3u);
 }
 
 TEST(BuildPlan, PlantedBugsRunByName) {
   const Registry registry = Registry::builtin();
   RunOptions o;
-  o.primitives = "broken-hang";
-  o.workers = "1";
+  set_option(o, "primitive", "broken-hang");
+  set_option(o, "workers", "1");
   EXPECT_EQ(build_run_plan(o, registry).plan.configs.size(), 1u);
 }
 
 TEST(BuildPlan, OperationCountReplacesDuration) {
   const Registry registry = Registry::builtin();
   RunOptions o;
-  o.primitives = "nolock";
-  o.workers = "2";
-  o.operations = 1000;
+  set_option(o, "primitive", "nolock");
+  set_option(o, "workers", "2");
+  set_option(o, "ops", "1000");
   const PlanOutcome out = build_run_plan(o, registry);
   ASSERT_EQ(out.plan.configs.size(), 1u);
   EXPECT_EQ(out.plan.configs[0].operations, 1000u);
@@ -367,11 +359,11 @@ TEST(BuildPlan, OperationCountReplacesDuration) {
 TEST(BuildPlan, OutsideScaleNeedsOutsideWork) {
   const Registry registry = Registry::builtin();
   RunOptions o;
-  o.outside_scale = true;
+  set_option(o, "outside-scale", "true");
   EXPECT_NE(usage_error_of([&] { build_run_plan(o, registry); }).find("--outside-scale"), std::string::npos);
-  o.outside_ns = 100;
-  o.workers = "4";
-  o.primitives = "nolock";
+  set_option(o, "outside-ns", "100");
+  set_option(o, "workers", "4");
+  set_option(o, "primitive", "nolock");
   const PlanOutcome out = build_run_plan(o, registry);
   ASSERT_EQ(out.plan.configs.size(), 1u);
   EXPECT_EQ(effective_outside_ns(out.plan.configs[0]), 400u);

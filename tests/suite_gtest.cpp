@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/knob_values.hpp"
 #include "cli/run_options.hpp"
 #include "cli/suite.hpp"
 #include "cli/usage_error.hpp"
@@ -56,6 +57,13 @@ std::vector<std::string> config_names(const PlanOutcome& outcome) {
   return names;
 }
 
+// An option's values as the command line would write them, or "(not given)": a knob not given
+// takes the workload table's default when the plan is built.
+std::string given(const RunOptions& o, std::string_view name) {
+  const Knob& k = *find_knob(name);
+  return o.knobs.given(k.id) ? knob_list_text(k, o.knobs.values(k.id)) : "(not given)";
+}
+
 TEST(LoadSuite, ReadsEveryFormOfValueOverDefaults) {
   const Suite suite = load_suite(fixture("good.toml"));
   EXPECT_EQ(suite.path, fixture("good.toml"));
@@ -66,48 +74,39 @@ TEST(LoadSuite, ReadsEveryFormOfValueOverDefaults) {
   const SuiteRun& lock = suite.runs[0];
   EXPECT_EQ(lock.line, 14);
   EXPECT_EQ(lock.options.workload, Workload::lock);
-  EXPECT_EQ(lock.options.primitives, "std-mutex,ttas");
-  EXPECT_EQ(lock.options.workers, "1,2");
-  EXPECT_TRUE(lock.options.workers_given);
-  EXPECT_EQ(lock.options.duration, "20ms");
-  EXPECT_EQ(lock.options.warmup, "5ms");
-  EXPECT_EQ(lock.options.repetitions, 2);
-  EXPECT_EQ(lock.options.mode, ModeChoice::threads);
-  EXPECT_EQ(lock.options.cs_ns, 50u);
-  EXPECT_TRUE(lock.options.cs_ns_given);
-  EXPECT_EQ(lock.options.outside_ns, 100u);
-  EXPECT_TRUE(lock.options.outside_scale);
-  // Defaults for other workloads are skipped, given flags included.
-  EXPECT_EQ(lock.options.permits, 2u);
-  EXPECT_FALSE(lock.options.permits_given);
-  EXPECT_EQ(lock.options.capacity, 1024u);
-  EXPECT_FALSE(lock.options.capacity_given);
+  EXPECT_EQ(given(lock.options, "primitive"), "std-mutex,ttas");
+  EXPECT_EQ(given(lock.options, "workers"), "1,2");
+  EXPECT_EQ(given(lock.options, "duration"), "20ms");
+  EXPECT_EQ(given(lock.options, "warmup"), "5ms");
+  EXPECT_EQ(given(lock.options, "repetitions"), "2");
+  EXPECT_EQ(given(lock.options, "mode"), "threads");
+  EXPECT_EQ(given(lock.options, "cs-ns"), "50");
+  EXPECT_EQ(given(lock.options, "outside-ns"), "100");
+  EXPECT_EQ(given(lock.options, "outside-scale"), "true");
+  // Defaults for other workloads are skipped.
+  EXPECT_EQ(given(lock.options, "permits"), "(not given)");
+  EXPECT_EQ(given(lock.options, "capacity"), "(not given)");
 
   const SuiteRun& semaphore = suite.runs[1];
   EXPECT_EQ(semaphore.line, 21);
   EXPECT_EQ(semaphore.options.workload, Workload::semaphore);
-  EXPECT_EQ(semaphore.options.primitives, "posix-sem");
-  EXPECT_EQ(semaphore.options.workers, "2");
-  EXPECT_EQ(semaphore.options.permits, 3u);
-  EXPECT_TRUE(semaphore.options.permits_given);
-  EXPECT_EQ(semaphore.options.sample_every, 0u);
-  EXPECT_EQ(semaphore.options.cs_ns, 50u);
+  EXPECT_EQ(given(semaphore.options, "primitive"), "posix-sem");
+  EXPECT_EQ(given(semaphore.options, "workers"), "2");
+  EXPECT_EQ(given(semaphore.options, "permits"), "3");
+  EXPECT_EQ(given(semaphore.options, "sample"), "0");
+  EXPECT_EQ(given(semaphore.options, "cs-ns"), "50");
 
   const SuiteRun& queue = suite.runs[2];
   EXPECT_EQ(queue.line, 27);
   EXPECT_EQ(queue.options.workload, Workload::queue);
-  EXPECT_EQ(queue.options.producers, "1,2");
-  EXPECT_TRUE(queue.options.producers_given);
-  EXPECT_EQ(queue.options.consumers, "1");
-  EXPECT_EQ(queue.options.wait, QueueWait::yield);
-  EXPECT_TRUE(queue.options.wait_given);
-  EXPECT_EQ(queue.options.capacity, 64u);
-  EXPECT_TRUE(queue.options.capacity_given);
-  EXPECT_EQ(queue.options.cs_ns, 0u);
-  EXPECT_FALSE(queue.options.cs_ns_given);
-  EXPECT_FALSE(queue.options.workers_given);
-  EXPECT_EQ(queue.options.duration, "30ms");
-  EXPECT_EQ(queue.options.seed, 7u);
+  EXPECT_EQ(given(queue.options, "producers"), "1,2");
+  EXPECT_EQ(given(queue.options, "consumers"), "1");
+  EXPECT_EQ(given(queue.options, "wait"), "yield");
+  EXPECT_EQ(given(queue.options, "capacity"), "64");
+  EXPECT_EQ(given(queue.options, "cs-ns"), "(not given)");
+  EXPECT_EQ(given(queue.options, "workers"), "(not given)");
+  EXPECT_EQ(given(queue.options, "duration"), "30ms");
+  EXPECT_EQ(given(queue.options, "seed"), "7");
 }
 
 TEST(PlanSuite, ConcatenatesTheRunsInFileOrder) {
@@ -149,10 +148,10 @@ TEST(PlanSuite, MatchesTheCommandLine) {
 
     CLI::App app;
     RunOptions cli_options;
+    add_workload_option(app, [&cli_options](Workload w) { cli_options.workload = w; }, "");
     add_run_options(app, cli_options);
     std::vector<std::string> reversed(args.rbegin(), args.rend());  // CLI11 takes them last first
     app.parse(reversed);
-    note_given_options(app, cli_options);
     const PlanOutcome from_cli = build_run_plan(cli_options, registry);
 
     EXPECT_EQ(from_suite.plan.configs, from_cli.plan.configs) << table;
@@ -165,8 +164,8 @@ TEST(PlanSuite, MatchesTheCommandLine) {
 
 // The keys that apply to some workloads only, with a valid value each, and the workloads they
 // apply to: in a [[run]] of another workload they are refused (by build_run_plan, as on the
-// command line); in [defaults] they are skipped for those runs. This pins down that the suite's
-// rule for defaults (applies_to in cli/suite.cpp) agrees with build_run_plan.
+// command line); in [defaults] they are skipped for those runs. This pins down that the workload
+// table's rule, which both read, is the one users are told.
 struct WorkloadKey {
   std::string toml;
   std::vector<Workload> applies_to;
@@ -222,16 +221,9 @@ TEST(PlanSuite, DefaultsApplyOnlyWhereTheyApply) {
   for (const SuiteRun& run : suite.runs) {
     const Workload w = run.options.workload;
     const RunOptions& o = run.options;
-    // What each key sets that shows whether it was applied.
-    const std::map<std::string, bool> applied = {
-        {"workers", o.workers_given},   {"cs-ns", o.cs_ns_given},           {"outside-ns", o.outside_ns_given},
-        {"outside-scale", o.outside_scale}, {"cs-lines", o.cs_lines_given}, {"permits", o.permits_given},
-        {"read-percent", o.read_percent_given}, {"producers", o.producers_given},
-        {"consumers", o.consumers_given}, {"consume-ns", o.consume_ns_given}, {"rate", o.rate_given},
-        {"capacity", o.capacity_given}, {"wait", o.wait_given}};
     for (const auto& [key, k] : workload_keys()) {
       const bool applies = std::find(k.applies_to.begin(), k.applies_to.end(), w) != k.applies_to.end();
-      EXPECT_EQ(applied.at(key), applies) << key << " in " << to_string(w);
+      EXPECT_EQ(o.knobs.given(find_knob(key)->id), applies) << key << " in " << to_string(w);
     }
   }
   const PlanOutcome outcome = plan_suite(suite, Registry::builtin());

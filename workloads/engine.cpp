@@ -17,6 +17,8 @@
 #include <string>
 #include <tuple>
 
+#include "workloads/model/knobs.hpp"
+
 namespace contend {
 namespace {
 
@@ -165,7 +167,7 @@ void pin_current_worker(int cpu, WorkerSlot& slot) {
 std::uint64_t operations_quota(const RunSpec& spec, int worker) {
   if (spec.operations == 0) return UINT64_MAX;
   // A queue's --ops counts items: its producers share them; its consumers take what comes.
-  const bool queue = spec.workload == Workload::queue;
+  const bool queue = workload_info(spec.workload).producers_and_consumers;
   if (queue && worker >= spec.producers) return UINT64_MAX;
   const auto n = static_cast<std::uint64_t>(queue ? spec.producers : spec.workers);
   return spec.operations / n + (static_cast<std::uint64_t>(worker) < spec.operations % n ? 1 : 0);

@@ -4,6 +4,7 @@
 
 #include "primitives/catalog.hpp"
 #include "primitives/plugin_primitives.hpp"
+#include "workloads/model/knobs.hpp"
 #include "workloads/lock_workload.hpp"
 #include "workloads/pingpong_workload.hpp"
 #include "workloads/queue_workload.hpp"
@@ -143,16 +144,6 @@ std::vector<const RegistryEntry*> Registry::visible(std::optional<Family> family
   return out;
 }
 
-Family family_of(Workload w) {
-  switch (w) {
-    case Workload::lock: return Family::lock;
-    case Workload::semaphore: return Family::semaphore;
-    case Workload::rw: return Family::rw;
-    case Workload::pingpong: return Family::pingpong;
-    case Workload::queue: return Family::queue;
-    case Workload::pairs: return Family::queue;
-  }
-  return Family::lock;
-}
+Family family_of(Workload w) { return workload_info(w).family; }
 
 }  // namespace contend

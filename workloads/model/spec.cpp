@@ -2,19 +2,11 @@
 
 #include <fmt/format.h>
 
+#include "workloads/model/knobs.hpp"
+
 namespace contend {
 
-std::string_view to_string(Workload w) {
-  switch (w) {
-    case Workload::lock: return "lock";
-    case Workload::semaphore: return "semaphore";
-    case Workload::rw: return "rw";
-    case Workload::pingpong: return "pingpong";
-    case Workload::queue: return "queue";
-    case Workload::pairs: return "pairs";
-  }
-  return "?";
-}
+std::string_view to_string(Workload w) { return workload_info(w).name; }
 
 std::string_view to_string(Mode m) { return m == Mode::threads ? "threads" : "processes"; }
 
@@ -45,6 +37,20 @@ std::string_view to_string(WorkerRole r) {
   return "?";
 }
 
+std::vector<std::string> knob_segments(const RunSpec& spec) {
+  std::vector<std::string> segments;
+  const WorkloadInfo& info = workload_info(spec.workload);
+  for (KnobId id : info.identity) segments.push_back(name_segment(knob(id), spec));
+  const RunSpec defaults;
+  for (const Knob& k : knobs()) {
+    if (k.label.empty() || !applies(k, spec.workload) || in_identity(k, spec.workload)) continue;
+    if (k.stress_only && !spec.stress) continue;
+    if (k.get(spec) == k.get(defaults)) continue;
+    segments.push_back(name_segment(k, spec));
+  }
+  return segments;
+}
+
 std::string config_name(const RunSpec& spec) {
   if (!spec.micro_case.empty()) {
     // Only what tells micro benchmarks apart: their knobs are fixed by the case.
@@ -52,32 +58,8 @@ std::string config_name(const RunSpec& spec) {
     if (spec.micro_case.starts_with("contended")) name += fmt::format("/threads:{}", spec.workers);
     return name;
   }
-  const RunSpec defaults;
-  if (spec.workload == Workload::queue) {
-    // A queue's shape is its producers, consumers, capacity and what its workers do when they
-    // cannot go on; its other knobs are the lock workloads'.
-    std::string name = fmt::format("queue/{}/{}/producers:{}/consumers:{}/capacity:{}/wait:{}", spec.primitive,
-                                   to_string(spec.mode), spec.producers, spec.workers - spec.producers,
-                                   spec.capacity, to_string(spec.wait));
-    if (spec.consume_ns != defaults.consume_ns) name += fmt::format("/consume:{}ns", spec.consume_ns);
-    if (spec.rate != defaults.rate) name += fmt::format("/rate:{}", spec.rate);
-    if (spec.pin != defaults.pin) name += fmt::format("/pin:{}", to_string(spec.pin));
-    if (spec.perturb) name += "/perturb";
-    return name;
-  }
-  std::string name = fmt::format("{}/{}/{}/workers:{}", to_string(spec.workload), spec.primitive,
-                                 to_string(spec.mode), spec.workers);
-  if (spec.workload == Workload::semaphore) name += fmt::format("/permits:{}", spec.permits);
-  if (spec.workload == Workload::rw) name += fmt::format("/reads:{}%", spec.read_percent);
-  if (spec.cs_ns != defaults.cs_ns) name += fmt::format("/cs:{}ns", spec.cs_ns);
-  if (spec.outside_ns != defaults.outside_ns) {
-    name += fmt::format("/outside:{}ns{}", spec.outside_ns, spec.outside_scales ? "xworkers" : "");
-  }
-  if (spec.workload != Workload::semaphore && spec.cs_lines != defaults.cs_lines) {
-    name += fmt::format("/lines:{}", spec.cs_lines);
-  }
-  if (spec.pin != defaults.pin) name += fmt::format("/pin:{}", to_string(spec.pin));
-  if (spec.perturb) name += "/perturb";
+  std::string name = fmt::format("{}/{}/{}", to_string(spec.workload), spec.primitive, to_string(spec.mode));
+  for (const std::string& segment : knob_segments(spec)) name += "/" + segment;
   return name;
 }
 

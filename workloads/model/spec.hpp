@@ -32,7 +32,7 @@ struct RunSpec {
   std::string primitive;
   Mode mode = Mode::threads;
   int workers = 1;
-  std::int64_t duration_ns = 1'000'000'000;  // 0 when the run is bounded by `operations`
+  std::int64_t duration_ns = 500'000'000;    // 0 when the run is bounded by `operations`
   std::uint64_t operations = 0;              // total over all workers; 0 when bounded by time
   std::int64_t warmup_ns = 100'000'000;
   std::uint64_t cs_ns = 0;                   // simulated work inside the critical section
@@ -70,11 +70,16 @@ struct RunSpec {
 };
 
 // The stable name of a configuration, the key `compare` matches on, in Google Benchmark's
-// slash style: "lock/std-mutex/threads/workers:4", with a knob appended only when it differs
-// from its default (e.g. ".../cs:100ns"), so names stay short and still unique within a plan.
+// slash style: "lock/std-mutex/threads/workers:4": workload, primitive and mode, then the
+// workload's identity knobs (workers; a queue's shape; a semaphore's permits), then any other
+// knob only when it differs from its default (e.g. ".../cs:100ns"), so names stay short and
+// still unique within a plan (the workload table, workloads/model/knobs.hpp, says which).
 // A micro benchmark is "micro/lock/std-mutex/lock_unlock"; the contended* cases, which run on
 // 1..N threads, end in their thread count: "micro/lock/std-mutex/contended/threads:4".
 std::string config_name(const RunSpec& spec);
+
+// The knob parts of a configuration's name, in order: {"workers:4", "cs:100ns"}.
+std::vector<std::string> knob_segments(const RunSpec& spec);
 
 // The work between acquisitions a worker does, after --outside-scale.
 std::uint64_t effective_outside_ns(const RunSpec& spec);

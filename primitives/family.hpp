@@ -1,0 +1,22 @@
+#pragma once
+// The families of primitives: what operations a primitive offers, and so which workloads can
+// run it. A header of its own, with nothing but the names, so that the result model (which
+// records a workload's family) can name them without linking any primitive.
+#include <string_view>
+
+namespace contend {
+
+enum class Family { lock, semaphore, rw, pingpong, queue };
+
+inline std::string_view to_string(Family f) {
+  switch (f) {
+    case Family::lock: return "lock";
+    case Family::semaphore: return "semaphore";
+    case Family::rw: return "rw";
+    case Family::pingpong: return "pingpong";
+    case Family::queue: return "queue";
+  }
+  return "?";
+}
+
+}  // namespace contend
