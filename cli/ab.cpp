@@ -224,10 +224,15 @@ int run_ab(const AbOptions& o) {
       return false;
     }
     into.spec = spec;
-    Repetition rep = std::move(r.configs.front().repetitions.front());
+    ConfigResult& got = r.configs.front();
+    Repetition rep = std::move(got.repetitions.front());
     rep.index = round;
     const bool measured = rep.measured();
     into.repetitions.push_back(std::move(rep));
+    for (auto [to, from] : {std::pair{&into.latency, &got.latency}, std::pair{&into.write_latency, &got.write_latency}}) {
+      to->ok.merge(from->ok);
+      to->violation.merge(from->violation);
+    }
     return measured;
   };
 

@@ -191,11 +191,7 @@ std::optional<Summary> ok_summary(const std::vector<const ConfigResult*>& config
 
 Histogram ok_latency(const std::vector<const ConfigResult*>& configs) {
   Histogram merged;
-  for (const ConfigResult* config : configs) {
-    for (const Repetition& rep : config->repetitions) {
-      if (rep.status == Status::ok) merged.merge(rep.latency);
-    }
-  }
+  for (const ConfigResult* config : configs) merged.merge(config->latency.ok);
   return merged;
 }
 

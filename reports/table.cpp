@@ -142,7 +142,7 @@ std::vector<std::string> measurement_notes(const Results& results) {
     std::uint64_t failed_pushes = 0;
     std::uint64_t failed_pops = 0;
     std::uint64_t reordered = 0;
-    Histogram write_latency;
+    const Histogram write_latency = config.write_latency.measured();
     for (const Repetition& rep : config.repetitions) {
       if (!rep.measured()) continue;
       lost += rep.lost_updates;
@@ -152,7 +152,6 @@ std::vector<std::string> measurement_notes(const Results& results) {
       failed_pushes += rep.failed_pushes();
       failed_pops += rep.failed_pops();
       reordered += rep.reordered_items;
-      write_latency.merge(rep.write_latency);
     }
     if (operations == 0) continue;
     // A micro case reads only or writes only, as its name says.

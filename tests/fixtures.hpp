@@ -69,19 +69,20 @@ inline Histogram fixture_histogram(
   return h;
 }
 
-inline Repetition fixture_repetition(int index, Status status, std::string detail, double elapsed_s,
-                                     std::vector<WorkerResult> workers, Histogram latency,
-                                     std::uint64_t lost_updates = 0, std::uint64_t checked_updates = 0) {
+// Adds a repetition to `config` as a run does when one ends: its figures, and its latency's
+// summary, with its buckets merged into the configuration's.
+inline void add_fixture_repetition(ConfigResult& config, int index, Status status, std::string detail,
+                                   double elapsed_s, std::vector<WorkerResult> workers, const Histogram& latency,
+                                   std::uint64_t lost_updates = 0, std::uint64_t checked_updates = 0) {
   Repetition r;
   r.index = index;
   r.status = status;
   r.status_detail = std::move(detail);
   r.elapsed_s = elapsed_s;
   r.workers = std::move(workers);
-  r.latency = latency;
   r.lost_updates = lost_updates;
   r.checked_updates = checked_updates;
-  return r;
+  config.add_repetition(std::move(r), latency, Histogram{});
 }
 
 // Every field set here, so the expected texts do not move when a default in spec.hpp does.
@@ -121,28 +122,24 @@ inline Results fixture_results() {
     // boundary, so the percentiles do not hang on how a rank is rounded.
     const Histogram fast = fixture_histogram({{100, 850}, {250, 120}, {1000, 25}, {20000, 5}});
     const Histogram slow = fixture_histogram({{110, 850}, {300, 120}, {1500, 25}, {30000, 5}});
-    c.repetitions.push_back(fixture_repetition(
-        0, Status::ok, "", 1.0, fixture_workers({6'000'000, 4'000'000}, 0.75, 0.25), fast));
-    c.repetitions.push_back(fixture_repetition(
-        1, Status::ok, "", 1.25, fixture_workers({5'000'000, 5'000'000}, 0.75, 0.25), slow));
-    c.repetitions.push_back(fixture_repetition(
-        2, Status::ok, "", 1.0, fixture_workers({4'500'000, 5'500'000}, 0.75, 0.25), fast));
+    add_fixture_repetition(c, 0, Status::ok, "", 1.0, fixture_workers({6'000'000, 4'000'000}, 0.75, 0.25), fast);
+    add_fixture_repetition(c, 1, Status::ok, "", 1.25, fixture_workers({5'000'000, 5'000'000}, 0.75, 0.25), slow);
+    add_fixture_repetition(c, 2, Status::ok, "", 1.0, fixture_workers({4'500'000, 5'500'000}, 0.75, 0.25), fast);
     results.configs.push_back(c);
   }
   {
     ConfigResult c;
     c.spec = fixture_spec(Workload::lock, "broken-crash", Mode::processes, 2, 3);
     c.spec.cs_ns = 100;
-    c.repetitions.push_back(fixture_repetition(0, Status::ok, "", 2.0,
-                                               fixture_workers({1'000'000, 3'000'000}, 1.5, 0.5),
-                                               fixture_histogram({{500, 3}, {4000, 1}})));
+    add_fixture_repetition(c, 0, Status::ok, "", 2.0,
+                           fixture_workers({1'000'000, 3'000'000}, 1.5, 0.5),
+                           fixture_histogram({{500, 3}, {4000, 1}}));
     // What a crashed child left behind: partial counts that no report may show as figures.
-    c.repetitions.push_back(fixture_repetition(1, Status::crashed, "SIGSEGV", 0.0,
-                                               fixture_workers({123, 0}, 0.0, 0.0),
-                                               fixture_histogram({{700, 2}})));
-    c.repetitions.push_back(fixture_repetition(
-        2, Status::violation, "lost 12 of 4000 updates (counter \"3988\", expected \"4000\")", 2.5,
-        fixture_workers({2'000'000, 2'000'000}, 1.5, 0.5), fixture_histogram({{600, 4}}), 12, 4000));
+    add_fixture_repetition(c, 1, Status::crashed, "SIGSEGV", 0.0,
+                           fixture_workers({123, 0}, 0.0, 0.0),
+                           fixture_histogram({{700, 2}}));
+    add_fixture_repetition(c, 2, Status::violation, "lost 12 of 4000 updates (counter \"3988\", expected \"4000\")", 2.5,
+        fixture_workers({2'000'000, 2'000'000}, 1.5, 0.5), fixture_histogram({{600, 4}}), 12, 4000);
     results.configs.push_back(c);
   }
   {
@@ -152,14 +149,12 @@ inline Results fixture_results() {
     c.spec.duration_ns = 500'000'000;
     c.spec.sample_every = 0;
     c.spec.seed = 42;
-    c.repetitions.push_back(fixture_repetition(
-        0, Status::ok, "", 0.5,
+    add_fixture_repetition(c, 0, Status::ok, "", 0.5,
         fixture_workers({1'000'000, 1'000'000, 1'000'000, 1'000'000}, 0.25, 0.125, true),
-        Histogram{}));
-    c.repetitions.push_back(fixture_repetition(
-        1, Status::ok, "", 0.5,
+        Histogram{});
+    add_fixture_repetition(c, 1, Status::ok, "", 0.5,
         fixture_workers({1'000'000, 1'000'000, 1'000'000, 500'000}, 0.25, 0.125, true),
-        Histogram{}));
+        Histogram{});
     results.configs.push_back(c);
   }
   {
@@ -168,8 +163,8 @@ inline Results fixture_results() {
     c.spec.duration_ns = 0;
     c.spec.operations = 1000;
     c.spec.timeout_ns = 2'000'000'000;
-    c.repetitions.push_back(fixture_repetition(0, Status::timeout, "after 2 s", 0.0,
-                                               fixture_workers({0}, 0.0, 0.0), Histogram{}));
+    add_fixture_repetition(c, 0, Status::timeout, "after 2 s", 0.0,
+                           fixture_workers({0}, 0.0, 0.0), Histogram{});
     results.configs.push_back(c);
   }
   return results;

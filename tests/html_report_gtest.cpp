@@ -202,7 +202,9 @@ TEST(ReportModel, QueueCountsAreProducersAndConsumers) {
   spec.producers = 1;
   EXPECT_EQ(scenario_name(spec), "queue/capacity:1024/wait:spin");
   Results results;
-  results.configs.push_back({spec, {}, ""});
+  ConfigResult config;
+  config.spec = spec;
+  results.configs.push_back(config);
   const std::vector<LabeledResults> inputs = {{"q", results}};
   const std::vector<Scenario> scenarios = group_scenarios(inputs);
   ASSERT_EQ(scenarios.size(), 1u);

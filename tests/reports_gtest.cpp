@@ -487,10 +487,12 @@ Results rw_results() {
   rep.workers = testing::fixture_workers({600, 400}, 0.5, 0.5);
   rep.workers[0].write_operations = 150;
   rep.workers[1].write_operations = 50;
-  rep.latency.record_n(100, 80);
-  rep.write_latency.record_n(1000, 19);  // below 2048 ns, where buckets are 1 ns wide
-  rep.write_latency.record_n(90000, 1);
-  c.repetitions.push_back(rep);
+  Histogram reads;
+  reads.record_n(100, 80);
+  Histogram writes;
+  writes.record_n(1000, 19);  // below 2048 ns, where buckets are 1 ns wide
+  writes.record_n(90000, 1);
+  c.add_repetition(rep, reads, writes);
   results.configs.push_back(c);
   return results;
 }
@@ -546,9 +548,10 @@ Results queue_results() {
   rep.workers[1].failed_attempts = 10;
   rep.workers[2].role = WorkerRole::consumer;
   rep.workers[2].failed_attempts = 8;
-  rep.latency.record_n(700, 25);
+  Histogram latency;
+  latency.record_n(700, 25);
   rep.reordered_items = 3;
-  c.repetitions.push_back(rep);
+  c.add_repetition(rep, latency, Histogram{});
   results.configs.push_back(c);
   return results;
 }
@@ -667,7 +670,7 @@ TEST(JsonOutput, AggregatesOverMeasuredRepetitions) {
 TEST(JsonOutput, ContendSection) {
   const Json j = Json::parse(to_json(testing::fixture_results()));
   const Json& c = j.at("contend");
-  EXPECT_EQ(c.at("format_version"), 1);
+  EXPECT_EQ(c.at("format_version"), 2);
   EXPECT_EQ(c.at("version"), "0.1.0");
   EXPECT_EQ(c.at("command_line"), "contend run --workload lock,semaphore --repetitions 3");
   EXPECT_EQ(c.at("complete"), true);
@@ -683,10 +686,19 @@ TEST(JsonOutput, ContendSection) {
   EXPECT_EQ(spec.at("pin"), "compact");
   EXPECT_EQ(spec.at("duration_ns"), 500'000'000);
   EXPECT_EQ(spec.at("sample_every"), 0);
-  const Json& histogram = configs[0].at("repetitions")[0].at("latency_histogram");
+  // A repetition keeps its figures; its configuration keeps the buckets of all of them (the
+  // fast, slow and fast repetitions of the fixture) merged.
+  EXPECT_EQ(configs[0].at("repetitions")[0].at("latency_ns"),
+            Json::parse(R"({"samples": 1000, "min": 100, "max": 20000, "overflow": 0, "p50": 100, "p90": 250,
+                            "p99": 1000, "p99.9": 20000, "p99.99": 20000})"));
+  const Json& histogram = configs[0].at("latency_histogram");
   EXPECT_EQ(histogram, Json::parse(R"({"significant_digits": 3, "lowest_ns": 1,
-      "highest_ns": 100000000000, "total": 1000, "min": 100, "max": 20000, "overflow": 0,
-      "buckets": [[100, 850], [250, 120], [1000, 25], [20000, 5]]})"));
+      "highest_ns": 100000000000, "total": 3000, "min": 100, "max": 30000, "overflow": 0,
+      "buckets": [[100, 1700], [110, 850], [250, 240], [300, 120], [1000, 50], [1500, 25], [20000, 10],
+                  [30000, 5]]})"));
+  // The violation's buckets are kept apart from the ok repetition's.
+  EXPECT_EQ(configs[1].at("latency_histogram").at("total"), 4);
+  EXPECT_EQ(configs[1].at("violation_latency_histogram").at("buckets"), Json::parse("[[600, 4]]"));
   // The crashed repetition keeps what it left behind, for the record.
   EXPECT_EQ(configs[1].at("repetitions")[1].at("workers")[0].at("operations"), 123);
 }
@@ -724,23 +736,44 @@ TEST(JsonRoundTrip, FieldsAreEqual) {
       EXPECT_EQ(a.latency.min(), b.latency.min());
       EXPECT_EQ(a.latency.max(), b.latency.max());
     }
+    EXPECT_TRUE(parsed.configs[i].latency == original.configs[i].latency) << i;
+    EXPECT_TRUE(parsed.configs[i].write_latency == original.configs[i].write_latency) << i;
   }
 }
 
 TEST(JsonRoundTrip, ExtremesAndOverflowSurvive) {
   Results results = testing::fixture_results();
-  Histogram& h = results.configs[0].repetitions[0].latency;
+  // A configuration keeps its repetitions' buckets merged (format version 2).
+  Histogram& h = results.configs[0].latency.ok;
   h.record(0);
   h.record(123'456'789);      // exact max kept even though its bucket is 2^17 ns wide
   h.record(250'000'000'000);  // overflow
   results.configs[0].repetitions[0].elapsed_s = 0.1 + 0.2;  // not a short decimal
   const Results parsed = results_from_json(to_json(results));
-  const Histogram& p = parsed.configs[0].repetitions[0].latency;
+  const Histogram& p = parsed.configs[0].latency.ok;
   EXPECT_TRUE(p == h);
   EXPECT_EQ(p.max(), 250'000'000'000u);
   EXPECT_EQ(p.min(), 0u);
   EXPECT_EQ(p.overflow_count(), 1u);
   EXPECT_EQ(parsed.configs[0].repetitions[0].elapsed_s, 0.1 + 0.2);
+}
+
+// A file of format version 1 (every repetition with its whole histogram), kept from before
+// version 2: it still loads, into the same Results, and is written out as version 2.
+TEST(JsonInput, ReadsFormatVersion1) {
+  std::ifstream file(CONTEND_SOURCE_DIR "/tests/golden/fixture_results_v1.json");
+  ASSERT_TRUE(file);
+  std::stringstream text;
+  text << file.rdbuf();
+  const Results old = results_from_json(text.str());
+  const Results expected = testing::fixture_results();
+  ASSERT_EQ(old.configs.size(), expected.configs.size());
+  for (std::size_t i = 0; i < expected.configs.size(); ++i) {
+    EXPECT_EQ(old.configs[i].spec, expected.configs[i].spec) << i;
+    EXPECT_TRUE(old.configs[i].repetitions == expected.configs[i].repetitions) << i;
+    EXPECT_TRUE(old.configs[i].latency == expected.configs[i].latency) << i;
+  }
+  EXPECT_EQ(to_json(old), to_json(expected));
 }
 
 TEST(JsonInput, RejectsWhatIsNotAContendResultsFile) {
@@ -754,8 +787,8 @@ TEST(JsonInput, RejectsWhatIsNotAContendResultsFile) {
 
 TEST(JsonInput, RejectsOtherFormatVersions) {
   Json j = Json::parse(to_json(testing::fixture_results()));
-  j["contend"]["format_version"] = 2;
-  EXPECT_TRUE(Contains(error_of(j.dump()), "unsupported contend results format_version 2"));
+  j["contend"]["format_version"] = 3;
+  EXPECT_TRUE(Contains(error_of(j.dump()), "unsupported contend results format_version 3"));
   j["contend"].erase("format_version");
   EXPECT_TRUE(Contains(error_of(j.dump()), "missing \"format_version\""));
 }
@@ -781,12 +814,11 @@ TEST(JsonInput, NamesThePathOfABadField) {
   EXPECT_TRUE(Contains(error_of(j.dump()), "contend.environment: missing \"kernel\""));
 
   j = Json::parse(to_json(testing::fixture_results()));
-  j["contend"]["configurations"][0]["repetitions"][0]["latency_histogram"]["total"] = 999;
-  EXPECT_TRUE(Contains(error_of(j.dump()), "bucket counts add up to 1000, not total 999"));
+  j["contend"]["configurations"][0]["latency_histogram"]["total"] = 2999;
+  EXPECT_TRUE(Contains(error_of(j.dump()), "bucket counts add up to 3000, not total 2999"));
 
   j = Json::parse(to_json(testing::fixture_results()));
-  j["contend"]["configurations"][0]["repetitions"][0]["latency_histogram"]["significant_digits"] =
-      2;
+  j["contend"]["configurations"][0]["latency_histogram"]["significant_digits"] = 2;
   EXPECT_TRUE(Contains(error_of(j.dump()), "histogram layout differs"));
 
   j = Json::parse(to_json(testing::fixture_results()));

@@ -266,8 +266,9 @@ std::size_t engine_bytes(const RunSpec& spec) {
   _exit(0);
 }
 
-Repetition collect(const RunSpec& spec, int index, const RunControl& ctl, const WorkerSlot* slots) {
-  Repetition rep;
+RepetitionOutcome collect(const RunSpec& spec, int index, const RunControl& ctl, const WorkerSlot* slots) {
+  RepetitionOutcome out;
+  Repetition& rep = out.repetition;
   rep.index = index;
   std::int64_t last_end = ctl.start_ns;
   for (int w = 0; w < spec.workers; ++w) {
@@ -286,14 +287,14 @@ Repetition collect(const RunSpec& spec, int index, const RunControl& ctl, const 
     r.involuntary_switches = s.involuntary_switches;
     rep.workers.push_back(r);
     last_end = std::max(last_end, s.end_ns);
-    rep.latency.merge(s.latency);
-    rep.write_latency.merge(s.write_latency);
+    s.latency.add_to(out.latency);
+    s.write_latency.add_to(out.write_latency);
   }
   rep.elapsed_s = static_cast<double>(last_end - ctl.start_ns) / 1e9;
   rep.lost_updates = ctl.lost_updates;
   rep.checked_updates = ctl.checked_updates;
   rep.reordered_items = ctl.reordered_items;
-  return rep;
+  return out;
 }
 
 std::string seconds_text(std::int64_t ns) {
@@ -427,9 +428,9 @@ void collect_checks(Repetition& rep, const RunControl& ctl) {
 
 }  // namespace
 
-Repetition run_repetition(const RunSpec& spec, int index, std::size_t workload_bytes,
-                          const RepetitionBody& body, bool provides_exclusion,
-                          const Calibrations& calibrations) {
+RepetitionOutcome run_repetition(const RunSpec& spec, int index, std::size_t workload_bytes,
+                                 const RepetitionBody& body, bool provides_exclusion,
+                                 const Calibrations& calibrations) {
   // Orphaned workers of a crashed child are re-parented to us, so we can reap them.
   prctl(PR_SET_CHILD_SUBREAPER, 1);
   SharedArena arena(engine_bytes(spec) + workload_bytes + 4096);
@@ -442,11 +443,11 @@ Repetition run_repetition(const RunSpec& spec, int index, std::size_t workload_b
   const pid_t supervisor = getpid();
   const pid_t child = fork();
   if (child < 0) {
-    Repetition rep;
-    rep.index = index;
-    rep.status = Status::error;
-    rep.status_detail = fmt::format("fork failed: {}", std::strerror(errno));
-    return rep;
+    RepetitionOutcome out;
+    out.repetition.index = index;
+    out.repetition.status = Status::error;
+    out.repetition.status_detail = fmt::format("fork failed: {}", std::strerror(errno));
+    return out;
   }
   if (child == 0) repetition_child(spec, *ctl, slots, arena, body, calibrations, supervisor);
   setpgid(child, child);  // also here, so a kill of the group cannot race the child's own call
@@ -485,9 +486,10 @@ Repetition run_repetition(const RunSpec& spec, int index, std::size_t workload_b
   while (waitpid(-1, nullptr, WNOHANG) > 0) {
   }
 
-  Repetition rep;
+  RepetitionOutcome out;
+  Repetition& rep = out.repetition;
   if (ended_by == Status::ok && WIFEXITED(status) && WEXITSTATUS(status) == 0 && ctl->crash_signal == 0) {
-    rep = collect(spec, index, *ctl, slots);
+    out = collect(spec, index, *ctl, slots);
     if (ctl->error[0] != '\0') {
       rep.status = Status::error;
       rep.status_detail = ctl->error;
@@ -511,7 +513,7 @@ Repetition run_repetition(const RunSpec& spec, int index, std::size_t workload_b
       rep.status = failed.empty() ? Status::ok : Status::violation;
       rep.status_detail = failed;
     }
-    return rep;
+    return out;
   }
   rep.index = index;
   rep.status = ended_by;
@@ -537,7 +539,7 @@ Repetition run_repetition(const RunSpec& spec, int index, std::size_t workload_b
     rep.status_detail = ctl->error[0] != '\0' ? std::string(ctl->error)
                                               : fmt::format("child exited with status {}", WEXITSTATUS(status));
   }
-  return rep;
+  return out;
 }
 
 }  // namespace contend

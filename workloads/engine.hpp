@@ -141,12 +141,20 @@ void run_workers(RepetitionContext& ctx, Loop& loop) {
   detail::reap_workers(ctx, pids);
 }
 
+// What one repetition gave: its figures, and its latency histograms (every worker's recorder
+// folded together), which the configuration merges and does not keep per repetition.
+struct RepetitionOutcome {
+  Repetition repetition;
+  Histogram latency;
+  Histogram write_latency;
+};
+
 // The supervisor's side: runs one repetition in a child process under the watchdog.
 // `workload_bytes` is what the body will allocate from the arena beyond the engine's own.
 // `provides_exclusion`: lost updates are a violation (true) or the expected result (false).
-Repetition run_repetition(const RunSpec& spec, int index, std::size_t workload_bytes,
-                          const RepetitionBody& body, bool provides_exclusion,
-                          const Calibrations& calibrations);
+RepetitionOutcome run_repetition(const RunSpec& spec, int index, std::size_t workload_bytes,
+                                 const RepetitionBody& body, bool provides_exclusion,
+                                 const Calibrations& calibrations);
 
 // Set by SIGINT/SIGTERM while a plan runs (see install_interrupt_handlers).
 bool interrupt_requested();

@@ -18,7 +18,9 @@ Results execute_plan(const RunPlan& plan, const Registry& registry, const Calibr
     if (registry.find(spec.primitive) == nullptr) {
       throw std::invalid_argument("unknown primitive '" + spec.primitive + "'");
     }
-    results.configs.push_back(ConfigResult{spec, {}, {}});
+    ConfigResult config;
+    config.spec = spec;
+    results.configs.push_back(std::move(config));
   }
 
   int total = 0;
@@ -40,11 +42,12 @@ Results execute_plan(const RunPlan& plan, const Registry& registry, const Calibr
       if (spec.stress && !entry.stress) {
         throw std::invalid_argument("primitive '" + spec.primitive + "' has no stress checks");
       }
-      config.repetitions.push_back(
+      RepetitionOutcome outcome =
           spec.stress ? run_repetition(spec, round, entry.stress_bytes(spec), entry.stress, entry.info.provides_exclusion,
                                        calibrations)
                       : run_repetition(spec, round, entry.workload_bytes(spec), entry.run, entry.info.provides_exclusion,
-                                       calibrations));
+                                       calibrations);
+      config.add_repetition(std::move(outcome.repetition), outcome.latency, outcome.write_latency);
       ++done;
       if (interrupt_requested()) {
         results.complete = false;

@@ -10,7 +10,7 @@
 #include "primitives/cpu_relax.hpp"
 #include "primitives/futex.hpp"
 #include "workloads/checks.hpp"
-#include "workloads/model/histogram.hpp"
+#include "workloads/latency_recorder.hpp"
 #include "workloads/model/spec.hpp"
 
 namespace contend {
@@ -101,8 +101,8 @@ struct alignas(kCacheLineSize) WorkerSlot {
   std::int64_t cpu_system_ns = 0;
   std::int64_t voluntary_switches = 0;
   std::int64_t involuntary_switches = 0;
-  alignas(kCacheLineSize) Histogram latency;
-  Histogram write_latency;  // rw workload; untouched (and never paged in) otherwise
+  alignas(kCacheLineSize) LatencyRecorder latency;
+  LatencyRecorder write_latency;  // rw workload; untouched (and never paged in) otherwise
 };
 
 // The control block of one repetition.

@@ -57,6 +57,23 @@ std::uint64_t Histogram::highest_equivalent(std::uint64_t value) {
   return lowest_equivalent(value) + size_of_equivalent_range(value) - 1;
 }
 
+void Histogram::add(std::size_t index, std::uint64_t count) {
+  const auto i = static_cast<std::uint32_t>(index);
+  auto at = std::lower_bound(cells_.begin(), cells_.end(), i, [](const Cell& c, std::uint32_t v) { return c.index < v; });
+  if (at != cells_.end() && at->index == i) {
+    at->count += count;
+  } else {
+    cells_.insert(at, Cell{i, count});
+  }
+}
+
+std::uint64_t Histogram::count_at_index(std::size_t index) const {
+  const auto i = static_cast<std::uint32_t>(index);
+  const auto at =
+      std::lower_bound(cells_.begin(), cells_.end(), i, [](const Cell& c, std::uint32_t v) { return c.index < v; });
+  return at != cells_.end() && at->index == i ? at->count : 0;
+}
+
 void Histogram::record_n(std::uint64_t value_ns, std::uint64_t count) {
   if (count == 0) return;
   const std::uint64_t exact = value_ns;
@@ -64,7 +81,7 @@ void Histogram::record_n(std::uint64_t value_ns, std::uint64_t count) {
     value_ns = kHighestValue;
     overflow_ += count;
   }
-  counts_[index_for(value_ns)] += count;
+  add(index_for(value_ns), count);
   if (total_ == 0 || exact < min_) min_ = exact;
   if (exact > max_) max_ = exact;
   total_ += count;
@@ -72,11 +89,41 @@ void Histogram::record_n(std::uint64_t value_ns, std::uint64_t count) {
 
 void Histogram::merge(const Histogram& other) {
   if (other.total_ == 0) return;
-  for (std::size_t i = 0; i < kCountsLength; ++i) counts_[i] += other.counts_[i];
+  // Both are ordered by index: one pass, as a merge of two sorted lists.
+  std::vector<Cell> merged;
+  merged.reserve(cells_.size() + other.cells_.size());
+  auto a = cells_.begin();
+  auto b = other.cells_.begin();
+  while (a != cells_.end() || b != other.cells_.end()) {
+    if (b == other.cells_.end() || (a != cells_.end() && a->index < b->index)) {
+      merged.push_back(*a++);
+    } else if (a == cells_.end() || b->index < a->index) {
+      merged.push_back(*b++);
+    } else {
+      merged.push_back(Cell{a->index, a->count + b->count});
+      ++a;
+      ++b;
+    }
+  }
+  cells_ = std::move(merged);
   if (total_ == 0 || other.min_ < min_) min_ = other.min_;
   max_ = std::max(max_, other.max_);
   total_ += other.total_;
   overflow_ += other.overflow_;
+}
+
+void Histogram::merge_dense(const std::uint64_t* counts, std::uint64_t total, std::uint64_t overflow,
+                            std::uint64_t min, std::uint64_t max) {
+  if (total == 0) return;
+  Histogram other;
+  for (std::size_t i = 0; i < kCountsLength; ++i) {
+    if (counts[i] != 0) other.cells_.push_back(Cell{static_cast<std::uint32_t>(i), counts[i]});
+  }
+  other.total_ = total;
+  other.overflow_ = overflow;
+  other.min_ = min;
+  other.max_ = max;
+  merge(other);
 }
 
 void Histogram::clear() { *this = Histogram{}; }
@@ -85,11 +132,10 @@ double Histogram::mean() const {
   if (total_ == 0) return 0.0;
   // Each bucket is represented by its midpoint, as HdrHistogram's getMean does.
   long double sum = 0;
-  for (std::size_t i = 0; i < kCountsLength; ++i) {
-    if (counts_[i] == 0) continue;
-    const std::uint64_t low = value_from_index(i);
+  for (const Cell& c : cells_) {
+    const std::uint64_t low = value_from_index(c.index);
     const long double mid = low + (size_of_equivalent_range(low) - 1) / 2.0L;
-    sum += mid * counts_[i];
+    sum += mid * c.count;
   }
   return static_cast<double>(sum / total_);
 }
@@ -98,11 +144,10 @@ double Histogram::stddev() const {
   if (total_ == 0) return 0.0;
   const long double m = mean();
   long double sq = 0;
-  for (std::size_t i = 0; i < kCountsLength; ++i) {
-    if (counts_[i] == 0) continue;
-    const std::uint64_t low = value_from_index(i);
+  for (const Cell& c : cells_) {
+    const std::uint64_t low = value_from_index(c.index);
     const long double mid = low + (size_of_equivalent_range(low) - 1) / 2.0L;
-    sq += (mid - m) * (mid - m) * counts_[i];
+    sq += (mid - m) * (mid - m) * c.count;
   }
   return static_cast<double>(std::sqrt(sq / total_));
 }
@@ -121,11 +166,11 @@ std::uint64_t Histogram::value_at_percentile(double percentile) const {
   if (wanted >= total_) return max_;
   const std::size_t overflow_index = index_for(kHighestValue);
   std::uint64_t seen = 0;
-  for (std::size_t i = 0; i < kCountsLength; ++i) {
-    seen += counts_[i];
+  for (const Cell& c : cells_) {
+    seen += c.count;
     if (seen >= wanted) {
-      if (i == overflow_index && overflow_ > 0) return max_;
-      return std::min(highest_equivalent(value_from_index(i)), max_);
+      if (c.index == overflow_index && overflow_ > 0) return max_;
+      return std::min(highest_equivalent(value_from_index(c.index)), max_);
     }
   }
   return max_;
@@ -133,9 +178,8 @@ std::uint64_t Histogram::value_at_percentile(double percentile) const {
 
 std::vector<Histogram::Bucket> Histogram::nonzero_buckets() const {
   std::vector<Bucket> out;
-  for (std::size_t i = 0; i < kCountsLength; ++i) {
-    if (counts_[i] != 0) out.push_back({value_from_index(i), counts_[i]});
-  }
+  out.reserve(cells_.size());
+  for (const Cell& c : cells_) out.push_back({value_from_index(c.index), c.count});
   return out;
 }
 
@@ -143,7 +187,8 @@ Histogram Histogram::from_buckets(const std::vector<Bucket>& buckets, std::uint6
                                   std::uint64_t max, std::uint64_t overflow) {
   Histogram h;
   for (const Bucket& b : buckets) {
-    h.counts_[index_for(std::min(b.value, kHighestValue))] += b.count;
+    if (b.count == 0) continue;
+    h.add(index_for(std::min(b.value, kHighestValue)), b.count);
     h.total_ += b.count;
   }
   h.min_ = h.total_ == 0 ? 0 : min;

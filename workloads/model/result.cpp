@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <numeric>
+#include <stdexcept>
 
 namespace contend {
 
@@ -200,12 +201,38 @@ std::string ConfigResult::status_text() const {
   return "ok";
 }
 
-Histogram ConfigResult::merged_latency() const {
-  Histogram h;
-  for (const auto& r : repetitions) {
-    if (r.measured()) h.merge(r.latency);
-  }
+Histogram MergedLatency::measured() const {
+  Histogram h = ok;
+  h.merge(violation);
   return h;
+}
+
+void ConfigResult::add_repetition(Repetition rep, const Histogram& latency_of_rep, const Histogram& writes_of_rep) {
+  rep.latency = LatencySummary::of(latency_of_rep);
+  rep.write_latency = LatencySummary::of(writes_of_rep);
+  if (rep.status == Status::ok) {
+    latency.ok.merge(latency_of_rep);
+    write_latency.ok.merge(writes_of_rep);
+  } else if (rep.status == Status::violation) {
+    latency.violation.merge(latency_of_rep);
+    write_latency.violation.merge(writes_of_rep);
+  }
+  repetitions.push_back(std::move(rep));
+}
+
+LatencySummary LatencySummary::of(const Histogram& h) {
+  std::array<std::uint64_t, kReportedPercentiles.size()> percentiles{};
+  for (std::size_t i = 0; i < kReportedPercentiles.size(); ++i) {
+    percentiles[i] = h.value_at_percentile(kReportedPercentiles[i]);
+  }
+  return LatencySummary(h.total_count(), h.min(), h.max(), h.overflow_count(), percentiles);
+}
+
+std::uint64_t LatencySummary::value_at_percentile(double percentile) const {
+  for (std::size_t i = 0; i < kReportedPercentiles.size(); ++i) {
+    if (kReportedPercentiles[i] == percentile) return percentiles_[i];
+  }
+  throw std::invalid_argument(fmt::format("a repetition keeps only the reported percentiles, not p{}", percentile));
 }
 
 std::string percentile_label(double percentile) {

@@ -63,14 +63,47 @@ struct CheckResult {
   bool operator==(const CheckResult&) const = default;
 };
 
+// The time-ordered label of a percentile for column headers: 50 -> "p50", 99.9 -> "p99.9".
+std::string percentile_label(double percentile);
+inline constexpr std::array<double, 5> kReportedPercentiles = {50.0, 90.0, 99.0, 99.9, 99.99};
+
+// One repetition's latency as numbers: what the tables, the CSV, the JSON and `compare` read of
+// it. The repetition's buckets go into its configuration's merged histogram when it ends
+// (ConfigResult::add_repetition), so memory does not grow with repetitions.
+class LatencySummary {
+ public:
+  LatencySummary() = default;
+  LatencySummary(std::uint64_t samples, std::uint64_t min, std::uint64_t max, std::uint64_t overflow,
+                 const std::array<std::uint64_t, kReportedPercentiles.size()>& percentiles)
+      : samples_(samples), min_(min), max_(max), overflow_(overflow), percentiles_(percentiles) {}
+  static LatencySummary of(const Histogram& h);
+
+  std::uint64_t total_count() const { return samples_; }
+  std::uint64_t min() const { return min_; }
+  std::uint64_t max() const { return max_; }
+  std::uint64_t overflow_count() const { return overflow_; }
+  // One of kReportedPercentiles (std::invalid_argument for any other): the histogram's
+  // value_at_percentile when the repetition ended.
+  std::uint64_t value_at_percentile(double percentile) const;
+
+  bool operator==(const LatencySummary&) const = default;
+
+ private:
+  std::uint64_t samples_ = 0;
+  std::uint64_t min_ = 0;
+  std::uint64_t max_ = 0;
+  std::uint64_t overflow_ = 0;
+  std::array<std::uint64_t, kReportedPercentiles.size()> percentiles_{};
+};
+
 struct Repetition {
   int index = 0;
   Status status = Status::ok;
   std::string status_detail;
   double elapsed_s = 0;           // one global window: barrier release to last worker done
   std::vector<WorkerResult> workers;
-  Histogram latency;              // acquire latency of the sampled operations, in ns (rw: reads)
-  Histogram write_latency;        // rw workload: exclusive acquire latency of sampled writes
+  LatencySummary latency;         // acquire latency of the sampled operations, in ns (rw: reads)
+  LatencySummary write_latency;   // rw workload: exclusive acquire latency of sampled writes
   std::uint64_t lost_updates = 0; // shared-counter increments missing after the run
   // The increments the check expected: every critical section, warmup included (the counter
   // cannot tell warmup from measurement), so it is larger than operations().
@@ -109,18 +142,35 @@ struct Repetition {
   bool operator==(const Repetition& o) const;
 };
 
+// A configuration's latency histograms, merged as each measured repetition ends: those that
+// finished ok and those that finished with a violation (a broken primitive's) apart, so that
+// "all ok repetitions merged" (the report) stays exact while the .hgrm files cover both.
+struct MergedLatency {
+  Histogram ok;
+  Histogram violation;
+
+  Histogram measured() const;  // both
+  bool operator==(const MergedLatency&) const = default;
+};
+
 struct ConfigResult {
   RunSpec spec;
   std::vector<Repetition> repetitions;
+  MergedLatency latency;        // rw: reads
+  MergedLatency write_latency;  // rw workload: writes
   // `contend stress`: the command that runs this configuration again, seed included; empty
   // for `run`.
   std::string reproduce;
+
+  // Keeps a finished repetition: its figures, its latency's summary, and (when it was measured)
+  // its histograms merged into the configuration's.
+  void add_repetition(Repetition rep, const Histogram& latency, const Histogram& write_latency);
 
   std::string name() const { return config_name(spec); }
   // The worst status among the repetitions (error > crashed > hang > timeout > interrupted > violation > ok).
   Status status() const;
   std::string status_text() const;
-  Histogram merged_latency() const;  // over all measured repetitions
+  Histogram merged_latency() const { return latency.measured(); }  // over all measured repetitions
 };
 
 struct Environment {
@@ -147,9 +197,5 @@ struct Results {
   bool complete = true;  // false when interrupted: some configurations did not run
   std::vector<ConfigResult> configs;
 };
-
-// The time-ordered label of a percentile for column headers: 50 -> "p50", 99.9 -> "p99.9".
-std::string percentile_label(double percentile);
-inline constexpr std::array<double, 5> kReportedPercentiles = {50.0, 90.0, 99.0, 99.9, 99.99};
 
 }  // namespace contend
