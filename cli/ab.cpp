@@ -16,7 +16,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/plugins.hpp"
-#include "cli/progress.hpp"
+#include "cli/execute.hpp"
 #include "cli/suite.hpp"
 #include "cli/usage_error.hpp"
 #include "reports/compare.hpp"
@@ -113,12 +113,6 @@ std::string pair_name(RunSpec spec, const std::string& a, const std::string& b) 
   return config_name(spec);
 }
 
-Results empty_results(const Results& like, const std::string& command_line) {
-  Results r;
-  r.environment = like.environment;
-  r.command_line = command_line;
-  return r;
-}
 
 }  // namespace
 
@@ -189,80 +183,16 @@ int run_ab(const AbOptions& o) {
     if (it != pairs.end()) it->b = &spec;
     else pairs.push_back({name, nullptr, &spec});
   }
-
-  const Calibrations calibrations = calibrate();
-  // One result per side, configurations in pair order; repetitions are appended as they run.
-  std::vector<ConfigResult> side_a(pairs.size());
-  std::vector<ConfigResult> side_b(pairs.size());
-  Results template_results;
-  bool have_template = false;
-  const ProgressCallback progress = progress_printer();
-  const auto paired = std::count_if(pairs.begin(), pairs.end(), [](const Pair& p) { return p.a && p.b; });
-  const int total = repetitions * static_cast<int>(paired) * 2;
-  int done = 0;
-  bool interrupted = false;
-
-  // Runs one repetition of one side; false when the configuration should not run again.
-  auto run_one = [&](const Variant& v, const RunSpec& spec, ConfigResult& into, int round) {
-    if (interrupt_requested()) {
-      interrupted = true;
-      return false;
-    }
-    RunPlan one;
-    one.configs.push_back(spec);
-    one.configs.back().repetitions = 1;
-    one.command_line = o.command_line;
-    if (progress) progress(Progress{done, total, &spec, round});
-    Results r = execute_plan(one, v.registry, calibrations, {});
-    ++done;
-    if (!have_template) {
-      template_results = r;
-      have_template = true;
-    }
-    if (!r.complete || r.configs.empty() || r.configs.front().repetitions.empty()) {
-      interrupted = true;
-      return false;
-    }
-    into.spec = spec;
-    ConfigResult& got = r.configs.front();
-    Repetition rep = std::move(got.repetitions.front());
-    rep.index = round;
-    const bool measured = rep.measured();
-    into.repetitions.push_back(std::move(rep));
-    for (auto [to, from] : {std::pair{&into.latency, &got.latency}, std::pair{&into.write_latency, &got.write_latency}}) {
-      to->ok.merge(from->ok);
-      to->violation.merge(from->violation);
-    }
-    return measured;
-  };
-
-  std::vector<bool> stopped(pairs.size(), false);
-  // One scope over the whole loop: a Ctrl-C between two repetitions ends the loop with verdicts.
-  const InterruptScope interrupts;
-  for (int round = 0; round < repetitions && !interrupted; ++round) {
-    for (std::size_t i = 0; i < pairs.size() && !interrupted; ++i) {
-      // A configuration only one variant can run has nothing to be compared with: not run.
-      if (stopped[i] || pairs[i].a == nullptr || pairs[i].b == nullptr) continue;
-      // ABBA: alternate which variant goes first, so a drift within a round falls on both.
-      const bool a_first = (round + static_cast<int>(i)) % 2 == 0;
-      for (int turn = 0; turn < 2 && !interrupted; ++turn) {
-        const bool run_a = (turn == 0) == a_first;
-        const Pair& p = pairs[i];
-        const RunSpec* spec = run_a ? p.a : p.b;
-        if (spec == nullptr) continue;
-        if (!run_one(run_a ? a : b, *spec, run_a ? side_a[i] : side_b[i], round)) stopped[i] = true;
-      }
-    }
+  std::vector<AbPair> schedule;
+  for (const Pair& p : pairs) {
+    schedule.push_back({p.a ? std::optional<RunSpec>(*p.a) : std::nullopt,
+                        p.b ? std::optional<RunSpec>(*p.b) : std::nullopt});
   }
-  if (progress) progress(Progress{});
-
-  Results results_a = empty_results(template_results, o.command_line);
-  Results results_b = empty_results(template_results, o.command_line);
-  results_a.complete = results_b.complete = !interrupted;
-  for (std::size_t i = 0; i < pairs.size(); ++i) {
-    if (pairs[i].a != nullptr && !side_a[i].repetitions.empty()) results_a.configs.push_back(side_a[i]);
-    if (pairs[i].b != nullptr && !side_b[i].repetitions.empty()) results_b.configs.push_back(side_b[i]);
-  }
+  const AbResults ran = execute_ab(schedule, repetitions, a.registry, b.registry, calibrate(), o.command_line,
+                                   progress_printer());
+  const Results& results_a = ran.a;
+  const Results& results_b = ran.b;
+  const bool interrupted = !results_a.complete;
 
   // Compare under the pair names.
   auto input_of = [&](const Results& r, const Variant& v) {
@@ -298,15 +228,10 @@ int run_ab(const AbOptions& o) {
   }
   if (interrupted) {
     std::cerr << "contend: interrupted; the verdicts cover the repetitions that ran\n";
-    return 128 + (interrupt_signal() != 0 ? interrupt_signal() : 2);
+    return exit_code_for(results_a);
   }
   if (verdict_code != kExitOk) return verdict_code;
-  for (const Results* r : {&results_a, &results_b}) {
-    for (const ConfigResult& c : r->configs) {
-      if (c.status() != Status::ok) return kExitFailed;
-    }
-  }
-  return kExitOk;
+  return std::max(exit_code_for(results_a), exit_code_for(results_b));
 }
 
 }  // namespace contend::cli

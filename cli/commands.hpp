@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/execute.hpp"
 #include "cli/run_options.hpp"
 #include "workloads/model/result.hpp"
 
@@ -19,12 +20,6 @@ struct CompareSettings;
 
 namespace contend::cli {
 
-// Exit codes (DESIGN.md): 0 success; 1 a run failed or a check found a violation; 2 bad usage
-// or input; 3 compare found a regression; 128 + signal when interrupted.
-inline constexpr int kExitOk = 0;
-inline constexpr int kExitFailed = 1;
-inline constexpr int kExitUsage = 2;
-inline constexpr int kExitRegression = 3;
 
 struct ListOptions {
   std::optional<Family> family;
@@ -54,8 +49,6 @@ struct StressOptions {
 void setup_stress(CLI::App& app, StressOptions& options);
 int run_stress(StressOptions options);
 
-// Results as `--format` asks for them on stdout (run and micro).
-std::string render_results(OutputFormat format, const Results& results);
 
 // `contend micro`: Google Benchmark cases over each primitive. Arguments CLI11 does not know
 // stay in the subcommand's remaining(); the --benchmark_* ones go to Google Benchmark.

@@ -19,7 +19,6 @@
 #include "cli/choice.hpp"
 #include "cli/commands.hpp"
 #include "cli/plugins.hpp"
-#include "cli/micro_benchmarks.hpp"
 #include "cli/micro_reporter.hpp"
 #include "cli/parse.hpp"
 #include "cli/usage_error.hpp"
@@ -77,73 +76,52 @@ void setup_micro(CLI::App& app, MicroOptions& o) {
 
 namespace {
 
-bool is_micro_family(Family f) { return f == Family::lock || f == Family::semaphore || f == Family::rw; }
-
-// A primitive micro could be asked for: a built-in one or a plugin's.
-struct Known {
-  std::string name;
-  Family family = Family::lock;
-  bool hidden = false;
-};
-
-// Every primitive by name, built-ins first in the registry's order, then the plugins' in theirs.
-std::vector<Known> known_primitives(const Registry& registry, const std::vector<LoadedPlugin>& plugins) {
-  std::vector<Known> known;
-  for (const RegistryEntry& e : registry.entries()) known.push_back({e.info.name, e.info.family, e.info.hidden});
-  for (const LoadedPlugin& p : plugins) {
-    for (const contend_lock_ops* ops : p.locks) known.push_back({ops->name, Family::lock});
-    for (const contend_semaphore_ops* ops : p.semaphores) known.push_back({ops->name, Family::semaphore});
-    for (const contend_queue_ops* ops : p.queues) known.push_back({ops->name, Family::queue});
-  }
-  return known;
+// What `all` means: the visible primitives that have micro cases (of --family's, when given).
+bool in_all(const RegistryEntry& e, const std::optional<Family>& family) {
+  return !e.info.hidden && e.micro && (!family || e.info.family == *family);
 }
 
-// What `all` means: the visible primitives of micro's families (of --family's, when given).
-bool in_all(const Known& k, const std::optional<Family>& family) {
-  return !k.hidden && is_micro_family(k.family) && (!family || k.family == *family);
-}
-
-std::string micro_names(const std::vector<Known>& known, const std::optional<Family>& family) {
+std::string micro_names(const Registry& registry, const std::optional<Family>& family) {
   std::string names;
-  for (const Known& k : known) {
-    if (!in_all(k, family)) continue;
+  for (const RegistryEntry& e : registry.entries()) {
+    if (!in_all(e, family)) continue;
     if (!names.empty()) names += ", ";
-    names += k.name;
+    names += e.info.name;
   }
   return names;
 }
 
-std::vector<std::string> choose_primitives(const MicroOptions& o, const std::vector<Known>& known) {
-  std::vector<std::string> chosen;
+std::vector<const RegistryEntry*> choose_primitives(const MicroOptions& o, const Registry& registry) {
+  std::vector<const RegistryEntry*> chosen;
   if (o.primitives == "all") {
-    for (const Known& k : known) {
-      if (in_all(k, o.family)) chosen.push_back(k.name);
+    for (const RegistryEntry& e : registry.entries()) {
+      if (in_all(e, o.family)) chosen.push_back(&e);
     }
     return chosen;
   }
   for (const std::string& name : parse_name_list("--primitive", o.primitives)) {
-    const auto e = std::find_if(known.begin(), known.end(), [&](const Known& k) { return k.name == name; });
-    if (e == known.end()) {
+    const RegistryEntry* e = registry.find(name);
+    if (e == nullptr) {
       throw UsageError(fmt::format("--primitive: unknown primitive '{}'; micro measures: {} (or 'all')", name,
-                                   micro_names(known, o.family)));
+                                   micro_names(registry, o.family)));
     }
-    if (!is_micro_family(e->family)) {
+    if (!e->micro) {
       throw UsageError(fmt::format("--primitive: '{}' is a {} primitive; micro measures lock, semaphore and rw "
                                    "primitives (use `contend run {}` for it)",
-                                   name, to_string(e->family), to_string(e->family)));
+                                   name, to_string(e->info.family), to_string(e->info.family)));
     }
-    if (o.family && e->family != *o.family) {
+    if (o.family && e->info.family != *o.family) {
       throw UsageError(fmt::format("--primitive: '{}' is a {}, not a {} as --family asks", name,
-                                   to_string(e->family), to_string(*o.family)));
+                                   to_string(e->info.family), to_string(*o.family)));
     }
     // Micro benchmarks run in contend's own process with no watchdog: broken-hang would hang
     // it and broken-crash would kill it, which proves nothing about them.
-    if (e->hidden) {
+    if (e->info.hidden) {
       throw UsageError(fmt::format("--primitive: '{}' is a planted bug; micro runs it in contend's own process "
                                    "with no watchdog, so measure it with `contend run` instead",
                                    name));
     }
-    chosen.push_back(name);
+    chosen.push_back(e);
   }
   return chosen;
 }
@@ -292,25 +270,18 @@ class WaitingThread {
   std::thread thread_;
 };
 
-int exit_code_for(const Results& results) {
-  for (const ConfigResult& c : results.configs) {
-    if (c.status() != Status::ok) return kExitFailed;
-  }
-  return kExitOk;
-}
-
 }  // namespace
 
 int run_micro(CLI::App& command, MicroOptions& o) {
-  const Registry registry = Registry::builtin();
   const std::vector<std::string> flags = benchmark_flags(command.remaining(), o);
-  const std::vector<LoadedPlugin> plugins = load_plugins(o.plugins, registry);
-  const std::vector<std::string> primitives = choose_primitives(o, known_primitives(registry, plugins));
+  const Registry registry = registry_with_plugins(o.plugins);
+  const std::vector<const RegistryEntry*> primitives = choose_primitives(o, registry);
   const int threads_max = o.threads_max > 0 ? o.threads_max : default_threads_max();
   initialize_google_benchmark(flags);
   if (!o.out_dir.empty()) prepare_out_dir(o.out_dir);
 
-  MicroBenchmarks benchmarks = register_micro_benchmarks(primitives, thread_counts(threads_max), plugins);
+  MicroBenchmarks benchmarks;
+  for (const RegistryEntry* e : primitives) e->micro(benchmarks, thread_counts(threads_max));
   MicroReporter reporter(*benchmark::CreateDefaultDisplayReporter(), benchmarks);
   std::size_t matched = 0;
   {

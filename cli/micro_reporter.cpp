@@ -53,7 +53,7 @@ void add_micro_runs(std::vector<ConfigResult>& configs, const std::vector<Run>& 
     const std::string name = config_name(spec);
     auto config = std::find_if(configs.begin(), configs.end(),
                                [&name](const ConfigResult& c) { return c.name() == name; });
-    if (config == configs.end()) config = configs.insert(configs.end(), ConfigResult{spec, {}, {}});
+    if (config == configs.end()) config = configs.insert(configs.end(), ConfigResult(spec));
 
     Repetition rep;
     rep.index = run.repetition_index >= 0 ? static_cast<int>(run.repetition_index)

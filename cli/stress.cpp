@@ -2,8 +2,6 @@
 // and report pass, violation, hang, crashed or error per configuration, with the command that
 // reproduces it. `contend stress --self-test` runs the planted bugs and passes only if each is
 // caught with the right verdict, and the correct primitives beside them pass.
-#include <unistd.h>
-
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
@@ -16,9 +14,6 @@
 #include "cli/parse.hpp"
 #include "cli/plugins.hpp"
 #include "cli/usage_error.hpp"
-#include "reports/csv.hpp"
-#include "reports/json.hpp"
-#include "reports/output_files.hpp"
 #include "reports/stress_report.hpp"
 #include "workloads/model/check_names.hpp"
 #include "workloads/executor.hpp"
@@ -84,17 +79,6 @@ std::string reproduce_line(const RunSpec& spec) {
   }
   add(knob(KnobId::seed));
   return line;
-}
-
-ProgressCallback stress_progress() {
-  if (!isatty(STDERR_FILENO)) return {};
-  return [](const Progress& p) {
-    if (p.spec == nullptr) {
-      std::cerr << "\r\033[K" << std::flush;
-      return;
-    }
-    std::cerr << fmt::format("\r\033[K[{}/{}] stress {}", p.done + 1, p.total, config_name(*p.spec)) << std::flush;
-  };
 }
 
 std::uint64_t random_seed() {
@@ -205,10 +189,10 @@ int run_self_test(const StressOptions& o) {
   plan.command_line = o.run.command_line;
   for (const SelfTestCase& c : cases) plan.configs.push_back(c.spec);
   const Calibrations calibrations = calibrate();
-  Results results = execute_plan(plan, registry, calibrations, stress_progress());
+  Results results = execute_plan(plan, registry, calibrations, progress_printer("stress "));
   if (!results.complete) {
     std::cerr << "contend: self-test interrupted\n";
-    return 128 + (interrupt_signal() != 0 ? interrupt_signal() : 2);
+    return exit_code_for(results);
   }
   int failures = 0;
   std::cout << fmt::format("stress self-test, seed {}\n", seed);
@@ -256,36 +240,26 @@ int run_stress(StressOptions o) {
 
   const Registry registry = registry_with_plugins(o.run.plugins);
   PlanOutcome outcome = build_run_plan(o.run, registry);
-  if (!o.run.out_dir.empty()) prepare_out_dir(o.run.out_dir);
-  for (const std::string& note : outcome.notes) std::cerr << "note: " << note << '\n';
-  outcome.plan.command_line = o.run.command_line;
   std::cerr << fmt::format("stress: {} configuration(s), seed {}\n", outcome.plan.configs.size(), seed);
-
-  const Calibrations calibrations = calibrate();
-  Results results = execute_plan(outcome.plan, registry, calibrations, stress_progress());
-  for (ConfigResult& c : results.configs) {
-    if (c.status() != Status::ok) {
+  Presentation presentation;
+  presentation.progress_label = "stress ";
+  presentation.measured = "checked";
+  presentation.annotate = [&o](Results& results) {
+    for (ConfigResult& c : results.configs) {
+      if (c.status() == Status::ok) continue;
       c.reproduce = reproduce_line(c.spec);
       for (const std::string& plugin : o.run.plugins) c.reproduce += fmt::format(" --plugin {}", plugin);
     }
-  }
-
-  if (!o.run.out_dir.empty()) write_results_dir(o.run.out_dir, results);
-  switch (o.run.format) {
-    case OutputFormat::table: std::cout << to_stress_table(results); break;
-    case OutputFormat::markdown: std::cout << to_stress_markdown(results); break;
-    case OutputFormat::json: std::cout << to_json(results); break;
-    case OutputFormat::csv: std::cout << to_csv(results); break;
-  }
-  std::cout << std::flush;
-  if (!results.complete) {
-    std::cerr << "contend: interrupted; wrote what was checked (marked incomplete)\n";
-    return 128 + (interrupt_signal() != 0 ? interrupt_signal() : 2);
-  }
-  for (const ConfigResult& c : results.configs) {
-    if (c.status() != Status::ok) return kExitFailed;
-  }
-  return kExitOk;
+  };
+  presentation.render = [](OutputFormat format, const Results& results) {
+    switch (format) {
+      case OutputFormat::table: return to_stress_table(results);
+      case OutputFormat::markdown: return to_stress_markdown(results);
+      default: return render_results(format, results);
+    }
+  };
+  return execute_and_report(std::move(outcome), registry, o.run.out_dir, o.run.format, o.run.command_line,
+                            presentation);
 }
 
 }  // namespace contend::cli

@@ -61,7 +61,7 @@
 #include "cli/commands.hpp"
 #include "cli/parse.hpp"
 #include "cli/plugins.hpp"
-#include "cli/progress.hpp"
+#include "cli/execute.hpp"
 #include "cli/usage_error.hpp"
 
 namespace contend::cli {

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <fstream>
 #include <set>
 #include <stdexcept>
 #include <system_error>
@@ -22,18 +23,6 @@ namespace {
                                        std::error_code(error, std::generic_category()).message()));
 }
 
-bool write_all(int fd, std::string_view content) {
-  while (!content.empty()) {
-    const ssize_t n = ::write(fd, content.data(), content.size());
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return false;
-    }
-    content.remove_prefix(static_cast<std::size_t>(n));
-  }
-  return true;
-}
-
 bool is_portable(char c) {
   return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' ||
          c == '_' || c == '-';
@@ -42,21 +31,33 @@ bool is_portable(char c) {
 }  // namespace
 
 void write_file_atomically(const std::filesystem::path& path, std::string_view content) {
+  write_file_atomically(path, [content](std::ostream& out) { out.write(content.data(), static_cast<std::streamsize>(content.size())); });
+}
+
+void write_file_atomically(const std::filesystem::path& path, const std::function<void(std::ostream&)>& write) {
   const std::filesystem::path temp =
       path.parent_path() / fmt::format(".{}.tmp.{}", path.filename().string(), ::getpid());
-  const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
-  if (fd < 0) fail(path, "create a temporary file for", errno);
-
+  {
+    std::ofstream out(temp, std::ios::binary | std::ios::trunc);
+    if (!out) fail(path, "create a temporary file for", errno);
+    write(out);
+    out.flush();
+    if (!out) {
+      const int write_error = errno;
+      ::unlink(temp.c_str());
+      fail(path, "write", write_error);
+    }
+  }
   // fsync before rename, so after a power loss the name points at the whole new content
   // rather than at an empty file.
-  const bool written = write_all(fd, content) && ::fsync(fd) == 0;
-  const int write_error = errno;
-  const bool closed = ::close(fd) == 0;
-  const int close_error = errno;
-  if (!written || !closed) {
+  const int fd = ::open(temp.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0 || ::fsync(fd) != 0) {
+    const int sync_error = errno;
+    if (fd >= 0) ::close(fd);
     ::unlink(temp.c_str());
-    fail(path, "write", written ? close_error : write_error);
+    fail(path, "write", sync_error);
   }
+  ::close(fd);
   if (::rename(temp.c_str(), path.c_str()) != 0) {
     const int rename_error = errno;
     ::unlink(temp.c_str());
@@ -78,7 +79,8 @@ void write_results_dir(const std::filesystem::path& dir, const Results& results)
   if (ec) fail(dir, "create directory", ec.value());
 
   write_file_atomically(dir / "results.csv", to_csv(results));
-  write_file_atomically(dir / "results.json", to_json(results));
+  // Written as it is made, one configuration at a time: a long suite's file is tens of MB.
+  write_file_atomically(dir / "results.json", [&results](std::ostream& out) { write_json(out, results); });
   // Every configuration gets its file, even without latency samples (sampling off, or nothing
   // measured): the empty distribution is the honest answer, and the set of files stays
   // predictable from the list of configurations.

@@ -2,6 +2,8 @@
 // Writing reports to files, each whole or not at all: written to a temporary file in the same
 // directory, then renamed over the target, so a reader (or a crash) never sees half a file.
 #include <filesystem>
+#include <functional>
+#include <ostream>
 #include <string>
 #include <string_view>
 
@@ -13,6 +15,9 @@ namespace contend {
 // `path`. On failure removes the temporary file and throws std::runtime_error naming the path
 // and the system's reason.
 void write_file_atomically(const std::filesystem::path& path, std::string_view content);
+// The same, with the content written by `write` to a stream, so a large file need not be one
+// string in memory first.
+void write_file_atomically(const std::filesystem::path& path, const std::function<void(std::ostream&)>& write);
 
 // The configuration's name as a file name: "lock/std-mutex/threads/workers:4" ->
 // "lock-std-mutex-threads-workers-4.hgrm". Only [A-Za-z0-9._-]; anything else becomes '-'.

@@ -26,21 +26,28 @@ PrimitiveInfo info_of(Family family) {
 template <Lock... Ls>
 void add_locks(Registry& r, TypeList<Ls...>) {
   (r.add(RegistryEntry{info_of<Ls>(Family::lock), &lock_workload_bytes<Ls>, &run_lock_workload<Ls>,
-                       &lock_stress_bytes<Ls>, &run_lock_stress<Ls>}),
+                       &lock_stress_bytes<Ls>, &run_lock_stress<Ls>,
+                       [](MicroBenchmarks& out, const std::vector<int>& threads) {
+                         add_lock_cases<Ls>(out, threads, Ls::kName, TryLock<Ls>, micro_detail::make_private<Ls>);
+                       }}),
    ...);
 }
 
 template <Semaphore... Ss>
 void add_semaphores(Registry& r, TypeList<Ss...>) {
   (r.add(RegistryEntry{info_of<Ss>(Family::semaphore), &semaphore_workload_bytes<Ss>,
-                       &run_semaphore_workload<Ss>, &semaphore_stress_bytes<Ss>, &run_semaphore_stress<Ss>}),
+                       &run_semaphore_workload<Ss>, &semaphore_stress_bytes<Ss>, &run_semaphore_stress<Ss>,
+                       [](MicroBenchmarks& out, const std::vector<int>& threads) {
+                         add_semaphore_cases<Ss>(out, threads, Ss::kName, TrySemaphore<Ss>,
+                                                 micro_detail::make_semaphore<Ss>);
+                       }}),
    ...);
 }
 
 template <RwLock... Rs>
 void add_rwlocks(Registry& r, TypeList<Rs...>) {
   (r.add(RegistryEntry{info_of<Rs>(Family::rw), &rw_workload_bytes<Rs>, &run_rw_workload<Rs>, &rw_stress_bytes<Rs>,
-                       &run_rw_stress<Rs>}),
+                       &run_rw_stress<Rs>, &add_rw_cases<Rs>}),
    ...);
 }
 
@@ -103,7 +110,16 @@ void Registry::add_plugin(const LoadedPlugin& plugin) {
         [ops](const RunSpec& s) { PluginLock::use(ops); return lock_workload_bytes<PluginLock>(s); },
         [ops](RepetitionContext& ctx) { PluginLock::use(ops); run_lock_workload<PluginLock>(ctx); },
         [ops](const RunSpec& s) { PluginLock::use(ops); return lock_stress_bytes<PluginLock>(s); },
-        [ops](RepetitionContext& ctx) { PluginLock::use(ops); run_lock_stress<PluginLock>(ctx); }});
+        [ops](RepetitionContext& ctx) { PluginLock::use(ops); run_lock_stress<PluginLock>(ctx); },
+        // micro runs every case in this one process: each case points the adapter at its own
+        // table right before building its primitive (PluginLock::use).
+        [ops](MicroBenchmarks& out, const std::vector<int>& threads) {
+          add_lock_cases<PluginLock>(out, threads, ops->name, ops->try_lock != nullptr,
+                                     [ops](micro_detail::PrimitiveSlot<PluginLock>& slot) {
+                                       PluginLock::use(ops);
+                                       slot.emplace(Sharing::thread_private);
+                                     });
+        }});
   }
   for (const contend_semaphore_ops* ops : plugin.semaphores) {
     add(RegistryEntry{
@@ -111,7 +127,14 @@ void Registry::add_plugin(const LoadedPlugin& plugin) {
         [ops](const RunSpec& s) { PluginSemaphore::use(ops); return semaphore_workload_bytes<PluginSemaphore>(s); },
         [ops](RepetitionContext& ctx) { PluginSemaphore::use(ops); run_semaphore_workload<PluginSemaphore>(ctx); },
         [ops](const RunSpec& s) { PluginSemaphore::use(ops); return semaphore_stress_bytes<PluginSemaphore>(s); },
-        [ops](RepetitionContext& ctx) { PluginSemaphore::use(ops); run_semaphore_stress<PluginSemaphore>(ctx); }});
+        [ops](RepetitionContext& ctx) { PluginSemaphore::use(ops); run_semaphore_stress<PluginSemaphore>(ctx); },
+        [ops](MicroBenchmarks& out, const std::vector<int>& threads) {
+          add_semaphore_cases<PluginSemaphore>(out, threads, ops->name, ops->try_acquire != nullptr,
+                                               [ops](micro_detail::PrimitiveSlot<PluginSemaphore>& slot) {
+                                                 PluginSemaphore::use(ops);
+                                                 slot.emplace(micro_detail::kPermits, Sharing::thread_private);
+                                               });
+        }});
   }
   for (const contend_queue_ops* ops : plugin.queues) {
     const auto bytes = [ops](const RunSpec& s) { PluginQueue::use(ops); return queue_workload_bytes<PluginQueue>(s); };

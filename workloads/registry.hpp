@@ -11,6 +11,7 @@
 #include "primitives/plugin_loader.hpp"
 #include "primitives/primitive.hpp"
 #include "workloads/engine.hpp"
+#include "workloads/micro_cases.hpp"
 #include "workloads/model/spec.hpp"
 
 namespace contend {
@@ -30,13 +31,16 @@ struct PrimitiveInfo {
 };
 
 struct RegistryEntry {
-  PrimitiveInfo info;
-  std::function<std::size_t(const RunSpec&)> workload_bytes;
-  RepetitionBody run;
+  PrimitiveInfo info{};
+  std::function<std::size_t(const RunSpec&)> workload_bytes{};
+  RepetitionBody run{};
   // `contend stress`: the family's checking loop (workloads/stress_loops.hpp); empty for a
   // family stress does not cover (pingpong).
-  std::function<std::size_t(const RunSpec&)> stress_bytes;
-  RepetitionBody stress;
+  std::function<std::size_t(const RunSpec&)> stress_bytes{};
+  RepetitionBody stress{};
+  // `contend micro`: registers the family's Google Benchmark cases of this primitive
+  // (workloads/micro_cases.hpp); empty for a family micro does not cover (pingpong, queue).
+  MicroCases micro{};
 };
 
 class Registry {

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "workloads/model/calibration.hpp"
@@ -154,6 +155,9 @@ struct MergedLatency {
 };
 
 struct ConfigResult {
+  ConfigResult() = default;
+  explicit ConfigResult(RunSpec s) : spec(std::move(s)) {}
+
   RunSpec spec;
   std::vector<Repetition> repetitions;
   MergedLatency latency;        // rw: reads

@@ -1,56 +1,89 @@
-#include "cli/micro_benchmarks.hpp"
-
+#pragma once
+// `contend micro`'s Google Benchmark cases: templates over the primitive, as every workload is,
+// which the registry instantiates for each lock, semaphore and rw lock (RegistryEntry::micro)
+// and `contend micro` registers at run time for the chosen primitives.
+//
+// Each primitive gets its family's cases:
+//   lock:      lock_unlock, try_lock (when it has one), contended at each of `thread_counts`
+//   semaphore: acquire_release, try_acquire (when it has one), contended — one permit
+//   rw:        lock_shared_unlock_shared, lock_unlock, contended_shared
+// Contended cases share one primitive between the threads of a run and are timed in real time,
+// so that a thread asleep in the lock counts. Google Benchmark times them; the bodies measure
+// what it does not report per thread: each thread's operations, CPU time (user and system) and
+// context switches, from getrusage(RUSAGE_THREAD) around its loop. Those measurements wait in
+// the case's UsageLog until the reporter pairs them with the run.
 #include <benchmark/benchmark.h>
 #include <fmt/format.h>
 #include <sched.h>
-#include <sys/resource.h>
 
-#include <algorithm>
 #include <concepts>
 #include <cstddef>
+#include <cstdint>
 #include <exception>
-#include <functional>
 #include <new>
 #include <optional>
-#include <stdexcept>
 #include <string_view>
 #include <type_traits>
 #include <utility>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
 
-#include "primitives/catalog.hpp"
-#include "primitives/plugin_primitives.hpp"
+#include "primitives/primitive.hpp"
 #include "workloads/construct.hpp"
+#include "workloads/model/result.hpp"
+#include "workloads/model/spec.hpp"
 
-namespace contend::cli {
+namespace contend {
 
-std::vector<WorkerResult>& UsageLog::begin_run(int threads) {
-  runs_.emplace_back(static_cast<std::size_t>(threads));
-  return runs_.back();
-}
+// Per-thread measurements of the runs of one registered benchmark, in the order they ran. Google
+// Benchmark runs a case several times to find its iteration count, then reports only the last
+// run of each repetition; take() finds that run by its thread and iteration counts.
+//
+// Threads: thread 0 of a run calls begin_run() before the start barrier of the benchmark loop;
+// every thread writes only its own slot after the loop; the reporter reads on the main thread
+// after Google Benchmark has joined the run's threads.
+class UsageLog {
+ public:
+  std::vector<WorkerResult>& begin_run(int threads);
+  void add(std::vector<WorkerResult> workers) { runs_.push_back(std::move(workers)); }
+  // The latest run with `threads` threads whose operations add up to `iterations`, removed
+  // from the log; empty when there is none.
+  std::vector<WorkerResult> take(int threads, std::uint64_t iterations);
+  // Drops every run with `threads` threads: once its repetitions are reported, the rest were
+  // Google Benchmark's trial runs.
+  void forget(int threads);
 
-std::vector<WorkerResult> UsageLog::take(int threads, std::uint64_t iterations) {
-  for (auto it = runs_.rbegin(); it != runs_.rend(); ++it) {
-    if (it->size() != static_cast<std::size_t>(threads)) continue;
-    std::uint64_t operations = 0;
-    for (const WorkerResult& w : *it) operations += w.operations;
-    if (operations != iterations) continue;
-    std::vector<WorkerResult> found = std::move(*it);
-    runs_.erase(std::next(it).base());
-    return found;
-  }
-  return {};
-}
+ private:
+  std::vector<std::vector<WorkerResult>> runs_;
+};
 
-void UsageLog::forget(int threads) {
-  std::erase_if(runs_, [threads](const std::vector<WorkerResult>& run) {
-    return run.size() == static_cast<std::size_t>(threads);
-  });
-}
+// What one registered Google Benchmark family measures: the `micro_case` of `workload`'s family
+// over `primitive`.
+struct MicroBenchmark {
+  Workload workload = Workload::lock;
+  std::string primitive;
+  std::string micro_case;
+  std::shared_ptr<UsageLog> usage = std::make_shared<UsageLog>();
+};
 
-namespace {
+// Keyed by the name registered with Google Benchmark ("micro/lock/std-mutex/lock_unlock"), which
+// is its runs' run_name.function_name.
+using MicroBenchmarks = std::map<std::string, MicroBenchmark>;
+
+// The spec of a micro benchmark's configuration: `threads` threads, `repetitions` planned.
+RunSpec micro_spec(const MicroBenchmark& benchmark, int threads, int repetitions);
+
+// A family's cases of one primitive, registered with Google Benchmark: what the registry keeps
+// for `contend micro` (RegistryEntry::micro).
+using MicroCases = std::function<void(MicroBenchmarks& out, const std::vector<int>& thread_counts)>;
+
+namespace micro_detail {
 
 // A contended semaphore with one permit: every acquire waits for the holder's release.
-constexpr std::uint32_t kPermits = 1;
+inline constexpr std::uint32_t kPermits = 1;
 
 struct ThreadUsage {
   double user_s = 0;
@@ -58,14 +91,7 @@ struct ThreadUsage {
   std::int64_t voluntary = 0;
   std::int64_t involuntary = 0;
 };
-
-double seconds(const timeval& t) { return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) / 1e6; }
-
-ThreadUsage thread_usage() {
-  rusage ru{};
-  if (getrusage(RUSAGE_THREAD, &ru) != 0) return {};
-  return {seconds(ru.ru_utime), seconds(ru.ru_stime), ru.ru_nvcsw, ru.ru_nivcsw};
-}
+ThreadUsage thread_usage();
 
 // A primitive that keeps state right after itself (a plugin's adapter, followed by the plugin's
 // instance), built in primitive_footprint<P>() bytes of its own; it offers what run_case uses of
@@ -215,11 +241,14 @@ void add_case(MicroBenchmarks& out, Workload workload, std::string_view primitiv
   out.emplace(name, std::move(benchmark));
 }
 
+}  // namespace micro_detail
+
 // The cases of lock L named `primitive`, built by `make`; try_lock only when `with_try_lock`
 // (a plugin adapter has the method but its table may lack the function).
 template <class L, class Make>
 void add_lock_cases(MicroBenchmarks& out, const std::vector<int>& thread_counts, std::string_view primitive,
                     bool with_try_lock, Make make) {
+  using micro_detail::add_case;
   const auto lock_unlock = [](L& l) {
     l.lock();
     l.unlock();
@@ -240,6 +269,7 @@ void add_lock_cases(MicroBenchmarks& out, const std::vector<int>& thread_counts,
 template <class S, class Make>
 void add_semaphore_cases(MicroBenchmarks& out, const std::vector<int>& thread_counts, std::string_view primitive,
                          bool with_try_acquire, Make make) {
+  using micro_detail::add_case;
   const auto acquire_release = [](S& s) {
     s.acquire();
     s.release();
@@ -259,113 +289,18 @@ void add_semaphore_cases(MicroBenchmarks& out, const std::vector<int>& thread_co
 
 template <class R>
 void add_rw_cases(MicroBenchmarks& out, const std::vector<int>& thread_counts) {
+  using micro_detail::add_case;
+  const auto make = [](micro_detail::PrimitiveSlot<R>& slot) { micro_detail::make_private<R>(slot); };
   const auto shared = [](R& l) {
     l.lock_shared();
     l.unlock_shared();
   };
-  add_case<R>(out, Workload::rw, R::kName, "lock_shared_unlock_shared", nullptr, false, make_private<R>, shared);
-  add_case<R>(out, Workload::rw, R::kName, "lock_unlock", nullptr, true, make_private<R>, [](R& l) {
+  add_case<R>(out, Workload::rw, R::kName, "lock_shared_unlock_shared", nullptr, false, make, shared);
+  add_case<R>(out, Workload::rw, R::kName, "lock_unlock", nullptr, true, make, [](R& l) {
     l.lock();
     l.unlock();
   });
-  add_case<R>(out, Workload::rw, R::kName, "contended_shared", &thread_counts, false, make_private<R>, shared);
+  add_case<R>(out, Workload::rw, R::kName, "contended_shared", &thread_counts, false, make, shared);
 }
 
-using AddCases = std::function<void(MicroBenchmarks&, const std::vector<int>&)>;
-using CaseIndex = std::map<std::string, AddCases, std::less<>>;
-
-template <Lock... Ls>
-void index_locks(CaseIndex& index, TypeList<Ls...>) {
-  (index.emplace(Ls::kName,
-                 [](MicroBenchmarks& out, const std::vector<int>& thread_counts) {
-                   add_lock_cases<Ls>(out, thread_counts, Ls::kName, TryLock<Ls>, make_private<Ls>);
-                 }),
-   ...);
-}
-
-template <Semaphore... Ss>
-void index_semaphores(CaseIndex& index, TypeList<Ss...>) {
-  (index.emplace(Ss::kName,
-                 [](MicroBenchmarks& out, const std::vector<int>& thread_counts) {
-                   add_semaphore_cases<Ss>(out, thread_counts, Ss::kName, TrySemaphore<Ss>, make_semaphore<Ss>);
-                 }),
-   ...);
-}
-
-template <RwLock... Rs>
-void index_rwlocks(CaseIndex& index, TypeList<Rs...>) {
-  (index.emplace(Rs::kName, &add_rw_cases<Rs>), ...);
-}
-
-void index_plugin_primitive(CaseIndex& index, const std::string& name, AddCases add) {
-  if (!index.emplace(name, std::move(add)).second) {
-    throw std::invalid_argument("plugin primitive '" + name + "' is named like another primitive");
-  }
-}
-
-// One adapter type serves every plugin primitive of a family, and micro runs all its cases in
-// this one process: each case points the adapter at its own table right before building its
-// primitive, which keeps that table (PluginLock::use, plugin_primitives.hpp).
-void index_plugins(CaseIndex& index, const std::vector<LoadedPlugin>& plugins) {
-  for (const LoadedPlugin& plugin : plugins) {
-    for (const contend_lock_ops* ops : plugin.locks) {
-      index_plugin_primitive(index, ops->name, [ops](MicroBenchmarks& out, const std::vector<int>& thread_counts) {
-        add_lock_cases<PluginLock>(out, thread_counts, ops->name, ops->try_lock != nullptr,
-                                   [ops](PrimitiveSlot<PluginLock>& slot) {
-                                     PluginLock::use(ops);
-                                     slot.emplace(Sharing::thread_private);
-                                   });
-      });
-    }
-    for (const contend_semaphore_ops* ops : plugin.semaphores) {
-      index_plugin_primitive(index, ops->name, [ops](MicroBenchmarks& out, const std::vector<int>& thread_counts) {
-        add_semaphore_cases<PluginSemaphore>(out, thread_counts, ops->name, ops->try_acquire != nullptr,
-                                             [ops](PrimitiveSlot<PluginSemaphore>& slot) {
-                                               PluginSemaphore::use(ops);
-                                               slot.emplace(kPermits, Sharing::thread_private);
-                                             });
-      });
-    }
-  }
-}
-
-}  // namespace
-
-RunSpec micro_spec(const MicroBenchmark& benchmark, int threads, int repetitions) {
-  RunSpec spec;
-  spec.workload = benchmark.workload;
-  spec.primitive = benchmark.primitive;
-  spec.micro_case = benchmark.micro_case;
-  spec.mode = Mode::threads;
-  spec.workers = threads;
-  // Google Benchmark chooses the iteration count (--benchmark_min_time) and runs no warmup of
-  // ours; the cases do no work around the primitive and time no single operation.
-  spec.duration_ns = 0;
-  spec.operations = 0;
-  spec.warmup_ns = 0;
-  spec.cs_lines = 0;
-  spec.sample_every = 0;
-  if (benchmark.workload == Workload::semaphore) spec.permits = kPermits;
-  if (benchmark.workload == Workload::rw) spec.read_percent = benchmark.micro_case == "lock_unlock" ? 0 : 100;
-  spec.repetitions = repetitions;
-  return spec;
-}
-
-MicroBenchmarks register_micro_benchmarks(const std::vector<std::string>& primitives,
-                                          const std::vector<int>& thread_counts,
-                                          const std::vector<LoadedPlugin>& plugins) {
-  CaseIndex index;
-  index_locks(index, BuiltinLocks{});
-  index_semaphores(index, BuiltinSemaphores{});
-  index_rwlocks(index, BuiltinRwLocks{});
-  index_plugins(index, plugins);
-  MicroBenchmarks out;
-  for (const std::string& name : primitives) {
-    const auto it = index.find(name);
-    if (it == index.end()) throw std::invalid_argument("no micro benchmarks for primitive '" + name + "'");
-    it->second(out, thread_counts);
-  }
-  return out;
-}
-
-}  // namespace contend::cli
+}  // namespace contend

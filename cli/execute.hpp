@@ -1,0 +1,50 @@
+#pragma once
+// What the subcommands that execute plans share after planning: the progress line on stderr,
+// the exit code of what ran, and the whole path from a plan to its files and stdout (run,
+// suite and stress read parse -> plan -> execute_and_report). Scheduling itself is the
+// executor's (workloads/executor.hpp).
+#include <functional>
+#include <string>
+#include <string_view>
+
+#include "cli/run_options.hpp"
+#include "workloads/executor.hpp"
+#include "workloads/model/result.hpp"
+
+namespace contend::cli {
+
+// Exit codes (DESIGN.md): 0 success; 1 a run failed or a check found a violation; 2 bad usage
+// or input; 3 compare found a regression; 128 + signal when interrupted.
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitFailed = 1;
+inline constexpr int kExitUsage = 2;
+inline constexpr int kExitRegression = 3;
+
+// "[done/total] LABELconfiguration (repetition r/n)" on one rewritten stderr line when stderr is
+// a terminal; an empty callback (silence) otherwise. The repetition is shown when there are
+// several.
+ProgressCallback progress_printer(std::string_view label = "");
+
+// 128 + the signal when the results are incomplete (interrupted), 1 when a configuration is not
+// ok, else 0.
+int exit_code_for(const Results& results);
+
+// Stdout in --format: table, csv, json or markdown.
+std::string render_results(OutputFormat format, const Results& results);
+
+// How a subcommand shows what its plan gave, where it differs from `contend run`.
+struct Presentation {
+  std::function<std::string(OutputFormat, const Results&)> render = render_results;
+  // Runs on the results before they are written and printed (stress: each failure's
+  // reproduce line).
+  std::function<void(Results&)> annotate;
+  std::string_view progress_label;
+  std::string_view measured = "measured";  // "wrote what was measured"
+};
+
+// Prepares `out_dir` (if any), prints the plan's notes, runs it with progress, writes the files
+// and prints stdout as `format` asks; returns exit_code_for() the results.
+int execute_and_report(PlanOutcome outcome, const Registry& registry, const std::string& out_dir,
+                       OutputFormat format, const std::string& command_line, const Presentation& presentation = {});
+
+}  // namespace contend::cli
