@@ -15,6 +15,9 @@
 //              the corrected alpha or to have an interval, or an interval too wide to judge
 // Requiring both the test and the interval keeps a 1% shift that 50 repetitions make
 // "significant" from failing CI, and keeps one lucky outlier from doing it either.
+//
+// compare_inputs.cpp reads the two sides (contend's results, Google Benchmark's JSON);
+// compare.cpp judges them; compare_format.cpp writes the verdicts as a table, Markdown or JSON.
 #include <optional>
 #include <string>
 #include <string_view>
@@ -30,6 +33,7 @@ enum class CompareMetric { throughput, p50, p99, p999, cpu_per_op };
 std::string_view to_string(CompareMetric m);  // the --metric spelling: "throughput", "cpu-per-op"
 std::optional<CompareMetric> compare_metric_from_string(std::string_view s);
 bool higher_is_better(CompareMetric m);
+bool is_latency(CompareMetric m);  // p50, p99, p999: in ns, and only contend's files have them
 
 // One side of a comparison: per configuration, the metric of every repetition that has it.
 struct SampleSet {
@@ -91,6 +95,11 @@ struct Comparison {
 Comparison compare(const ComparisonInput& base, const ComparisonInput& current, const CompareSettings& settings);
 
 // Serializers: the console table, GitHub Markdown (for $GITHUB_STEP_SUMMARY), JSON.
+// "0.0123", "<0.0001": a p-value as verdicts and tables show it.
+std::string p_value_text(double p);
+// "-3.1% .. +2.0%": the 95% interval of the change, or "—" without one.
+std::string change_interval_text(const ConfigComparison& c);
+
 std::string to_compare_table(const Comparison& comparison);
 std::string to_compare_markdown(const Comparison& comparison);
 std::string to_compare_json(const Comparison& comparison);

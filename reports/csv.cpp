@@ -2,26 +2,17 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <functional>
 #include <optional>
 #include <string_view>
 #include <vector>
 
 #include "reports/statistics.hpp"
+#include "workloads/model/knobs.hpp"
 
 namespace contend {
 namespace {
-
-constexpr std::string_view kHeader =
-    "name,workload,primitive,mode,workers,repetition,status,status_detail,operations,elapsed_s,"
-    "throughput_ops_per_s,ns_per_op,latency_samples,latency_p50_ns,latency_p90_ns,"
-    "latency_p99_ns,latency_p99_9_ns,latency_p99_99_ns,latency_max_ns,jain_fairness,"
-    "worker_ops_min,worker_ops_max,cpu_user_s,cpu_system_s,cpu_s_per_million_ops,"
-    "voluntary_switches,involuntary_switches,lost_updates,checked_updates,duration_s,operations_target,"
-    "warmup_s,cs_ns,outside_ns,outside_scales,cs_lines,permits,pin,sample_every,seed,clock_source,"
-    "read_percent,write_operations,write_latency_samples,write_latency_p50_ns,write_latency_p99_ns,"
-    "write_latency_p99_9_ns,write_latency_max_ns,producers,consumers,capacity,wait,consume_ns,"
-    "rate,produced_items,failed_pushes,failed_pops,producer_jain_fairness,failed_attempts,"
-    "reordered_items";
 
 // RFC 4180: quote only when needed, double any quote inside.
 std::string quoted(std::string_view field) {
@@ -59,91 +50,146 @@ void append_row(std::string& out, const std::vector<std::string>& fields) {
   out += '\n';
 }
 
+// A knob's column: its value in the configuration, or empty when the workload does not take it
+// (or it is a bound the run did not use). Durations are seconds, as every time in this file.
+std::string knob_cell(KnobId id, const RunSpec& spec) {
+  const Knob& k = knob(id);
+  if (!applies(k, spec.workload) || (k.stress_only && !spec.stress)) return {};
+  const KnobValue v = k.get(spec);
+  switch (k.kind) {
+    case KnobKind::names: return as_name(v);
+    case KnobKind::flag: return as_integer(v) != 0 ? "true" : "false";
+    case KnobKind::choice: return plain_text(k, v);
+    case KnobKind::duration:
+      if (k.zero_is_unset && as_integer(v) == 0) return {};
+      return number(static_cast<double>(as_integer(v)) / 1e9);
+    case KnobKind::count:
+      if (k.zero_is_unset && as_integer(v) == 0) return {};
+      return fmt::format("{}", as_integer(v));
+  }
+  return {};
+}
+
+// One row per repetition.
+struct Row {
+  const ConfigResult& config;
+  const Repetition& rep;
+  const std::string& clock_source;
+};
+
+struct Column {
+  std::string name;
+  std::function<std::string(const Row&)> cell;
+};
+
+Column knob_column(KnobId id) {
+  return {std::string(knob(id).csv_column), [id](const Row& r) { return knob_cell(id, r.config.spec); }};
+}
+
+// The columns, in order: what was measured, with the settings of the configuration among them
+// (their cells come from the workload table); then any knob of the table with a CSV column not
+// placed here, so a new workload's knobs are in the file without a change to this list.
+std::vector<Column> columns() {
+  const auto measured = [](const Row& r) { return r.rep.measured(); };
+  const auto value = [](const Row& r, Metric m) { return metric_value(r.rep, m); };
+  const auto is = [](const Row& r, Workload w) { return r.config.spec.workload == w; };
+  const auto queue = [is](const Row& r) { return is(r, Workload::queue); };
+  const auto pairs = [is](const Row& r) { return is(r, Workload::pairs); };
+  const auto rw = [is](const Row& r) { return is(r, Workload::rw); };
+  const auto writes_sampled = [measured](const Row& r) { return measured(r) && r.rep.write_latency.total_count() > 0; };
+  std::vector<Column> c = {
+      {"name", [](const Row& r) { return r.config.name(); }},
+      {"workload", [](const Row& r) { return std::string(to_string(r.config.spec.workload)); }},
+      {"primitive", [](const Row& r) { return r.config.spec.primitive; }},
+      {"mode", [](const Row& r) { return std::string(to_string(r.config.spec.mode)); }},
+      {"workers", [](const Row& r) { return fmt::format("{}", r.config.spec.workers); }},
+      {"repetition", [](const Row& r) { return fmt::format("{}", r.rep.index); }},
+      {"status", [](const Row& r) { return std::string(to_string(r.rep.status)); }},
+      {"status_detail", [](const Row& r) { return r.rep.status_detail; }},
+      {"operations", [=](const Row& r) { return integer_if(measured(r), r.rep.operations()); }},
+      {"elapsed_s", [=](const Row& r) { return measured(r) ? number(r.rep.elapsed_s) : std::string(); }},
+      {"throughput_ops_per_s", [=](const Row& r) { return number(value(r, Metric::throughput)); }},
+      {"ns_per_op", [=](const Row& r) { return number(value(r, Metric::ns_per_op)); }},
+      {"latency_samples", [=](const Row& r) { return integer_if(measured(r), r.rep.latency.total_count()); }},
+      {"latency_p50_ns", [=](const Row& r) { return whole(value(r, Metric::p50)); }},
+      {"latency_p90_ns", [=](const Row& r) { return whole(value(r, Metric::p90)); }},
+      {"latency_p99_ns", [=](const Row& r) { return whole(value(r, Metric::p99)); }},
+      {"latency_p99_9_ns", [=](const Row& r) { return whole(value(r, Metric::p999)); }},
+      {"latency_p99_99_ns", [=](const Row& r) { return whole(value(r, Metric::p9999)); }},
+      {"latency_max_ns", [=](const Row& r) { return whole(value(r, Metric::max_latency)); }},
+      {"jain_fairness", [=](const Row& r) { return number(value(r, Metric::jain)); }},
+      {"worker_ops_min", [=](const Row& r) { return integer_if(measured(r), r.rep.worker_ops_min()); }},
+      {"worker_ops_max", [=](const Row& r) { return integer_if(measured(r), r.rep.worker_ops_max()); }},
+      {"cpu_user_s", [=](const Row& r) { return measured(r) ? number(r.rep.cpu_user_s()) : std::string(); }},
+      {"cpu_system_s", [=](const Row& r) { return measured(r) ? number(r.rep.cpu_system_s()) : std::string(); }},
+      {"cpu_s_per_million_ops", [=](const Row& r) { return number(value(r, Metric::cpu_per_mop)); }},
+      {"voluntary_switches", [=](const Row& r) { return integer_if(measured(r), r.rep.voluntary_switches()); }},
+      {"involuntary_switches", [=](const Row& r) { return integer_if(measured(r), r.rep.involuntary_switches()); }},
+      {"lost_updates", [=](const Row& r) { return integer_if(measured(r), r.rep.lost_updates); }},
+      {"checked_updates", [=](const Row& r) { return integer_if(measured(r), r.rep.checked_updates); }},
+      knob_column(KnobId::duration),
+      knob_column(KnobId::ops),
+      knob_column(KnobId::warmup),
+      knob_column(KnobId::cs_ns),
+      knob_column(KnobId::outside_ns),
+      knob_column(KnobId::outside_scale),
+      knob_column(KnobId::cs_lines),
+      knob_column(KnobId::permits),
+      knob_column(KnobId::pin),
+      knob_column(KnobId::sample),
+      knob_column(KnobId::seed),
+      {"clock_source", [](const Row& r) { return r.clock_source; }},
+      // The rw workload's write side; its reads are in the latency_* columns above.
+      knob_column(KnobId::read_percent),
+      {"write_operations", [=](const Row& r) { return integer_if(rw(r) && measured(r), r.rep.write_operations()); }},
+      {"write_latency_samples",
+       [=](const Row& r) { return integer_if(rw(r) && measured(r), r.rep.write_latency.total_count()); }},
+      {"write_latency_p50_ns",
+       [=](const Row& r) { return integer_if(rw(r) && writes_sampled(r), r.rep.write_latency.value_at_percentile(50)); }},
+      {"write_latency_p99_ns",
+       [=](const Row& r) { return integer_if(rw(r) && writes_sampled(r), r.rep.write_latency.value_at_percentile(99)); }},
+      {"write_latency_p99_9_ns",
+       [=](const Row& r) { return integer_if(rw(r) && writes_sampled(r), r.rep.write_latency.value_at_percentile(99.9)); }},
+      {"write_latency_max_ns", [=](const Row& r) { return integer_if(rw(r) && writes_sampled(r), r.rep.write_latency.max()); }},
+      // The queue workload's shape and what its operations (items delivered) leave out.
+      knob_column(KnobId::producers),
+      knob_column(KnobId::consumers),
+      knob_column(KnobId::capacity),
+      knob_column(KnobId::wait),
+      knob_column(KnobId::consume_ns),
+      knob_column(KnobId::rate),
+      {"produced_items", [=](const Row& r) { return integer_if(queue(r) && measured(r), r.rep.produced_items()); }},
+      {"failed_pushes", [=](const Row& r) { return integer_if(queue(r) && measured(r), r.rep.failed_pushes()); }},
+      {"failed_pops", [=](const Row& r) { return integer_if(queue(r) && measured(r), r.rep.failed_pops()); }},
+      {"producer_jain_fairness",
+       [=](const Row& r) { return queue(r) && measured(r) ? number(r.rep.producer_jain_fairness()) : std::string(); }},
+      {"failed_attempts",
+       [=](const Row& r) { return integer_if((queue(r) || pairs(r)) && measured(r), r.rep.failed_attempts()); }},
+      {"reordered_items",
+       [=](const Row& r) { return integer_if((queue(r) || pairs(r)) && measured(r), r.rep.reordered_items); }},
+  };
+  for (const Knob& k : knobs()) {
+    if (k.csv_column.empty()) continue;
+    const bool placed = std::any_of(c.begin(), c.end(), [&k](const Column& col) { return col.name == k.csv_column; });
+    if (!placed) c.push_back(knob_column(k.id));
+  }
+  return c;
+}
+
 }  // namespace
 
 std::string to_csv(const Results& results) {
-  std::string out(kHeader);
+  static const std::vector<Column> kColumns = columns();
+  std::string out;
+  for (std::size_t i = 0; i < kColumns.size(); ++i) out += (i > 0 ? "," : "") + kColumns[i].name;
   out += '\n';
   const std::string clock_source = to_string(results.environment.clock.source);
+  std::vector<std::string> fields(kColumns.size());
   for (const ConfigResult& config : results.configs) {
-    const RunSpec& spec = config.spec;
-    const bool lock = spec.workload == Workload::lock;
-    const bool semaphore = spec.workload == Workload::semaphore;
-    const bool rw = spec.workload == Workload::rw;
-    const bool queue = spec.workload == Workload::queue;
-    const bool pairs = spec.workload == Workload::pairs;
     for (const Repetition& rep : config.repetitions) {
-      const bool measured = rep.measured();
-      const bool writes_sampled = measured && rep.write_latency.total_count() > 0;
-      const auto value = [&rep](Metric m) { return metric_value(rep, m); };
-      append_row(
-          out,
-          {
-              config.name(),
-              std::string(to_string(spec.workload)),
-              spec.primitive,
-              std::string(to_string(spec.mode)),
-              fmt::format("{}", spec.workers),
-              fmt::format("{}", rep.index),
-              std::string(to_string(rep.status)),
-              rep.status_detail,
-              integer_if(measured, rep.operations()),
-              measured ? number(rep.elapsed_s) : std::string(),
-              number(value(Metric::throughput)),
-              number(value(Metric::ns_per_op)),
-              integer_if(measured, rep.latency.total_count()),
-              whole(value(Metric::p50)),
-              whole(value(Metric::p90)),
-              whole(value(Metric::p99)),
-              whole(value(Metric::p999)),
-              whole(value(Metric::p9999)),
-              whole(value(Metric::max_latency)),
-              number(value(Metric::jain)),
-              integer_if(measured, rep.worker_ops_min()),
-              integer_if(measured, rep.worker_ops_max()),
-              measured ? number(rep.cpu_user_s()) : std::string(),
-              measured ? number(rep.cpu_system_s()) : std::string(),
-              number(value(Metric::cpu_per_mop)),
-              integer_if(measured, rep.voluntary_switches()),
-              integer_if(measured, rep.involuntary_switches()),
-              integer_if(measured, rep.lost_updates),
-              integer_if(measured, rep.checked_updates),
-              // A run is bounded either by time or by an operation count; the other bound is unset.
-              spec.duration_ns > 0 ? number(static_cast<double>(spec.duration_ns) / 1e9)
-                                   : std::string(),
-              integer_if(spec.operations > 0, spec.operations),
-              number(static_cast<double>(spec.warmup_ns) / 1e9),
-              fmt::format("{}", spec.cs_ns),
-              fmt::format("{}", spec.outside_ns),
-              std::string(spec.outside_scales ? "true" : "false"),
-              integer_if(lock || rw, spec.cs_lines),
-              integer_if(semaphore, spec.permits),
-              std::string(to_string(spec.pin)),
-              fmt::format("{}", spec.sample_every),
-              fmt::format("{}", spec.seed),
-              clock_source,
-              // The rw workload's write side; its reads are in the latency_* columns above.
-              integer_if(rw, spec.read_percent),
-              integer_if(rw && measured, rep.write_operations()),
-              integer_if(rw && measured, rep.write_latency.total_count()),
-              integer_if(rw && writes_sampled, rep.write_latency.value_at_percentile(50)),
-              integer_if(rw && writes_sampled, rep.write_latency.value_at_percentile(99)),
-              integer_if(rw && writes_sampled, rep.write_latency.value_at_percentile(99.9)),
-              integer_if(rw && writes_sampled, rep.write_latency.max()),
-              // The queue workload's shape and what its operations (items delivered) leave out.
-              integer_if(queue, spec.producers),
-              integer_if(queue, spec.workers - spec.producers),
-              integer_if(queue || pairs, spec.capacity),
-              queue || pairs ? std::string(to_string(spec.wait)) : std::string(),
-              integer_if(queue, spec.consume_ns),
-              integer_if(queue, spec.rate),
-              integer_if(queue && measured, rep.produced_items()),
-              integer_if(queue && measured, rep.failed_pushes()),
-              integer_if(queue && measured, rep.failed_pops()),
-              queue && measured ? number(rep.producer_jain_fairness()) : std::string(),
-              integer_if((queue || pairs) && measured, rep.failed_attempts()),
-              integer_if((queue || pairs) && measured, rep.reordered_items),
-          });
+      const Row row{config, rep, clock_source};
+      for (std::size_t i = 0; i < kColumns.size(); ++i) fields[i] = kColumns[i].cell(row);
+      append_row(out, fields);
     }
   }
   return out;

@@ -8,23 +8,17 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <atomic>
 #include <csignal>
 #include <cstring>
 #include <ctime>
 #include <exception>
-#include <fstream>
 #include <string>
-#include <tuple>
 
 #include "workloads/model/knobs.hpp"
+#include "workloads/stress_verdict.hpp"
 
 namespace contend {
 namespace {
-
-volatile std::sig_atomic_t g_interrupt_signal = 0;
-
-extern "C" void on_interrupt(int sig) { g_interrupt_signal = sig; }
 
 void sleep_ns(std::int64_t ns) {
   if (ns <= 0) return;
@@ -53,13 +47,6 @@ bool wait_for(Done done, Check check) {
   return true;
 }
 
-int read_int_file(const std::string& path, int fallback) {
-  std::ifstream in(path);
-  int v = fallback;
-  if (!(in >> v)) return fallback;
-  return v;
-}
-
 // Makes this process die with its parent: a repetition child or worker must never outlive the
 // process that is responsible for reaping it. Returns false when the parent is already gone.
 bool die_with_parent(pid_t expected_parent) {
@@ -80,89 +67,7 @@ std::string signal_name(int sig) {
 
 }  // namespace
 
-bool interrupt_requested() { return g_interrupt_signal != 0; }
-int interrupt_signal() { return g_interrupt_signal; }
-
-// Scopes nest (contend ab holds one around many plans): only the outermost installs the
-// handlers and clears the flag, so a Ctrl-C between two inner plans is still seen.
-namespace {
-int g_interrupt_scope_depth = 0;
-}
-
-InterruptScope::InterruptScope() {
-  if (g_interrupt_scope_depth++ > 0) return;
-  g_interrupt_signal = 0;
-  struct sigaction sa {};
-  sa.sa_handler = on_interrupt;
-  sigemptyset(&sa.sa_mask);
-  sa.sa_flags = 0;  // no SA_RESTART: a sleeping watchdog wakes at once
-  sigaction(SIGINT, &sa, &old_int_);
-  sigaction(SIGTERM, &sa, &old_term_);
-}
-
-InterruptScope::~InterruptScope() {
-  if (--g_interrupt_scope_depth > 0) return;
-  sigaction(SIGINT, &old_int_, nullptr);
-  sigaction(SIGTERM, &old_term_, nullptr);
-}
-
-std::vector<int> pin_plan(Pinning pin, int workers) {
-  std::vector<int> plan(static_cast<std::size_t>(workers), -1);
-  if (pin == Pinning::none) return plan;
-  cpu_set_t allowed;
-  CPU_ZERO(&allowed);
-  if (sched_getaffinity(0, sizeof(allowed), &allowed) != 0) return plan;
-
-  struct Cpu {
-    int id, package, core, sibling_rank;
-  };
-  std::vector<Cpu> cpus;
-  for (int id = 0; id < CPU_SETSIZE; ++id) {
-    if (!CPU_ISSET(id, &allowed)) continue;
-    const std::string topo = fmt::format("/sys/devices/system/cpu/cpu{}/topology/", id);
-    cpus.push_back({id, read_int_file(topo + "physical_package_id", 0), read_int_file(topo + "core_id", id), 0});
-  }
-  if (cpus.empty()) return plan;
-  // Rank each hardware thread among the siblings of its core (0 = first thread of the core).
-  for (auto& c : cpus) {
-    for (const auto& other : cpus) {
-      if (other.package == c.package && other.core == c.core && other.id < c.id) ++c.sibling_rank;
-    }
-  }
-  if (pin == Pinning::compact) {
-    std::sort(cpus.begin(), cpus.end(), [](const Cpu& a, const Cpu& b) {
-      return std::tie(a.package, a.core, a.sibling_rank) < std::tie(b.package, b.core, b.sibling_rank);
-    });
-  } else {
-    // Spread: first threads of every core before any second thread; within a rank, alternate
-    // packages by ordering on the core's index within its package first.
-    std::vector<std::tuple<int, int>> core_index;  // (package, core) in order of appearance
-    auto index_in_package = [&](const Cpu& c) {
-      int rank = 0;
-      for (const auto& other : cpus) {
-        if (other.package == c.package && other.sibling_rank == 0 && other.core < c.core) ++rank;
-      }
-      return rank;
-    };
-    std::sort(cpus.begin(), cpus.end(), [&](const Cpu& a, const Cpu& b) {
-      return std::make_tuple(a.sibling_rank, index_in_package(a), a.package) <
-             std::make_tuple(b.sibling_rank, index_in_package(b), b.package);
-    });
-  }
-  for (std::size_t w = 0; w < plan.size(); ++w) plan[w] = cpus[w % cpus.size()].id;
-  return plan;
-}
-
 namespace detail {
-
-void pin_current_worker(int cpu, WorkerSlot& slot) {
-  if (cpu < 0) return;
-  cpu_set_t set;
-  CPU_ZERO(&set);
-  CPU_SET(cpu, &set);
-  // pid 0 is the calling thread; what the kernel gave is read back with sched_getcpu later.
-  if (sched_setaffinity(0, sizeof(set), &set) == 0) slot.pinned_cpu = cpu;
-}
 
 std::uint64_t operations_quota(const RunSpec& spec, int worker) {
   if (spec.operations == 0) return UINT64_MAX;
@@ -295,135 +200,6 @@ RepetitionOutcome collect(const RunSpec& spec, int index, const RunControl& ctl,
   rep.checked_updates = ctl.checked_updates;
   rep.reordered_items = ctl.reordered_items;
   return out;
-}
-
-std::string seconds_text(std::int64_t ns) {
-  return fmt::format("{:g} s", static_cast<double>(ns) / 1e9);
-}
-
-// The stress progress watchdog: watches every worker's progress counter, phase and activity
-// (each on the worker's own line) and says when none of them changed for spec.stall_ns while
-// some worker is not done.
-class StallWatch {
- public:
-  StallWatch(const RunSpec& spec, const WorkerSlot* slots, std::int64_t now)
-      : spec_(spec), slots_(slots), last_change_ns_(now) {}
-
-  bool stalled(std::int64_t now) {
-    if (spec_.stall_ns <= 0) return false;
-    std::uint64_t snapshot = 0;
-    bool all_done = true;
-    for (int w = 0; w < spec_.workers; ++w) {
-      const WorkerSlot& s = slots_[w];
-      const WorkerPhase phase = s.phase.load(std::memory_order_relaxed);
-      all_done = all_done && phase == WorkerPhase::done;
-      // Any change of any of them changes the sum (the weights keep a phase step from
-      // cancelling a progress step).
-      snapshot += s.progress.load(std::memory_order_relaxed) * 0x9e3779b97f4a7c15ULL +
-                  static_cast<std::uint64_t>(phase) * 0x100000001b3ULL +
-                  static_cast<std::uint64_t>(s.activity.load(std::memory_order_relaxed)) * 0xc2b2ae3d27d4eb4fULL +
-                  static_cast<std::uint64_t>(w);
-    }
-    if (snapshot != last_snapshot_ || all_done) {
-      last_snapshot_ = snapshot;
-      last_change_ns_ = now;
-      return false;
-    }
-    return now - last_change_ns_ >= spec_.stall_ns;
-  }
-
-  // Each worker's phase, where it was, and how many operations it had finished.
-  std::string report() const {
-    std::string text = fmt::format("no progress for {}", seconds_text(spec_.stall_ns));
-    constexpr int kListed = 8;
-    for (int w = 0; w < spec_.workers && w < kListed; ++w) {
-      const WorkerSlot& s = slots_[w];
-      const WorkerPhase phase = s.phase.load(std::memory_order_relaxed);
-      const char* where = "";
-      switch (s.activity.load(std::memory_order_relaxed)) {
-        case WorkerActivity::waiting: where = "waiting to acquire"; break;
-        case WorkerActivity::inside: where = "inside"; break;
-        case WorkerActivity::outside: where = "outside"; break;
-        case WorkerActivity::unknown: where = "running"; break;
-      }
-      const std::uint64_t done = s.progress.load(std::memory_order_relaxed);
-      switch (phase) {
-        case WorkerPhase::starting: text += fmt::format("; worker {}: starting", w); break;
-        case WorkerPhase::done: text += fmt::format("; worker {}: finished", w); break;
-        case WorkerPhase::warmup:
-          text += fmt::format("; worker {}: {} (in warmup, after {} operations)", w, where, done);
-          break;
-        case WorkerPhase::measuring:
-          text += fmt::format("; worker {}: {} after operation {}", w, where, done);
-          break;
-      }
-    }
-    if (spec_.workers > kListed) text += fmt::format("; and {} more workers", spec_.workers - kListed);
-    return text;
-  }
-
- private:
-  const RunSpec& spec_;
-  const WorkerSlot* slots_;
-  std::uint64_t last_snapshot_ = 0;
-  std::int64_t last_change_ns_;
-};
-
-// Stress: workers whose operations are a tiny share of what the others of their role did
-// (fewer than 1 in 10000 of the others' mean, while that mean is at least 10000) are starved.
-// The bar is low on purpose: on a loaded 2-core machine a correct lock's unluckiest worker gets
-// 1 in 100 to 1 in 1000 of the others' share over half a second; a starved one gets 0 or 1.
-constexpr double kStarvedRatio = 10000;
-constexpr double kStarvedOthersMin = 10000;
-
-CheckResult starvation_check(const Repetition& rep) {
-  CheckResult c;
-  c.name = std::string(check_name(CheckId::starvation));
-  c.checked = rep.workers.size();
-  std::vector<std::string> starved;
-  for (std::size_t w = 0; w < rep.workers.size(); ++w) {
-    const WorkerResult& me = rep.workers[w];
-    double others = 0;
-    int n = 0;
-    for (std::size_t o = 0; o < rep.workers.size(); ++o) {
-      if (o == w || rep.workers[o].role != me.role) continue;
-      others += static_cast<double>(rep.workers[o].operations);
-      ++n;
-    }
-    if (n == 0) continue;
-    const double mean = others / n;
-    if (mean >= kStarvedOthersMin && static_cast<double>(me.operations) * kStarvedRatio < mean) {
-      if (c.violations++ == 0) c.first_worker = static_cast<int>(w);
-      if (starved.size() < 4) {
-        starved.push_back(fmt::format("worker {} did {} operations, the others {:.0f} on average", w, me.operations, mean));
-      }
-    }
-  }
-  for (const std::string& s : starved) c.note += (c.note.empty() ? "" : "; ") + s;
-  return c;
-}
-
-// The checks a stress repetition ran, from the merged tallies, plus progress and starvation.
-void collect_checks(Repetition& rep, const RunControl& ctl) {
-  for (std::size_t i = 0; i < kCheckCount; ++i) {
-    const auto id = static_cast<CheckId>(i);
-    const CheckTally& t = ctl.checks[id];
-    if (t.applies == 0 || id == CheckId::progress || id == CheckId::starvation) continue;
-    CheckResult c;
-    c.name = std::string(check_name(id));
-    c.checked = t.checked;
-    c.violations = t.violations;
-    c.first_worker = t.first_worker;
-    c.first_operation = t.first_operation;
-    c.first_s = t.first_ns != 0 ? static_cast<double>(t.first_ns - ctl.start_ns) / 1e9 : 0.0;
-    c.note = t.note;
-    rep.checks.push_back(std::move(c));
-  }
-  CheckResult progress;
-  progress.name = std::string(check_name(CheckId::progress));
-  progress.checked = rep.operations();
-  rep.checks.push_back(progress);
-  rep.checks.push_back(starvation_check(rep));
 }
 
 }  // namespace

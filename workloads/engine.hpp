@@ -23,7 +23,9 @@
 
 #include "workloads/busy_work.hpp"
 #include "workloads/clock.hpp"
+#include "workloads/interrupts.hpp"
 #include "workloads/model/result.hpp"
+#include "workloads/pinning.hpp"
 #include "workloads/run_control.hpp"
 #include "workloads/shared_arena.hpp"
 #include "workloads/model/spec.hpp"
@@ -48,12 +50,6 @@ struct RepetitionContext {
 // The body of a repetition's child for one (workload, primitive) pair.
 using RepetitionBody = std::function<void(RepetitionContext&)>;
 
-// The CPU each worker is pinned to under `pin` (-1: not pinned), from this process's affinity
-// mask and the CPU topology in /sys: compact fills a core's hardware threads before the next
-// core; spread puts consecutive workers on different cores (and packages) first. Workers beyond
-// the CPU count wrap around.
-std::vector<int> pin_plan(Pinning pin, int workers);
-
 namespace detail {
 
 // Runs in the repetition child: releases phases on time and, in process mode, stops early when
@@ -61,7 +57,6 @@ namespace detail {
 void drive_phases(RepetitionContext& ctx, const std::vector<pid_t>& worker_pids);
 // Reaps worker processes after the run; records the first abnormal death in the control block.
 void reap_workers(RepetitionContext& ctx, std::vector<pid_t>& worker_pids);
-void pin_current_worker(int cpu, WorkerSlot& slot);
 std::uint64_t operations_quota(const RunSpec& spec, int worker);
 [[noreturn]] void exit_worker_process();
 
@@ -155,22 +150,5 @@ struct RepetitionOutcome {
 RepetitionOutcome run_repetition(const RunSpec& spec, int index, std::size_t workload_bytes,
                                  const RepetitionBody& body, bool provides_exclusion,
                                  const Calibrations& calibrations);
-
-// Set by SIGINT/SIGTERM while a plan runs (see install_interrupt_handlers).
-bool interrupt_requested();
-int interrupt_signal();
-// Installs the handlers for the duration of a plan; the destructor restores the old ones. Scopes
-// nest: an inner one (a plan inside `contend ab`'s loop) leaves the outer one's handlers and flag.
-class InterruptScope {
- public:
-  InterruptScope();
-  ~InterruptScope();
-  InterruptScope(const InterruptScope&) = delete;
-  InterruptScope& operator=(const InterruptScope&) = delete;
-
- private:
-  struct ::sigaction old_int_{};
-  struct ::sigaction old_term_{};
-};
 
 }  // namespace contend

@@ -52,133 +52,10 @@
 #include "workloads/clock.hpp"
 #include "workloads/construct.hpp"
 #include "workloads/engine.hpp"
+#include "workloads/queue_book.hpp"
 #include "workloads/sampler.hpp"
 
 namespace contend {
-
-namespace queue_item {
-
-inline constexpr std::uint64_t kSampled = 1ULL << 63;
-inline constexpr int kProducerShift = 48;
-inline constexpr std::uint64_t kProducerMask = 0x7fff;  // 15 bits: producer index + 1
-inline constexpr std::uint64_t kSequenceMask = (1ULL << kProducerShift) - 1;
-// Producer field 0: not an item of any producer. The end of a phase, for one consumer.
-inline constexpr std::uint64_t kPhaseOver = 1;
-
-inline std::uint64_t make(int producer, std::uint64_t seq) {
-  return (static_cast<std::uint64_t>(producer + 1) << kProducerShift) | seq;
-}
-// The producer's index, or -1 for an item no producer could have made.
-inline int producer_of(std::uint64_t item) {
-  return static_cast<int>((item >> kProducerShift) & kProducerMask) - 1;
-}
-inline std::uint64_t sequence_of(std::uint64_t item) { return item & kSequenceMask; }
-
-}  // namespace queue_item
-
-// The sizes of one repetition's bookkeeping, all derived from the spec.
-struct QueueLayout {
-  int producers = 0;
-  int consumers = 0;
-  // The most items one producer may push in a repetition (warmup included): its bitmaps hold
-  // this many bits. A producer that reaches it stops and the repetition is an error.
-  std::uint64_t item_budget = 0;
-  std::uint64_t bitmap_words = 0;  // per (consumer, producer), a whole number of lines
-  std::size_t expected_stride = 0; // per consumer: its producers' next sequences, whole lines
-  int stamp_shift = 0;             // log2 of the block of sequence numbers per latency sample
-  std::uint64_t stamps = 0;        // per producer; 0 when nothing is timed
-
-  // In the pairs workload every worker is a producer and a consumer.
-  explicit QueueLayout(const RunSpec& spec)
-      : producers(spec.workload == Workload::pairs ? spec.workers : spec.producers),
-        consumers(spec.workload == Workload::pairs ? spec.workers : spec.workers - spec.producers) {
-    // Far above what any queue here pushes (a few hundred million items a second per producer
-    // at best); the bitmaps' pages are only touched where items land.
-    constexpr double kItemsPerNs = 0.5;
-    const auto timed_items = static_cast<std::uint64_t>(static_cast<double>(spec.duration_ns + spec.warmup_ns) * kItemsPerNs);
-    const std::uint64_t quota = spec.operations / static_cast<std::uint64_t>(std::max(1, producers)) + 1;
-    item_budget = std::min<std::uint64_t>(queue_item::kSequenceMask,
-                                          (spec.operations > 0 ? quota : 0) + timed_items + 4096);
-    // Whole lines, so that no two consumers' bitmaps or expectations share one.
-    constexpr std::uint64_t kWordsPerLine = kCacheLineSize / 8;
-    bitmap_words = ((item_budget + 63) / 64 + kWordsPerLine - 1) / kWordsPerLine * kWordsPerLine;
-    expected_stride = (static_cast<std::size_t>(producers) + kWordsPerLine - 1) / kWordsPerLine * kWordsPerLine;
-    if (spec.sample_every > 0) {
-      stamp_shift = static_cast<int>(std::bit_width(std::bit_ceil(spec.sample_every))) - 1;
-      stamps = (item_budget >> stamp_shift) + 1;
-    }
-  }
-
-  // One more set of bitmaps than consumers: the drain of what is left after the run.
-  std::size_t bitmap_bytes() const {
-    return static_cast<std::size_t>(consumers + 1) * static_cast<std::size_t>(producers) * bitmap_words * 8;
-  }
-  std::size_t stamp_bytes() const { return static_cast<std::size_t>(producers) * stamps * 8; }
-  std::size_t expected_bytes() const { return static_cast<std::size_t>(consumers + 1) * expected_stride * 8; }
-};
-
-// One producer's state, kept across phases, on its own line.
-struct alignas(kCacheLineSize) ProducerState {
-  std::uint64_t next_sequence = 0;
-  bool over_budget = false;
-};
-
-// What one consumer (or the drain) saw go wrong, on its own line, written when a phase ends.
-struct alignas(kCacheLineSize) ConsumerFindings {
-  std::uint64_t out_of_order = 0;  // an item older than one already seen from its producer
-  std::uint64_t invented = 0;      // no producer made it (a bad producer field or sequence)
-  std::uint64_t repeated = 0;      // delivered to this consumer twice
-  std::uint64_t first_item = 0;    // the first such item, and what was wrong with it
-  const char* first_problem = nullptr;  // a string literal: the same address in every process
-
-  void note(std::uint64_t& counter, std::uint64_t item, const char* problem) {
-    if (first_problem == nullptr) {
-      first_item = item;
-      first_problem = problem;
-    }
-    ++counter;
-  }
-};
-
-// The shared bookkeeping of one repetition, in the arena.
-struct QueueBook {
-  QueueLayout layout;
-  ProducerState* producers;
-  ConsumerFindings* findings;   // consumers + 1 (the drain)
-  std::uint64_t* next_expected; // (consumers + 1) x expected_stride: the lowest sequence still in order
-  std::uint64_t* bitmaps;       // (consumers + 1) x producers x bitmap_words
-  std::uint64_t* stamps;        // producers x layout.stamps; null when nothing is timed
-  std::atomic<std::uint64_t>* producers_finished;  // phases x producers, on a line of its own
-
-  std::uint64_t* bitmap(int consumer, int producer) const {
-    return bitmaps + (static_cast<std::size_t>(consumer) * static_cast<std::size_t>(layout.producers) +
-                      static_cast<std::size_t>(producer)) * layout.bitmap_words;
-  }
-  std::uint64_t* expected_of(int consumer) const {
-    return next_expected + static_cast<std::size_t>(consumer) * layout.expected_stride;
-  }
-  std::uint64_t* stamps_of(int producer) const {
-    return stamps + static_cast<std::size_t>(producer) * layout.stamps;
-  }
-
-  // Marks `item` as delivered to `consumer` and checks it; returns the producer (-1: invented).
-  int record(int consumer, std::uint64_t item, ConsumerFindings& found) const {
-    const int p = queue_item::producer_of(item);
-    const std::uint64_t seq = queue_item::sequence_of(item);
-    if (p < 0 || p >= layout.producers || seq >= layout.item_budget) {
-      found.note(found.invented, item, "invented (no producer made it)");
-      return -1;
-    }
-    std::uint64_t& expected = expected_of(consumer)[p];
-    if (seq < expected) found.note(found.out_of_order, item, "out of order");
-    expected = std::max(expected, seq + 1);
-    std::uint64_t& word = bitmap(consumer, p)[seq >> 6];
-    const std::uint64_t bit = 1ULL << (seq & 63);
-    if ((word & bit) != 0) found.note(found.repeated, item, "delivered twice to one consumer");
-    word |= bit;
-    return p;
-  }
-};
 
 template <Queue Q>
 class QueueLoop {
@@ -417,115 +294,6 @@ std::uint64_t drain_queue(Q& queue, const QueueBook& book) {
   return drained;
 }
 
-// Merges every consumer's bitmaps per producer: an item in two of them was delivered twice;
-// one of the first next_sequence items in none was lost; one at or beyond it was invented.
-// Writes the verdict into the control block when anything is wrong.
-inline void check_deliveries(const QueueBook& book, std::uint64_t drained, bool keeps_producer_order,
-                             RunControl& control) {
-  const QueueLayout& layout = book.layout;
-  std::uint64_t produced = 0, lost = 0, duplicated = 0, invented = 0, out_of_order = 0;
-  std::string first;
-  for (int c = 0; c <= layout.consumers; ++c) {
-    const ConsumerFindings& f = book.findings[c];
-    invented += f.invented;
-    duplicated += f.repeated;
-    out_of_order += f.out_of_order;
-    // A queue that does not promise producer order: its reordering is noted, not a failure,
-    // and the first problem worth naming is another one.
-    if (!keeps_producer_order && f.first_problem != nullptr && f.repeated == 0 && f.invented == 0) continue;
-    if (first.empty() && f.first_problem != nullptr) {
-      first = fmt::format("item {:#x} (producer {}, number {}) {}", f.first_item, queue_item::producer_of(f.first_item),
-                          queue_item::sequence_of(f.first_item), f.first_problem);
-    }
-  }
-  for (int p = 0; p < layout.producers; ++p) {
-    const std::uint64_t pushed = book.producers[p].next_sequence;
-    produced += pushed;
-    // No bit is set at or beyond the highest sequence any consumer saw + 1.
-    std::uint64_t highest = pushed;
-    for (int c = 0; c <= layout.consumers; ++c) highest = std::max(highest, book.expected_of(c)[p]);
-    const std::uint64_t words = std::min(layout.bitmap_words, (highest + 63) / 64);
-    for (std::uint64_t w = 0; w < words; ++w) {
-      std::uint64_t seen = 0;
-      for (int c = 0; c <= layout.consumers; ++c) {
-        const std::uint64_t word = book.bitmap(c, p)[w];
-        const std::uint64_t twice = seen & word;
-        if (twice != 0) {
-          duplicated += static_cast<std::uint64_t>(std::popcount(twice));
-          if (first.empty()) {
-            first = fmt::format("producer {} number {} delivered to two consumers", p,
-                                w * 64 + static_cast<std::uint64_t>(std::countr_zero(twice)));
-          }
-        }
-        seen |= word;
-      }
-      // Bits of the items this producer pushed, in this word.
-      const std::uint64_t begin = w * 64;
-      std::uint64_t pushed_bits = 0;
-      if (pushed >= begin + 64) {
-        pushed_bits = ~0ULL;
-      } else if (pushed > begin) {
-        pushed_bits = (1ULL << (pushed - begin)) - 1;
-      }
-      const std::uint64_t missing = pushed_bits & ~seen;
-      const std::uint64_t beyond = seen & ~pushed_bits;
-      if (missing != 0) {
-        lost += static_cast<std::uint64_t>(std::popcount(missing));
-        if (first.empty()) {
-          first = fmt::format("producer {} number {} never delivered", p,
-                              begin + static_cast<std::uint64_t>(std::countr_zero(missing)));
-        }
-      }
-      if (beyond != 0) {
-        invented += static_cast<std::uint64_t>(std::popcount(beyond));
-        if (first.empty()) {
-          first = fmt::format("producer {} number {} delivered but never pushed", p,
-                              begin + static_cast<std::uint64_t>(std::countr_zero(beyond)));
-        }
-      }
-    }
-  }
-  control.checked_updates = produced;
-  // The same counts as stress checks.
-  const auto tally = [&](CheckId id, std::uint64_t violations) {
-    CheckTally& t = control.checks[id];
-    t.applies = 1;
-    t.checked = produced;
-    t.violations = violations;
-  };
-  tally(CheckId::queue_lost, lost);
-  tally(CheckId::queue_duplicated, duplicated);
-  tally(CheckId::queue_invented, invented);
-  tally(CheckId::queue_order, keeps_producer_order ? out_of_order : 0);
-  if (!keeps_producer_order) {
-    const auto note = fmt::format_to_n(control.checks[CheckId::queue_order].note,
-                                       sizeof(CheckTally::note) - 1, "not promised by this queue; {} reordered",
-                                       out_of_order);
-    *note.out = '\0';
-  }
-  if (lost + duplicated + invented + (keeps_producer_order ? out_of_order : 0) > 0) {
-    // Where the first problem was, for the check that saw it.
-    for (CheckId id : {CheckId::queue_lost, CheckId::queue_duplicated, CheckId::queue_invented, CheckId::queue_order}) {
-      CheckTally& t = control.checks[id];
-      if (t.violations == 0) continue;
-      const auto note = fmt::format_to_n(t.note, sizeof(CheckTally::note) - 1, "first problem seen: {}", first);
-      *note.out = '\0';
-      break;
-    }
-  }
-  if (!keeps_producer_order) {
-    control.reordered_items = out_of_order;
-    out_of_order = 0;
-  }
-  if (lost + duplicated + invented + out_of_order == 0) return;
-  const auto out = fmt::format_to_n(
-      control.violation, sizeof(control.violation) - 1,
-      "of {} items (warmup included; {} drained after the run): {} lost, {} duplicated, {} invented, {} out of "
-      "order; first: {}",
-      produced, drained, lost, duplicated, invented, out_of_order, first);
-  *out.out = '\0';
-}
-
 template <Queue Q>
 class QueueInArena {
  public:
@@ -595,7 +363,7 @@ void run_queue_workload(RepetitionContext& ctx) {
     }
   }
   const std::uint64_t drained = detail::drain_queue(queue.get(), book);
-  detail::check_deliveries(book, drained, keeps_producer_order<Q>(), ctx.control);
+  check_deliveries(book, drained, keeps_producer_order<Q>(), ctx.control);
 }
 
 }  // namespace contend

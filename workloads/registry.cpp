@@ -10,7 +10,9 @@
 #include "workloads/queue_workload.hpp"
 #include "workloads/rw_workload.hpp"
 #include "workloads/semaphore_workload.hpp"
-#include "workloads/stress_loops.hpp"
+#include "workloads/lock_stress.hpp"
+#include "workloads/rw_stress.hpp"
+#include "workloads/semaphore_stress.hpp"
 
 namespace contend {
 namespace {

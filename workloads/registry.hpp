@@ -34,7 +34,7 @@ struct RegistryEntry {
   PrimitiveInfo info{};
   std::function<std::size_t(const RunSpec&)> workload_bytes{};
   RepetitionBody run{};
-  // `contend stress`: the family's checking loop (workloads/stress_loops.hpp); empty for a
+  // `contend stress`: the family's checking loop (workloads/lock_stress.hpp, semaphore_stress.hpp, rw_stress.hpp); empty for a
   // family stress does not cover (pingpong).
   std::function<std::size_t(const RunSpec&)> stress_bytes{};
   RepetitionBody stress{};

@@ -1,7 +1,7 @@
 #pragma once
 // The property checks `contend stress` runs, by identity and by the name every result and
 // report shows. What each check does lives with the loops that run it
-// (workloads/stress_loops.hpp, workloads/checks.hpp); a result only records its name, counts
+// (workloads/*_stress.hpp, workloads/checks.hpp); a result only records its name, counts
 // and first occurrence (CheckResult, workloads/model/result.hpp).
 #include <cstddef>
 #include <cstdint>

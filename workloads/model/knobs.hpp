@@ -147,7 +147,7 @@ struct WorkloadInfo {
   bool producers_and_consumers = false;
 };
 
-// The tables, in order.
+// The tables, in order (written in workload_table.cpp).
 std::span<const Knob> knobs();
 std::span<const WorkloadInfo> workloads();
 
@@ -176,5 +176,10 @@ std::string workload_list(const std::vector<Workload>& list, std::string_view la
 
 std::int64_t as_integer(const KnobValue& v);
 const std::string& as_name(const KnobValue& v);
+
+namespace detail {
+std::vector<Knob> make_knob_table();
+std::vector<WorkloadInfo> make_workload_table();
+}  // namespace detail
 
 }  // namespace contend

@@ -58,7 +58,7 @@ struct RunSpec {
   // `contend micro`: the Google Benchmark case ("lock_unlock", "try_lock", "contended", ...)
   // run over `primitive` of the `workload` family. Empty for every other subcommand.
   std::string micro_case;
-  // `contend stress`: the workers run the family's property checks (workloads/stress_loops.hpp)
+  // `contend stress`: the workers run the family's property checks (workloads/lock_stress.hpp, semaphore_stress.hpp, rw_stress.hpp)
   // instead of its measuring loop. `perturb` adds seeded random short delays and yields inside
   // and outside the critical section to widen race windows. `stall_ns` > 0 arms the progress
   // watchdog: when no worker makes progress for that long, the repetition ends as `hang`.

@@ -1,0 +1,456 @@
+// The workload table's entries (workloads/model/knobs.hpp says what each field means and who
+// reads them): one entry per knob, then one per workload. This file is the table and nothing
+// else; it is long because every knob is written out in one place, which is the point.
+#include <fmt/format.h>
+
+#include <cstdint>
+#include <string>
+#include <type_traits>
+
+#include "workloads/model/knobs.hpp"
+
+namespace contend {
+namespace {
+
+// ---------------------------------------------------------------------------------------------
+// Reading and writing a RunSpec field as a KnobValue.
+
+template <class T>
+KnobValue to_value(const T& v) {
+  if constexpr (std::is_same_v<T, std::string>) {
+    return v;
+  } else if constexpr (std::is_enum_v<T>) {
+    return static_cast<std::int64_t>(v);
+  } else {
+    return static_cast<std::int64_t>(v);
+  }
+}
+
+template <class T>
+T from_value(const KnobValue& v) {
+  if constexpr (std::is_same_v<T, std::string>) {
+    return as_name(v);
+  } else if constexpr (std::is_same_v<T, bool>) {
+    return as_integer(v) != 0;
+  } else {
+    return static_cast<T>(as_integer(v));
+  }
+}
+
+template <auto Member>
+KnobValue get_field(const RunSpec& s) {
+  return to_value(s.*Member);
+}
+
+template <auto Member>
+void set_field(RunSpec& s, const KnobValue& v) {
+  using T = std::remove_cvref_t<decltype(s.*Member)>;
+  s.*Member = from_value<T>(v);
+}
+
+// A queue's workers are its producers and its consumers; producers are set first (table order).
+KnobValue get_consumers(const RunSpec& s) { return std::int64_t{s.workers - s.producers}; }
+void set_consumers(RunSpec& s, const KnobValue& v) { s.workers = s.producers + static_cast<int>(as_integer(v)); }
+
+std::string outside_name_value(const RunSpec& s) {
+  return fmt::format("{}ns{}", s.outside_ns, s.outside_scales ? "xworkers" : "");
+}
+
+constexpr std::int64_t kSecond = 1'000'000'000;
+constexpr std::int64_t kMaxWorkNs = 1'000'000'000;  // a second of simulated work per operation
+constexpr std::int64_t kMaxDurationNs = 24 * 3600 * kSecond;
+
+std::vector<KnobValue> ints(std::initializer_list<std::int64_t> values) {
+  return std::vector<KnobValue>(values.begin(), values.end());
+}
+
+using enum Workload;
+
+// The knobs. Their order is the order of `contend run --help`, of a suite's accepted keys, of a
+// reproduce line and of the optional parts of a configuration's name.
+}  // namespace
+
+namespace detail {
+
+std::vector<Knob> make_knob_table() {
+  std::vector<Knob> k;
+  k.push_back({.id = KnobId::primitive,
+               .name = "primitive",
+               .short_flag = "-p",
+               .kind = KnobKind::names,
+               .help = "Primitives, comma-separated, or 'all' (see `contend list`)",
+               .workloads = {lock, semaphore, rw, pingpong, queue, pairs},
+               .default_values = {std::string("all")},
+               .json_key = "primitive",
+               .get = &get_field<&RunSpec::primitive>,
+               .set = &set_field<&RunSpec::primitive>});
+  k.push_back({.id = KnobId::workers,
+               .name = "workers",
+               .short_flag = "-w",
+               .kind = KnobKind::count,
+               .help = "Worker counts, comma-separated, e.g. 1,2,4,8 (more than the cores is oversubscription, and "
+                       "allowed)",
+               .workloads = {lock, semaphore, rw, pingpong, pairs},
+               .sweep = true,
+               .min = 1,
+               .max = kMaxWorkers,
+               .default_values = ints({1, 2, 4}),
+               .stress_default = ints({2, 8}),
+               .label = "workers",
+               .json_key = "workers",
+               .hints = {{queue, "the queue workload counts --producers and --consumers instead", true}},
+               .get = &get_field<&RunSpec::workers>,
+               .set = &set_field<&RunSpec::workers>});
+  k.push_back({.id = KnobId::mode,
+               .name = "mode",
+               .kind = KnobKind::choice,
+               .help = "Workers as threads, forked processes, or both",
+               .workloads = {lock, semaphore, rw, pingpong, queue, pairs},
+               .choices = {"threads", "processes", "both"},
+               .json_key = "mode",
+               .get = &get_field<&RunSpec::mode>,
+               .set = &set_field<&RunSpec::mode>});
+  k.push_back({.id = KnobId::duration,
+               .name = "duration",
+               .short_flag = "-d",
+               .kind = KnobKind::duration,
+               .help = "Measured time per repetition, e.g. 500ms, 2s",
+               .workloads = {lock, semaphore, rw, pingpong, queue, pairs},
+               .min = 1'000'000,
+               .max = kMaxDurationNs,
+               .excludes = KnobId::ops,
+               .stress_default = ints({kSecond}),
+               .csv_column = "duration_s",
+               .json_key = "duration_ns",
+               .zero_is_unset = true,
+               .get = &get_field<&RunSpec::duration_ns>,
+               .set = &set_field<&RunSpec::duration_ns>});
+  k.push_back({.id = KnobId::ops,
+               .name = "ops",
+               .kind = KnobKind::count,
+               .help = "Stop after this many operations in total instead of after --duration (queue: items)",
+               .workloads = {lock, semaphore, rw, pingpong, queue, pairs},
+               .min = 1,
+               .max = std::int64_t{1} << 50,
+               .excludes = KnobId::duration,
+               .csv_column = "operations_target",
+               .json_key = "operations",
+               .zero_is_unset = true,
+               .get = &get_field<&RunSpec::operations>,
+               .set = &set_field<&RunSpec::operations>});
+  k.push_back({.id = KnobId::warmup,
+               .name = "warmup",
+               .kind = KnobKind::duration,
+               .help = "Unmeasured run before each repetition, e.g. 100ms, 0",
+               .workloads = {lock, semaphore, rw, pingpong, queue, pairs},
+               .min = 0,
+               .max = kMaxDurationNs,
+               .stress_default = ints({0}),
+               .csv_column = "warmup_s",
+               .json_key = "warmup_ns",
+               .get = &get_field<&RunSpec::warmup_ns>,
+               .set = &set_field<&RunSpec::warmup_ns>});
+  k.push_back({.id = KnobId::repetitions,
+               .name = "repetitions",
+               .short_flag = "-r",
+               .kind = KnobKind::count,
+               .help = "Repetitions of each configuration (interleaved: round 1 of all, then round 2)",
+               .workloads = {lock, semaphore, rw, pingpong, queue, pairs},
+               .min = 1,
+               .max = 1000,
+               .stress_default = ints({1}),
+               .json_key = "repetitions",
+               .get = &get_field<&RunSpec::repetitions>,
+               .set = &set_field<&RunSpec::repetitions>});
+  k.push_back({.id = KnobId::cs_ns,
+               .name = "cs-ns",
+               .kind = KnobKind::count,
+               .help = "Work inside the critical section, calibrated ns",
+               .workloads = {lock, semaphore, rw},
+               .min = 0,
+               .max = kMaxWorkNs,
+               .label = "cs",
+               .unit = "ns",
+               .csv_column = "cs_ns",
+               .json_key = "cs_ns",
+               .hints = {{queue, "a consumer's work per item is --consume-ns"},
+                         {pairs, "the delay between a push and a pop is --outside-ns"}},
+               .get = &get_field<&RunSpec::cs_ns>,
+               .set = &set_field<&RunSpec::cs_ns>});
+  k.push_back({.id = KnobId::outside_ns,
+               .name = "outside-ns",
+               .kind = KnobKind::count,
+               .help = "Work between acquisitions, calibrated ns (pairs: between a push and a pop)",
+               .workloads = {lock, semaphore, rw, pairs},
+               .min = 0,
+               .max = kMaxWorkNs,
+               .label = "outside",
+               .csv_column = "outside_ns",
+               .json_key = "outside_ns",
+               .hints = {{queue, "a consumer's work per item is --consume-ns"}},
+               .get = &get_field<&RunSpec::outside_ns>,
+               .set = &set_field<&RunSpec::outside_ns>,
+               .name_value = &outside_name_value});
+  k.push_back({.id = KnobId::outside_scale,
+               .name = "outside-scale",
+               .kind = KnobKind::flag,
+               .help = "Multiply --outside-ns by the worker count, so each worker's share of the lock stays "
+                       "comparable across worker counts",
+               .workloads = {lock, semaphore, rw, pairs},
+               .csv_column = "outside_scales",
+               .json_key = "outside_scales",
+               .hints = {{queue, "a consumer's work per item is --consume-ns"}},
+               .get = &get_field<&RunSpec::outside_scales>,
+               .set = &set_field<&RunSpec::outside_scales>});
+  k.push_back({.id = KnobId::cs_lines,
+               .name = "cs-lines",
+               .kind = KnobKind::count,
+               .help = "Shared cache lines written inside the critical section",
+               .workloads = {lock, rw},
+               .min = 1,
+               .max = 64,
+               .label = "lines",
+               .csv_column = "cs_lines",
+               .json_key = "cs_lines",
+               .get = &get_field<&RunSpec::cs_lines>,
+               .set = &set_field<&RunSpec::cs_lines>});
+  k.push_back({.id = KnobId::permits,
+               .name = "permits",
+               .kind = KnobKind::count,
+               .help = "Permits of the semaphore",
+               .workloads = {semaphore},
+               .min = 1,
+               .max = 1'000'000,
+               .label = "permits",
+               .csv_column = "permits",
+               .json_key = "permits",
+               .get = &get_field<&RunSpec::permits>,
+               .set = &set_field<&RunSpec::permits>});
+  k.push_back({.id = KnobId::read_percent,
+               .name = "read-percent",
+               .kind = KnobKind::count,
+               .help = "Share of operations that read, in percent",
+               .workloads = {rw},
+               .min = 0,
+               .max = 100,
+               .label = "reads",
+               .unit = "%",
+               .csv_column = "read_percent",
+               .json_key = "read_percent",
+               .get = &get_field<&RunSpec::read_percent>,
+               .set = &set_field<&RunSpec::read_percent>});
+  k.push_back({.id = KnobId::producers,
+               .name = "producers",
+               .kind = KnobKind::count,
+               .help = "Producer counts, comma-separated (every pairing with --consumers is run)",
+               .workloads = {queue},
+               .sweep = true,
+               .min = 1,
+               .max = kMaxWorkers - 1,
+               .default_values = ints({1}),
+               .stress_default = ints({2}),
+               .label = "producers",
+               .csv_column = "producers",
+               .json_key = "producers",
+               .get = &get_field<&RunSpec::producers>,
+               .set = &set_field<&RunSpec::producers>});
+  k.push_back({.id = KnobId::consumers,
+               .name = "consumers",
+               .kind = KnobKind::count,
+               .help = "Consumer counts, comma-separated",
+               .workloads = {queue},
+               .sweep = true,
+               .min = 1,
+               .max = kMaxWorkers - 1,
+               .default_values = ints({1}),
+               .stress_default = ints({2}),
+               .label = "consumers",
+               .csv_column = "consumers",
+               .json_key = "consumers",
+               .get = &get_consumers,
+               .set = &set_consumers});
+  k.push_back({.id = KnobId::capacity,
+               .name = "capacity",
+               .kind = KnobKind::count,
+               .help = "Items the queue is built to hold: a power of two",
+               .workloads = {queue, pairs},
+               .min = 2,
+               .max = 1 << 24,
+               .power_of_two = true,
+               .label = "capacity",
+               .csv_column = "capacity",
+               .json_key = "capacity",
+               .get = &get_field<&RunSpec::capacity>,
+               .set = &set_field<&RunSpec::capacity>});
+  k.push_back({.id = KnobId::wait,
+               .name = "wait",
+               .kind = KnobKind::choice,
+               .help = "On a full or empty queue: spin (pause, retry), yield (sched_yield, retry) or block (the "
+                       "queue's sleeping push/pop)",
+               .workloads = {queue, pairs},
+               .choices = {"spin", "yield", "block"},
+               .label = "wait",
+               .csv_column = "wait",
+               .json_key = "wait",
+               .get = &get_field<&RunSpec::wait>,
+               .set = &set_field<&RunSpec::wait>});
+  k.push_back({.id = KnobId::consume_ns,
+               .name = "consume-ns",
+               .kind = KnobKind::count,
+               .help = "A consumer's work per item, calibrated ns",
+               .workloads = {queue},
+               .min = 0,
+               .max = kMaxWorkNs,
+               .label = "consume",
+               .unit = "ns",
+               .csv_column = "consume_ns",
+               .json_key = "consume_ns",
+               .get = &get_field<&RunSpec::consume_ns>,
+               .set = &set_field<&RunSpec::consume_ns>});
+  k.push_back({.id = KnobId::rate,
+               .name = "rate",
+               .kind = KnobKind::count,
+               .help = "Open loop: items per second each producer offers on a fixed schedule, comma-separated to "
+                       "sweep; latency counts from each item's intended send time (default: closed loop)",
+               .workloads = {queue},
+               .sweep = true,
+               .min = 1,
+               .max = 1'000'000'000,
+               .default_values = ints({0}),
+               .label = "rate",
+               .csv_column = "rate",
+               .json_key = "rate",
+               .get = &get_field<&RunSpec::rate>,
+               .set = &set_field<&RunSpec::rate>});
+  k.push_back({.id = KnobId::pin,
+               .name = "pin",
+               .kind = KnobKind::choice,
+               .help = "Pin workers to CPUs: none, compact (fill a core first), spread (cores first)",
+               .workloads = {lock, semaphore, rw, pingpong, queue, pairs},
+               .choices = {"none", "compact", "spread"},
+               .label = "pin",
+               .csv_column = "pin",
+               .json_key = "pin",
+               .get = &get_field<&RunSpec::pin>,
+               .set = &set_field<&RunSpec::pin>});
+  k.push_back({.id = KnobId::sample,
+               .name = "sample",
+               .kind = KnobKind::count,
+               .help = "Time 1 operation in N (random gaps, mean N; queue: one item per block of N rounded up to a "
+                       "power of two); 0 = no latency timing",
+               .workloads = {lock, semaphore, rw, pingpong, queue, pairs},
+               .min = 0,
+               .max = 1'000'000'000,
+               .stress_default = ints({1}),
+               .csv_column = "sample_every",
+               .json_key = "sample_every",
+               .get = &get_field<&RunSpec::sample_every>,
+               .set = &set_field<&RunSpec::sample_every>});
+  k.push_back({.id = KnobId::seed,
+               .name = "seed",
+               .kind = KnobKind::count,
+               .help = "Seed for sampling gaps and other random choices (results are reproducible per seed)",
+               .workloads = {lock, semaphore, rw, pingpong, queue, pairs},
+               .min = 0,
+               .max = INT64_MAX,
+               .csv_column = "seed",
+               .json_key = "seed",
+               .get = &get_field<&RunSpec::seed>,
+               .set = &set_field<&RunSpec::seed>});
+  k.push_back({.id = KnobId::timeout,
+               .name = "timeout",
+               .kind = KnobKind::duration,
+               .help = "Watchdog limit per repetition, e.g. 30s (default: 10s + 2 x (warmup + duration))",
+               .workloads = {lock, semaphore, rw, pingpong, queue, pairs},
+               .min = 10'000'000,
+               .max = kMaxDurationNs,
+               .json_key = "timeout_ns",
+               .zero_is_unset = true,
+               .get = &get_field<&RunSpec::timeout_ns>,
+               .set = &set_field<&RunSpec::timeout_ns>});
+  k.push_back({.id = KnobId::stall,
+               .name = "stall",
+               .kind = KnobKind::duration,
+               .help = "No progress by any worker for this long ends a configuration as `hang`, e.g. 2s, 500ms",
+               .workloads = {lock, semaphore, rw, queue},
+               .stress_only = true,
+               .min = 10'000'000,
+               .max = kMaxDurationNs,
+               .stress_default = ints({2 * kSecond}),
+               .json_key = "stall_ns",
+               .get = &get_field<&RunSpec::stall_ns>,
+               .set = &set_field<&RunSpec::stall_ns>});
+  k.push_back({.id = KnobId::perturb,
+               .name = "perturb",
+               .kind = KnobKind::flag,
+               .help = "Random short delays and yields (seeded) before acquiring, inside and after releasing, to "
+                       "widen race windows",
+               .workloads = {lock, semaphore, rw, queue},
+               .stress_only = true,
+               .label = "perturb",
+               .json_key = "perturb",
+               .get = &get_field<&RunSpec::perturb>,
+               .set = &set_field<&RunSpec::perturb>});
+  return k;
+}
+
+std::vector<WorkloadInfo> make_workload_table() {
+  using K = KnobId;
+  return {
+      {.workload = lock,
+       .name = "lock",
+       .family = Family::lock,
+       .help = "",
+       .operation = "An operation is one lock and unlock; latency is the time to acquire the lock.",
+       .identity = {K::workers}},
+      {.workload = semaphore,
+       .name = "semaphore",
+       .family = Family::semaphore,
+       .help = "",
+       .operation = "An operation is one acquire and release; latency is the time to acquire a permit.",
+       .identity = {K::workers, K::permits}},
+      {.workload = rw,
+       .name = "rw",
+       .family = Family::rw,
+       .help = "reader-writer locks",
+       .operation = "An operation is one read or write lock and unlock; latency is the time to acquire for a read "
+                    "(the write side is in the JSON and CSV).",
+       .identity = {K::workers, K::read_percent}},
+      {.workload = pingpong,
+       .name = "pingpong",
+       .family = Family::pingpong,
+       .help = "round trips between pairs of workers",
+       .operation = "An operation is one handoff between the two workers of a pair; latency is a full round trip.",
+       .table_note = "an operation is one handoff; latency columns are full round trips",
+       .axis = "workers (in pairs)",
+       .identity = {K::workers},
+       .defaults = {{K::workers, ints({2})}},
+       .workers_multiple = 2,
+       .stress = false},
+      {.workload = queue,
+       .name = "queue",
+       .family = Family::queue,
+       .help = "producers and consumers",
+       .operation = "An operation is one item delivered to a consumer; latency is enqueue to dequeue; fairness is "
+                    "over the consumers. The x axis is each configuration's producers and consumers (p·c), in order "
+                    "of total workers, then producers: a total alone would put 1p·4c and 4p·1c at one point, and "
+                    "one is bound by its producer, the other by its consumer.",
+       .table_note = "an operation is one item delivered to a consumer; latency columns are enqueue to dequeue; "
+                     "Jain is over consumers (producers' is in the JSON and CSV)",
+       .axis = "producers · consumers, ordered by total workers",
+       .identity = {K::producers, K::consumers, K::capacity, K::wait},
+       .producers_and_consumers = true},
+      {.workload = pairs,
+       .name = "pairs",
+       .family = Family::queue,
+       .help = "every worker pushes, then pops: a queue's pairs benchmark",
+       .operation = "An operation is one push and one pop by the same worker; latency is the two together.",
+       .table_note = "an operation is one push and one pop by the same worker; latency columns are the two "
+                     "together, without the delay between them",
+       .identity = {K::workers},
+       .stress = false},
+  };
+}
+
+}  // namespace detail
+}  // namespace contend

@@ -1,0 +1,233 @@
+#pragma once
+// `contend stress`: what the checking loops of every family share (lock_stress.hpp,
+// semaphore_stress.hpp, rw_stress.hpp): the settings, the perturbation, the exclusion words and
+// the tallies. The loops check properties instead of measuring.
+//
+// Every loop runs the family's operations as fast as the schedule allows and checks, on every
+// operation, what the primitive promises; every worker counts into its own CheckTallies, merged
+// after the run (workloads/checks.hpp). All loops publish progress and where the worker is
+// (waiting, inside, outside) to its own slot on every operation, for the progress watchdog.
+//
+// Locks (and the exclusive side of reader-writer locks):
+//  - strong mutual exclusion: an atomic occupancy counter, incremented after acquiring and
+//    decremented before releasing, must be 0 on entry;
+//  - transparent mutual exclusion: a plain owner word (relaxed loads and stores, which compile
+//    to plain moves) must be 0 on entry and still ours just before leaving. It adds no fence
+//    and no read-modify-write to the critical section, so it cannot hide a lock whose own
+//    ordering is too weak — which the strong check's locked instruction could.
+//  The two alternate in windows of kCheckWindowNs, chosen from the clock every worker reads
+//  (an invariant TSC is the same on every core), so overlapping critical sections almost always
+//  run the same check and see each other.
+//  - lost updates: a plain shared counter, read on entry and written back (+1) on exit, must
+//    equal the critical sections;
+//  - try_lock while held: one acquisition in four goes through try_lock (when the lock has it);
+//    such an acquisition that finds someone inside is a try_lock violation.
+// Semaphores: an atomic holder count must stay within the permits; after the run exactly
+// `permits` try_acquire calls succeed (when the semaphore has try_acquire).
+// Reader-writer locks: one atomic word counts readers (low half) and writers (high half): a
+// writer must find it 0, a reader must find no writer; the transparent owner word as for locks.
+//
+// --perturb adds seeded random delays (up to 2 µs of busy work) and yields before acquiring,
+// inside, and after releasing, to widen race windows.
+#include <fmt/format.h>
+#include <sched.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cstdint>
+#include <initializer_list>
+#include <string_view>
+
+#include "primitives/cache_line.hpp"
+#include "primitives/cpu_relax.hpp"
+#include "primitives/primitive.hpp"
+#include "workloads/acquire_loop.hpp"
+#include "workloads/busy_work.hpp"
+#include "workloads/checks.hpp"
+#include "workloads/clock.hpp"
+#include "workloads/construct.hpp"
+#include "workloads/engine.hpp"
+#include "workloads/lock_workload.hpp"
+#include "workloads/rw_workload.hpp"
+#include "workloads/sampler.hpp"
+#include "workloads/semaphore_workload.hpp"
+
+namespace contend {
+
+inline constexpr std::uint64_t kCheckWindowNs = 4'000'000;
+
+// The checkers' shared words, each alone on its cache line.
+struct ExclusionWords {
+  alignas(kCacheLineSize) std::atomic<std::uint64_t> occupancy{0};  // strong check; rw: readers + writers << 32
+  alignas(kCacheLineSize) std::atomic<std::uint64_t> owner{0};      // transparent check: 0 or worker + 1
+};
+inline constexpr std::uint64_t kWriterUnit = std::uint64_t{1} << 32;
+
+// A small seeded generator (xorshift64*), one per worker.
+class StressRandom {
+ public:
+  explicit StressRandom(std::uint64_t seed) : state_(seed | 1) {}
+  std::uint64_t next() {
+    state_ ^= state_ >> 12;
+    state_ ^= state_ << 25;
+    state_ ^= state_ >> 27;
+    return state_ * 0x2545F4914F6CDD1DULL;
+  }
+
+ private:
+  std::uint64_t state_;
+};
+
+// --perturb: at each point, with probability 1/64 a sched_yield, else with 1/8 a random busy
+// delay of up to 2 µs. Does nothing when off.
+class Perturber {
+ public:
+  Perturber(bool on, std::uint64_t seed, const WorkCalibration& work)
+      : on_(on), random_(seed), max_iterations_(work_iterations(work, 2000) + 1) {}
+
+  void point() {
+    if (!on_) return;
+    const std::uint64_t r = random_.next();
+    if ((r & 63) == 0) {
+      sched_yield();
+    } else if ((r & 7) == 0) {
+      busy_iterations((r >> 8) % max_iterations_);
+    }
+  }
+
+ private:
+  bool on_;
+  StressRandom random_;
+  std::uint64_t max_iterations_;
+};
+
+inline void note_violation(CheckTally& tally, int worker, std::uint64_t operation) {
+  if (tally.violations++ == 0) {
+    tally.first_operation = operation;
+    tally.first_ns = monotonic_ns();
+    tally.first_worker = worker;
+  }
+}
+
+// What every stress loop shares: the measuring loops' settings, and --perturb with the
+// calibration its delays are drawn in.
+struct StressSettings : LoopSettings {
+  bool perturb;
+  WorkCalibration work;
+
+  explicit StressSettings(const RepetitionContext& ctx)
+      : LoopSettings(ctx), perturb(ctx.spec.perturb), work(ctx.calibrations.work) {}
+
+  // True in the windows where the strong check runs, false in the transparent ones.
+  bool strong_window(std::uint64_t now_ticks) const { return (clock.to_ns(now_ticks) / kCheckWindowNs) % 2 == 0; }
+};
+
+// A worker's per-operation bookkeeping: timing of the wait, progress, activity.
+class StressWorker {
+ public:
+  StressWorker(const StressSettings& s, int worker, WorkerSlot& slot, CheckTallies& tallies)
+      : s_(s),
+        worker_(worker),
+        slot_(slot),
+        tallies_(tallies),
+        sampler_(s.sample_every, worker_seed(s.seed, worker)),
+        random_(worker_seed(s.seed ^ 0x6a09e667f3bcc909ULL, worker)),
+        perturb_(s.perturb, worker_seed(s.seed ^ 0xbb67ae8584caa73bULL, worker), s.work),
+        first_index_(slot.warmup_operations) {}
+
+  // Before acquiring: returns the clock value the wait starts at.
+  std::uint64_t begin_wait() {
+    perturb_.point();
+    slot_.activity.store(WorkerActivity::waiting, std::memory_order_relaxed);
+    return s_.clock.now();
+  }
+  void end_wait(std::uint64_t t0, bool sample) {
+    if (sample) slot_.latency.record(s_.clock.to_ns(s_.clock.now() - t0));
+    slot_.activity.store(WorkerActivity::inside, std::memory_order_relaxed);
+  }
+  void inside_work() {
+    perturb_.point();
+    if (s_.inside_iterations != 0) busy_iterations(s_.inside_iterations);
+    perturb_.point();
+  }
+  void released(std::uint64_t ops) {
+    slot_.activity.store(WorkerActivity::outside, std::memory_order_relaxed);
+    perturb_.point();
+    if (s_.outside_iterations != 0) busy_iterations(s_.outside_iterations);
+    slot_.progress.store(ops, std::memory_order_relaxed);
+  }
+  void violation(CheckId id, std::uint64_t ops) { note_violation(tallies_[id], worker_, first_index_ + ops); }
+  void checked(CheckId id) { ++tallies_[id].checked; }
+  bool should_sample() { return sampler_.should_sample(); }
+  std::uint64_t random() { return random_.next(); }
+  const StressSettings& settings() const { return s_; }
+
+ private:
+  const StressSettings& s_;
+  const int worker_;
+  WorkerSlot& slot_;
+  CheckTallies& tallies_;
+  Sampler sampler_;
+  StressRandom random_;
+  Perturber perturb_;
+  const std::uint64_t first_index_;  // operations this worker did before this phase (warmup)
+};
+
+// Spins on a try-operation until it succeeds, yielding now and then so that with more workers
+// than cores the holder gets to run.
+template <class Try>
+void spin_on_try(Try attempt) {
+  for (std::uint32_t tries = 1; !attempt(); ++tries) {
+    if ((tries & 63) == 0) {
+      sched_yield();
+    } else {
+      cpu_relax();
+    }
+  }
+}
+
+namespace detail {
+
+inline std::size_t stress_extra_bytes(const RunSpec& spec) {
+  return sizeof(ExclusionWords) + alignof(ExclusionWords) +
+         sizeof(CheckTallies) * static_cast<std::size_t>(spec.workers) + alignof(CheckTallies);
+}
+
+inline CheckTallies* make_tallies(SharedArena& arena, int workers) {
+  auto* tallies = static_cast<CheckTallies*>(
+      arena.allocate(sizeof(CheckTallies) * static_cast<std::size_t>(workers), alignof(CheckTallies)));
+  for (int w = 0; w < workers; ++w) new (&tallies[w]) CheckTallies();
+  return tallies;
+}
+
+inline void mark_applies(CheckTallies* tallies, int workers, std::initializer_list<CheckId> ids) {
+  for (int w = 0; w < workers; ++w) {
+    for (CheckId id : ids) tallies[w][id].applies = 1;
+  }
+}
+
+inline void set_note(CheckTally& tally, std::string_view note) {
+  const std::size_t n = std::min(note.size(), sizeof(tally.note) - 1);
+  std::copy_n(note.data(), n, tally.note);
+  tally.note[n] = '\0';
+}
+
+// Merges the workers' tallies into the control block.
+inline void merge_tallies(RepetitionContext& ctx, const CheckTallies* tallies) {
+  for (int w = 0; w < ctx.spec.workers; ++w) {
+    for (std::size_t c = 0; c < kCheckCount; ++c) merge_tally(ctx.control.checks.by_check[c], tallies[w].by_check[c]);
+  }
+}
+
+// The lost-updates check over the shared lines, as the lock workload runs it, as a tally.
+inline void lost_updates_tally(RepetitionContext& ctx, const SharedLine* lines, std::uint64_t expected) {
+  check_shared_lines(lines, ctx.spec.cs_lines, expected, ctx.control);
+  CheckTally& t = ctx.control.checks[CheckId::lost_updates];
+  t.applies = 1;
+  t.checked = expected;
+  t.violations = ctx.control.lost_updates;
+}
+
+}  // namespace detail
+
+}  // namespace contend
