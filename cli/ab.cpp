@@ -7,7 +7,6 @@
 // over seconds to minutes. Two separate runs compared later put that drift between A and B;
 // alternating single repetitions spreads it over both, and alternating the order within each
 // round (ABBA) cancels a linear drift within a round too.
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -116,23 +115,24 @@ std::string pair_name(RunSpec spec, const std::string& a, const std::string& b) 
 
 }  // namespace
 
-void setup_ab(CLI::App& app, AbOptions& o) {
-  auto* cmd = app.add_subcommand(
+void setup_ab(Command& app, AbOptions& o) {
+  Command cmd = app.subcommand(
       "ab", "A/B test two variants over a suite, interleaved on this machine, then judge them as compare does");
-  cmd->add_option("SUITE", o.suite_file, "Suite file (TOML) whose runs of the variants' family give the configurations")
-      ->required();
-  cmd->add_option("--a", o.a_primitive, "Variant A: a primitive name (default: -p)");
-  cmd->add_option("--b", o.b_primitive, "Variant B: a primitive name (default: -p)");
-  cmd->add_option("-p,--primitive", o.primitive, "The primitive both variants name, when they differ by plugin");
-  cmd->add_option("--a-plugin", o.a_plugins, "A plugin library that only variant A loads (repeatable)");
-  cmd->add_option("--b-plugin", o.b_plugins, "A plugin library that only variant B loads (repeatable)");
-  cmd->add_option("--plugin", o.plugins, kPluginHelp);
-  cmd->add_option("-r,--repetitions", o.repetitions,
-                  "Repetitions of each variant per configuration (default 10; the suite's own count is ignored)")
-      ->check(CLI::Range(2, 1000));
-  add_verdict_options(*cmd, o.metric, o.alpha, o.threshold, o.format);
-  cmd->add_option("-o,--out", o.out_dir, "Also write each variant's results (DIR/a, DIR/b) and the verdicts (DIR/ab.json)");
-  cmd->footer(
+  cmd.option("SUITE", o.suite_file, "Suite file (TOML) whose runs of the variants' family give the configurations")
+      .required();
+  cmd.option("--a", o.a_primitive, "Variant A: a primitive name (default: -p)");
+  cmd.option("--b", o.b_primitive, "Variant B: a primitive name (default: -p)");
+  cmd.option("-p,--primitive", o.primitive, "The primitive both variants name, when they differ by plugin");
+  cmd.option("--a-plugin", o.a_plugins, "A plugin library that only variant A loads (repeatable)");
+  cmd.option("--b-plugin", o.b_plugins, "A plugin library that only variant B loads (repeatable)");
+  cmd.option("--plugin", o.plugins, kPluginHelp);
+  cmd.option("-r,--repetitions", o.repetitions,
+             "Repetitions of each variant per configuration (default 10; the suite's own count is ignored)")
+      .range(2, 1000)
+      .default_text("10");
+  add_verdict_options(cmd, o.metric, o.alpha, o.threshold, o.format);
+  cmd.option("-o,--out", o.out_dir, "Also write each variant's results (DIR/a, DIR/b) and the verdicts (DIR/ab.json)");
+  cmd.footer(
       "Only the suite's runs whose workload takes the variants' family are used (a lock: the lock runs),\n"
       "with their primitive list replaced by the variant. Exit code: 0 no regression of B against A,\n"
       "3 a regression, 1 a configuration could not run, 2 bad input.\n\n"

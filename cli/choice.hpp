@@ -1,13 +1,16 @@
 #pragma once
-// Binds a closed set of names to an enum option. CLI11 2.1 cannot bind our enums directly (its
-// default-value capture finds our to_string(), which returns string_view, by ADL), so the
-// option is parsed as text checked against the names — a bad value still fails while parsing,
-// with the accepted names in the message — and the callback stores the enum.
-#include <CLI/CLI.hpp>
+// Binds a closed set of names to an enum option: a bad value fails while parsing, with the
+// accepted names in the message, and the enum is stored.
+#include <fmt/format.h>
 
+#include <algorithm>
+#include <cctype>
 #include <string>
 #include <utility>
 #include <vector>
+
+#include "cli/command_line.hpp"
+#include "cli/usage_error.hpp"
 
 namespace contend::cli {
 
@@ -15,24 +18,33 @@ template <class E>
 using Choices = std::vector<std::pair<std::string, E>>;
 
 template <class E>
-CLI::Option* add_choice(CLI::App& cmd, const std::string& flags, E& target, const Choices<E>& choices,
-                        const std::string& description) {
-  std::vector<std::string> names;
+Option add_choice(Command& cmd, const std::string& flags, E& target, const Choices<E>& choices,
+                  const std::string& description) {
+  std::string names;
   std::string current;
   for (const auto& [name, value] : choices) {
-    names.push_back(name);
+    names += (names.empty() ? "" : "|") + name;
     if (value == target) current = name;
   }
-  auto* opt = cmd.add_option_function<std::string>(
+  const std::string option = flags.substr(flags.rfind(',') == std::string::npos ? 0 : flags.rfind(',') + 1);
+  const auto same = [](const std::string& a, const std::string& b) {
+    return std::equal(a.begin(), a.end(), b.begin(), b.end(),
+                      [](char x, char y) { return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y)); });
+  };
+  Option opt = cmd.text_option(
       flags,
-      [&target, choices](const std::string& text) {
+      [&target, choices, names, option, same](const std::string& text) {
         for (const auto& [name, value] : choices) {
-          if (name == text) target = value;
+          if (same(name, text)) {
+            target = value;
+            return;
+          }
         }
+        throw UsageError(fmt::format("{}: expected one of {}, not '{}'", option, names, text));
       },
       description);
-  opt->check(CLI::IsMember(names, CLI::ignore_case));
-  if (!current.empty()) opt->default_str(current);
+  opt.type_name(names);
+  if (!current.empty()) opt.default_text(current);
   return opt;
 }
 

@@ -6,13 +6,11 @@
 #include <string>
 #include <vector>
 
+#include "cli/command_line.hpp"
 #include "cli/execute.hpp"
 #include "cli/run_options.hpp"
 #include "workloads/model/result.hpp"
 
-namespace CLI {
-class App;
-}
 namespace contend {
 struct Comparison;
 struct CompareSettings;
@@ -27,10 +25,10 @@ struct ListOptions {
   bool show_broken = false;
   std::vector<std::string> plugins;
 };
-void setup_list(CLI::App& app, ListOptions& options);
+void setup_list(Command& app, ListOptions& options);
 int run_list(const ListOptions& options);
 
-void setup_run(CLI::App& app, RunOptions& options);
+void setup_run(Command& app, RunOptions& options);
 int run_run(const RunOptions& options);
 
 // `contend stress`: the options of `run` with stress's defaults (the workload table's
@@ -46,7 +44,7 @@ struct StressOptions {
     return o;
   }
 };
-void setup_stress(CLI::App& app, StressOptions& options);
+void setup_stress(Command& app, StressOptions& options);
 int run_stress(StressOptions options);
 
 
@@ -60,9 +58,12 @@ struct MicroOptions {
   std::optional<OutputFormat> format;  // none: only Google Benchmark's own output
   std::vector<std::string> plugins;    // --plugin paths, in the order given
   std::string command_line;            // as typed; set by main, recorded in the results
+  // What the command line had that micro's options are not: Google Benchmark's flags (checked
+  // by run_micro). Set by main after parsing.
+  std::vector<std::string> benchmark_args;
 };
-void setup_micro(CLI::App& app, MicroOptions& options);
-int run_micro(CLI::App& command, MicroOptions& options);
+void setup_micro(Command& app, MicroOptions& options);
+int run_micro(const MicroOptions& options);
 
 // `contend suite FILE.toml`: a named set of configurations read from a TOML file (cli/suite.hpp),
 // run as one plan.
@@ -73,7 +74,7 @@ struct SuiteOptions {
   std::vector<std::string> plugins;  // --plugin paths, in the order given
   std::string command_line;          // as typed; set by main, recorded in the results
 };
-void setup_suite(CLI::App& app, SuiteOptions& options);
+void setup_suite(Command& app, SuiteOptions& options);
 int run_suite(const SuiteOptions& options);
 
 // `contend compare BASE.json NEW.json`: verdicts per configuration (reports/compare.hpp).
@@ -86,10 +87,10 @@ struct CompareOptions {
   std::string threshold = "5%";
   CompareFormat format = CompareFormat::table;
 };
-void setup_compare(CLI::App& app, CompareOptions& options);
+void setup_compare(Command& app, CompareOptions& options);
 int run_compare(const CompareOptions& options);
 // Shared by compare and ab: binds --metric, --alpha, --threshold and --format;
-void add_verdict_options(CLI::App& command, std::string& metric, double& alpha, std::string& threshold,
+void add_verdict_options(Command& command, std::string& metric, double& alpha, std::string& threshold,
                     CompareFormat& format);
 // the settings they give (throws UsageError naming a bad value);
 CompareSettings verdict_settings(const std::string& metric, double alpha, const std::string& threshold);
@@ -114,7 +115,7 @@ struct AbOptions {
   std::string out_dir;       // empty: no files
   std::string command_line;  // as typed
 };
-void setup_ab(CLI::App& app, AbOptions& options);
+void setup_ab(Command& app, AbOptions& options);
 int run_ab(const AbOptions& options);
 
 // `contend report RESULTS.json... -o report.html`: one self-contained page (or Markdown) that
@@ -127,7 +128,7 @@ struct ReportOptions {
   std::string title;
   std::vector<std::string> labels;  // --label, one per input in input order; empty: from the paths
 };
-void setup_report(CLI::App& app, ReportOptions& options);
+void setup_report(Command& app, ReportOptions& options);
 int run_report(const ReportOptions& options);
 
 }  // namespace contend::cli

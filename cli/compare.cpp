@@ -1,7 +1,6 @@
 // `contend compare BASE.json NEW.json`: the CI performance gate over two result files.
 // The statistics and verdict rules live in reports/compare.hpp; this file reads the files,
 // checks the options and maps the verdicts to an exit code (3 when anything regressed).
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
 #include <charconv>
@@ -9,6 +8,7 @@
 #include <iostream>
 #include <sstream>
 
+#include "cli/choice.hpp"
 #include "cli/commands.hpp"
 #include "cli/usage_error.hpp"
 #include "reports/compare.hpp"
@@ -36,26 +36,19 @@ ComparisonInput read_input(const std::string& path, CompareMetric metric) {
 
 }  // namespace
 
-void add_verdict_options(CLI::App& cmd, std::string& metric, double& alpha, std::string& threshold,
+void add_verdict_options(Command& cmd, std::string& metric, double& alpha, std::string& threshold,
                          CompareFormat& format) {
-  cmd.add_option("--metric", metric, "The figure to judge: throughput (default), p50, p99, p999 or cpu-per-op")
-      ->check(CLI::IsMember({"throughput", "p50", "p99", "p999", "cpu-per-op"}))
-      ->capture_default_str();
-  cmd.add_option("--alpha", alpha,
-                 "Family-wise significance level, corrected (Holm) for the number of configurations compared")
-      ->check(CLI::Range(1e-9, 0.5))
-      ->capture_default_str();
-  cmd.add_option("--threshold", threshold,
-                 "The smallest change that counts, in percent: 'regressed' needs the whole 95% interval past it")
-      ->capture_default_str();
-  cmd.add_option_function<std::string>(
-         "--format",
-         [&format](const std::string& text) {
-           format = text == "markdown" ? CompareFormat::markdown : text == "json" ? CompareFormat::json
-                                                                                   : CompareFormat::table;
-         },
-         "Output: table (default), markdown (for $GITHUB_STEP_SUMMARY) or json")
-      ->check(CLI::IsMember({"table", "markdown", "json"}));
+  cmd.option("--metric", metric, "The figure to judge: throughput (default), p50, p99, p999 or cpu-per-op")
+      .one_of({"throughput", "p50", "p99", "p999", "cpu-per-op"});
+  cmd.option("--alpha", alpha,
+             "Family-wise significance level, corrected (Holm) for the number of configurations compared")
+      .range(1e-9, 0.5);
+  cmd.option("--threshold", threshold,
+             "The smallest change that counts, in percent: 'regressed' needs the whole 95% interval past it");
+  add_choice<CompareFormat>(
+      cmd, "--format", format,
+      {{"table", CompareFormat::table}, {"markdown", CompareFormat::markdown}, {"json", CompareFormat::json}},
+      "Output: table (default), markdown (for $GITHUB_STEP_SUMMARY) or json");
 }
 
 CompareSettings verdict_settings(const std::string& metric, double alpha, const std::string& threshold) {
@@ -85,13 +78,13 @@ int print_comparison(const Comparison& comparison, CompareFormat format) {
   return comparison.failed_in_new > 0 ? kExitFailed : kExitOk;
 }
 
-void setup_compare(CLI::App& app, CompareOptions& o) {
-  auto* cmd = app.add_subcommand(
+void setup_compare(Command& app, CompareOptions& o) {
+  Command cmd = app.subcommand(
       "compare", "Compare two result files configuration by configuration: the CI performance gate (exit 3 on a regression)");
-  cmd->add_option("BASE", o.base_file, "Results of the baseline: contend JSON or Google Benchmark JSON")->required();
-  cmd->add_option("NEW", o.new_file, "Results to judge against it, matched by configuration name")->required();
-  add_verdict_options(*cmd, o.metric, o.alpha, o.threshold, o.format);
-  cmd->footer(
+  cmd.option("BASE", o.base_file, "Results of the baseline: contend JSON or Google Benchmark JSON").required();
+  cmd.option("NEW", o.new_file, "Results to judge against it, matched by configuration name").required();
+  add_verdict_options(cmd, o.metric, o.alpha, o.threshold, o.format);
+  cmd.footer(
       "Verdicts: regressed / improved (Holm-adjusted Mann-Whitney p < alpha AND the whole 95% interval of\n"
       "the change past the threshold), unchanged (the interval within +-threshold), noisy (neither can be\n"
       "said; the reason is printed), missing (in one file only, or not measured: a crash, hang, timeout or\n"

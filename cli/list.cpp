@@ -1,5 +1,4 @@
 // `contend list`: the primitives, their family, origin and whether they work across processes.
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
 #include <iostream>
@@ -11,19 +10,19 @@
 
 namespace contend::cli {
 
-void setup_list(CLI::App& app, ListOptions& o) {
-  auto* cmd = app.add_subcommand("list", "List the primitives contend can measure");
-  add_choice<std::optional<Family>>(*cmd, "--family", o.family,
+void setup_list(Command& app, ListOptions& o) {
+  Command cmd = app.subcommand("list", "List the primitives contend can measure");
+  add_choice<std::optional<Family>>(cmd, "--family", o.family,
                                     {{"lock", Family::lock},
                                      {"semaphore", Family::semaphore},
                                      {"rw", Family::rw},
                                      {"pingpong", Family::pingpong},
                                      {"queue", Family::queue}},
                                     "Only this family: lock, semaphore, rw, pingpong or queue");
-  add_choice<bool>(*cmd, "--format", o.json, {{"table", false}, {"json", true}}, "table or json");
-  cmd->add_option("--plugin", o.plugins, kPluginHelp)->allow_extra_args(false)->type_name("PATH");
-  cmd->add_flag("--show-broken", o.show_broken, "Also list the planted-bug primitives used to test contend");
-  cmd->footer(
+  add_choice<bool>(cmd, "--format", o.json, {{"table", false}, {"json", true}}, "table or json");
+  cmd.option("--plugin", o.plugins, kPluginHelp).one_value_each().type_name("PATH");
+  cmd.flag("--show-broken", o.show_broken, "Also list the planted-bug primitives used to test contend");
+  cmd.footer(
       "Examples:\n"
       "  contend list\n"
       "  contend list --family semaphore --format json\n"

@@ -2,11 +2,11 @@
 //
 // main parses the command line once, dispatches to the chosen subcommand and maps failures to
 // exit codes: bad input is one line on stderr and exit 2, before anything is written.
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
 #include <iostream>
 
+#include "cli/command_line.hpp"
 #include "cli/commands.hpp"
 #include "cli/usage_error.hpp"
 #include "workloads/build_info.hpp"
@@ -29,10 +29,10 @@ std::string quoted_command_line(int argc, char** argv) {
 int main(int argc, char** argv) {
   using namespace contend::cli;
   const auto& build = contend::build_info();
-  CLI::App app{"contend: measure and stress-test synchronization primitives", "contend"};
-  app.set_version_flag("--version", fmt::format("contend {} (git {}, {})", build.version, build.git_revision,
-                                                build.build_type));
-  app.require_subcommand(1);
+  CommandLine command_line("contend: measure and stress-test synchronization primitives", "contend");
+  command_line.version(fmt::format("contend {} (git {}, {})", build.version, build.git_revision, build.build_type));
+  command_line.require_subcommand();
+  Command app = command_line.root();
   app.footer(
       "Examples:\n"
       "  contend list\n"
@@ -69,23 +69,20 @@ int main(int argc, char** argv) {
   ReportOptions report_options;
   setup_report(app, report_options);
 
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::ParseError& e) {
-    if (e.get_exit_code() == 0) return app.exit(e);  // --help, --version
-    std::cerr << "contend: " << e.what() << " (see 'contend --help')\n";
-    return kExitUsage;
-  }
+  if (const std::optional<int> done = command_line.parse(argc, argv)) return *done;
 
   try {
-    if (app.got_subcommand("list")) return run_list(list_options);
-    if (app.got_subcommand("run")) return run_run(run_options);
-    if (app.got_subcommand("stress")) return run_stress(stress_options);
-    if (app.got_subcommand("micro")) return run_micro(*app.get_subcommand("micro"), micro_options);
-    if (app.got_subcommand("suite")) return run_suite(suite_options);
-    if (app.got_subcommand("compare")) return run_compare(compare_options);
-    if (app.got_subcommand("ab")) return run_ab(ab_options);
-    if (app.got_subcommand("report")) return run_report(report_options);
+    if (command_line.got("list")) return run_list(list_options);
+    if (command_line.got("run")) return run_run(run_options);
+    if (command_line.got("stress")) return run_stress(stress_options);
+    if (command_line.got("micro")) {
+      micro_options.benchmark_args = command_line.remaining("micro");
+      return run_micro(micro_options);
+    }
+    if (command_line.got("suite")) return run_suite(suite_options);
+    if (command_line.got("compare")) return run_compare(compare_options);
+    if (command_line.got("ab")) return run_ab(ab_options);
+    if (command_line.got("report")) return run_report(report_options);
   } catch (const UsageError& e) {
     std::cerr << "contend: " << e.what() << '\n';
     return kExitUsage;

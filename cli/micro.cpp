@@ -2,7 +2,6 @@
 // and contended, shown as Google Benchmark shows them and kept as contend results.
 #include <benchmark/benchmark.h>
 
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -28,25 +27,23 @@
 
 namespace contend::cli {
 
-void setup_micro(CLI::App& app, MicroOptions& o) {
-  auto* cmd =
-      app.add_subcommand("micro", "Google Benchmark micro-benchmarks of lock, semaphore and rw operations");
-  cmd->add_option("-p,--primitive", o.primitives, "Primitives, comma-separated, or 'all' (see `contend list`)")
-      ->capture_default_str();
-  // One path per --plugin: a second value without the flag is an unexpected argument, not a plugin.
-  cmd->add_option("--plugin", o.plugins,
-                  "Also measure the locks and semaphores of this plugin (a shared library, see "
-                  "primitives/include/contend/plugin.h); repeatable")
-      ->allow_extra_args(false)
-      ->type_name("PATH");
-  add_choice<std::optional<Family>>(*cmd, "--family", o.family,
+void setup_micro(Command& app, MicroOptions& o) {
+  Command cmd = app.subcommand("micro", "Google Benchmark micro-benchmarks of lock, semaphore and rw operations");
+  cmd.option("-p,--primitive", o.primitives, "Primitives, comma-separated, or 'all' (see `contend list`)");
+  cmd.option("--plugin", o.plugins,
+             "Also measure the locks and semaphores of this plugin (a shared library, see "
+             "primitives/include/contend/plugin.h); repeatable")
+      .one_value_each()
+      .type_name("PATH");
+  add_choice<std::optional<Family>>(cmd, "--family", o.family,
                                     {{"lock", Family::lock}, {"semaphore", Family::semaphore}, {"rw", Family::rw}},
                                     "Only this family: lock, semaphore or rw");
-  cmd->add_option("--threads-max", o.threads_max,
-                  "Threads of the contended cases: 1, 2, 4, ... up to N (default: twice the hardware threads)")
-      ->check(CLI::Range(1, kMaxWorkers));
-  cmd->add_option("-o,--out", o.out_dir, "Write results.csv and results.json to this directory");
-  add_choice<std::optional<OutputFormat>>(*cmd, "--format", o.format,
+  cmd.option("--threads-max", o.threads_max,
+             "Threads of the contended cases: 1, 2, 4, ... up to N (default: twice the hardware threads)")
+      .range(1, kMaxWorkers)
+      .default_text("");
+  cmd.option("-o,--out", o.out_dir, "Write results.csv and results.json to this directory");
+  add_choice<std::optional<OutputFormat>>(cmd, "--format", o.format,
                                           {{"table", OutputFormat::table},
                                            {"csv", OutputFormat::csv},
                                            {"json", OutputFormat::json},
@@ -54,8 +51,8 @@ void setup_micro(CLI::App& app, MicroOptions& o) {
                                           "Also print contend's table, csv, json or markdown on stdout, after "
                                           "Google Benchmark's own output");
   // Everything else is left for Google Benchmark; run_micro() accepts only its --benchmark_* flags.
-  cmd->allow_extras();
-  cmd->footer(
+  cmd.allow_extras();
+  cmd.footer(
       "Google Benchmark times every case; its own flags pass through, written --benchmark_NAME=VALUE:\n"
       "--benchmark_filter, --benchmark_repetitions, --benchmark_min_time (seconds, e.g. 0.1),\n"
       "--benchmark_format, --benchmark_out, --benchmark_out_format, --benchmark_list_tests, ...\n"
@@ -272,8 +269,8 @@ class WaitingThread {
 
 }  // namespace
 
-int run_micro(CLI::App& command, MicroOptions& o) {
-  const std::vector<std::string> flags = benchmark_flags(command.remaining(), o);
+int run_micro(const MicroOptions& o) {
+  const std::vector<std::string> flags = benchmark_flags(o.benchmark_args, o);
   const Registry registry = registry_with_plugins(o.plugins);
   const std::vector<const RegistryEntry*> primitives = choose_primitives(o, registry);
   const int threads_max = o.threads_max > 0 ? o.threads_max : default_threads_max();

@@ -1,6 +1,5 @@
 // `contend report RESULTS.json...`: one self-contained HTML page with charts (or Markdown
 // tables) from one or more result files, overlaid under a label per file.
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
 #include <filesystem>
@@ -103,26 +102,25 @@ Results read_results(const std::string& input) {
 
 }  // namespace
 
-void setup_report(CLI::App& app, ReportOptions& o) {
-  auto* cmd = app.add_subcommand(
+void setup_report(Command& app, ReportOptions& o) {
+  Command cmd = app.subcommand(
       "report", "One self-contained HTML page with charts (or Markdown tables) from one or more result files");
-  cmd->add_option("results", o.inputs,
-                  "results.json files (as run, suite, micro or ab write them with -o DIR); several are overlaid")
-      ->required();
-  cmd->add_option("-o,--out", o.output,
+  cmd.option("results", o.inputs,
+             "results.json files (as run, suite, micro or ab write them with -o DIR); several are overlaid")
+      .required();
+  cmd.option("-o,--out", o.output,
                   "The file to write, whole or not at all (written to a temporary name, then renamed); "
                   "without it the report goes to stdout");
-  add_choice<ReportFormat>(*cmd, "--format", o.format,
+  add_choice<ReportFormat>(cmd, "--format", o.format,
                            {{"html", ReportFormat::html}, {"markdown", ReportFormat::markdown}},
                            "html: one page with inline SVG charts, no script, opens offline; markdown: the "
                            "same figures as tables");
-  cmd->add_option("--title", o.title, "The report's heading (default: contend report)");
-  cmd->add_option("--label", o.labels,
-                  "A name for the next result file's series, once per file in input order (default: the "
-                  "file's directory, or its name when it is not results.json, made unique)")
-      ->expected(1)
-      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
-  cmd->footer(
+  cmd.option("--title", o.title, "The report's heading (default: contend report)");
+  cmd.option("--label", o.labels,
+             "A name for the next result file's series, once per file in input order (default: the "
+             "file's directory, or its name when it is not results.json, made unique)")
+      .one_value_each();
+  cmd.footer(
       "Per workload: throughput, fairness (Jain's index) and CPU per million operations against workers,\n"
       "the latency percentile spectrum at the highest worker count, a table of the figures under each\n"
       "chart, and the environment of each file. Series are 'label: primitive (mode)'.\n\n"

@@ -1,6 +1,5 @@
 // `contend run <workload>`: measure primitives and report throughput, latency, fairness and
 // CPU cost.
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
 #include <iostream>
@@ -11,11 +10,11 @@
 
 namespace contend::cli {
 
-void setup_run(CLI::App& app, RunOptions& o) {
-  auto* cmd = app.add_subcommand("run", "Measure locks, semaphores, reader-writer locks, handoffs (pingpong) or queues");
-  add_workload_option(*cmd, [&o](Workload w) { o.workload = w; }, workload_help())->required();
-  add_run_options(*cmd, o);
-  cmd->footer(
+void setup_run(Command& app, RunOptions& o) {
+  Command cmd = app.subcommand("run", "Measure locks, semaphores, reader-writer locks, handoffs (pingpong) or queues");
+  add_workload_option(cmd, [&o](Workload w) { o.workload = w; }, workload_help()).required();
+  add_run_options(cmd, o);
+  cmd.footer(
       "Every repetition of every configuration runs in its own child process under a watchdog:\n"
       "a hang or a crash becomes that configuration's status and the rest goes on.\n\n"
       "Examples:\n"

@@ -2,7 +2,6 @@
 
 #include <unistd.h>
 
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
 #include <cerrno>
@@ -80,58 +79,48 @@ std::string type_name(const Knob& k) {
 
 }  // namespace
 
-CLI::Option* add_workload_option(CLI::App& cmd, std::function<void(Workload)> take, const std::string& help) {
+Option add_workload_option(Command& cmd, std::function<void(Workload)> take, const std::string& help) {
   return cmd
-      .add_option_function<std::string>(
+      .text_option(
           "workload",
           [take = std::move(take)](const std::string& name) {
             const WorkloadInfo* info = find_workload(name);
             if (info == nullptr) {
               std::string names;
               for (const WorkloadInfo& w : workloads()) names += (names.empty() ? "" : ", ") + std::string(w.name);
-              throw CLI::ValidationError(
-                  fmt::format("workload: '{}' is not a workload; expected one of {}", name, names));
+              throw UsageError(fmt::format("workload: '{}' is not a workload; expected one of {}", name, names));
             }
             take(info->workload);
           },
           help)
-      ->type_name("WORKLOAD");
+      .type_name("WORKLOAD");
 }
 
-void add_run_options(CLI::App& cmd, RunOptions& o) {
-  std::vector<std::pair<KnobId, CLI::Option*>> bound;
+void add_run_options(Command& cmd, RunOptions& o) {
+  std::vector<std::pair<KnobId, Option>> bound;
   for (const Knob& k : knobs()) {
     if (k.stress_only && !o.stress) continue;
     const std::string help = knob_help(k, o.stress);
-    CLI::Option* option = nullptr;
     if (k.kind == KnobKind::flag) {
-      option = cmd.add_flag_function(
-          option_flags(k), [&o, id = k.id](std::int64_t count) { o.knobs.set(id, {std::int64_t{count > 0}}); }, help);
-    } else {
-      option = cmd.add_option_function<std::string>(
-          option_flags(k),
-          [&o, &k](const std::string& text) {
-            try {
-              o.knobs.set(k.id, parse_knob_text(k, option_name(k), text));
-            } catch (const UsageError& e) {
-              throw CLI::ValidationError(e.what());
-            }
-          },
-          help);
-      option->type_name(type_name(k));
+      bound.emplace_back(k.id, cmd.flag(option_flags(k), [&o, id = k.id] { o.knobs.set(id, {std::int64_t{1}}); }, help));
+      continue;
     }
+    Option option = cmd.text_option(
+        option_flags(k), [&o, &k](const std::string& text) { o.knobs.set(k.id, parse_knob_text(k, option_name(k), text)); },
+        help);
+    option.type_name(type_name(k));
     bound.emplace_back(k.id, option);
   }
   // --ops and --duration bound the same run, so only one of them may be given.
-  for (const auto& [id, option] : bound) {
+  for (auto& [id, option] : bound) {
     if (const std::optional<KnobId> other = knob(id).excludes) {
       for (const auto& [other_id, other_option] : bound) {
-        if (other_id == *other) option->excludes(other_option);
+        if (other_id == *other) option.excludes(other_option);
       }
     }
   }
-  cmd.add_option("--plugin", o.plugins, kPluginHelp)->allow_extra_args(false)->type_name("PATH");
-  cmd.add_option("-o,--out", o.out_dir, "Write results.csv, results.json and .hgrm files to this directory");
+  cmd.option("--plugin", o.plugins, kPluginHelp).one_value_each().type_name("PATH");
+  cmd.option("-o,--out", o.out_dir, "Write results.csv, results.json and .hgrm files to this directory");
   add_choice<OutputFormat>(cmd, "--format", o.format,
                            {{"table", OutputFormat::table},
                             {"csv", OutputFormat::csv},

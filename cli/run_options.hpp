@@ -12,14 +12,10 @@
 #include <string_view>
 #include <vector>
 
+#include "cli/command_line.hpp"
 #include "workloads/model/knobs.hpp"
 #include "workloads/model/spec.hpp"
 #include "workloads/registry.hpp"
-
-namespace CLI {
-class App;
-class Option;
-}
 
 namespace contend::cli {
 
@@ -55,14 +51,14 @@ struct RunOptions {
 };
 
 // Binds the workload positional of `run` or `stress`: `take` gets the workload named.
-CLI::Option* add_workload_option(CLI::App& command, std::function<void(Workload)> take, const std::string& help);
+Option add_workload_option(Command& command, std::function<void(Workload)> take, const std::string& help);
 // "What to measure: lock, semaphore, rw (reader-writer locks), ...", from the table.
 std::string workload_help();
 
 // Binds every knob of the table that `options.stress` takes, --plugin, --out and --format to a
 // subcommand. Each knob's text is parsed and checked as it is read: a bad value fails the
 // parse, with one line.
-void add_run_options(CLI::App& command, RunOptions& options);
+void add_run_options(Command& command, RunOptions& options);
 
 // Sets a knob from the command line's text, as the option would ("workers", "2,4"). For code that
 // builds options without a command line (tests, `contend ab`). Throws UsageError.

@@ -2,7 +2,6 @@
 // and report pass, violation, hang, crashed or error per configuration, with the command that
 // reproduces it. `contend stress --self-test` runs the planted bugs and passes only if each is
 // caught with the right verdict, and the correct primitives beside them pass.
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -20,24 +19,24 @@
 
 namespace contend::cli {
 
-void setup_stress(CLI::App& app, StressOptions& o) {
-  auto* cmd = app.add_subcommand(
+void setup_stress(Command& app, StressOptions& o) {
+  Command cmd = app.subcommand(
       "stress", "Hunt for bugs: check mutual exclusion, lost updates, permits, queue deliveries, progress and "
                 "starvation of locks, semaphores, reader-writer locks or queues");
   add_workload_option(
-      *cmd, [&o](Workload w) { o.workload = w; },
+      cmd, [&o](Workload w) { o.workload = w; },
       "What to check: lock, semaphore, rw (reader-writer locks) or queue (producers and consumers); pingpong and "
       "pairs check their own deliveries in `contend run`");
   // Stress's own defaults (the table's stress_default) are long enough to find rare
   // interleavings, time every operation, and oversubscribe a small machine.
-  add_run_options(*cmd, o.run);
-  cmd->get_option("--seed")->description(
+  add_run_options(cmd, o.run);
+  cmd.find("--seed").description(
       "Seed of the perturbation, sampling and read/write choices (default: a random one, printed in every "
       "reproduce line)");
-  cmd->add_flag("--self-test", o.self_test,
+  cmd.flag("--self-test", o.self_test,
                 "Run the planted bugs (broken-*) and correct primitives: passes only if every bug is caught with "
                 "the right verdict and no correct primitive is flagged");
-  cmd->footer(
+  cmd.footer(
       "Workloads: lock, semaphore, rw, queue. Every configuration runs in its own child process under a\n"
       "watchdog: a hang or a crash becomes its verdict. Exit code 0 when everything passed, 1 otherwise.\n\n"
       "Examples:\n"

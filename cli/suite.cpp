@@ -40,7 +40,6 @@
 //   so it must be unique within a plan.
 #include "cli/suite.hpp"
 
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
 #include <toml++/toml.h>
 
@@ -66,20 +65,18 @@
 
 namespace contend::cli {
 
-void setup_suite(CLI::App& app, SuiteOptions& o) {
-  auto* cmd = app.add_subcommand("suite", "Run a named set of configurations read from a TOML suite file");
-  cmd->add_option("file", o.file, "The suite file (TOML; see README.md, \"contend suite\")")
-      ->required()
-      ->type_name("FILE.toml");
-  cmd->add_option("-o,--out", o.out_dir, "Write results.csv, results.json and .hgrm files to this directory");
-  add_choice<OutputFormat>(*cmd, "--format", o.format,
+void setup_suite(Command& app, SuiteOptions& o) {
+  Command cmd = app.subcommand("suite", "Run a named set of configurations read from a TOML suite file");
+  cmd.option("file", o.file, "The suite file (TOML; see README.md, \"contend suite\")").required().type_name("FILE.toml");
+  cmd.option("-o,--out", o.out_dir, "Write results.csv, results.json and .hgrm files to this directory");
+  add_choice<OutputFormat>(cmd, "--format", o.format,
                            {{"table", OutputFormat::table},
                             {"csv", OutputFormat::csv},
                             {"json", OutputFormat::json},
                             {"markdown", OutputFormat::markdown}},
                            "What to print on stdout: table, csv, json or markdown");
-  cmd->add_option("--plugin", o.plugins, kPluginHelp)->allow_extra_args(false)->type_name("PATH");
-  cmd->footer(
+  cmd.option("--plugin", o.plugins, kPluginHelp).one_value_each().type_name("PATH");
+  cmd.footer(
       "A suite file has a name, optional [defaults] and one [[run]] table per `contend run`; their keys\n"
       "are the long options of `contend run` without the dashes:\n\n"
       "  name = \"locks\"\n"

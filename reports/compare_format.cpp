@@ -146,8 +146,7 @@ std::string to_compare_table(const Comparison& cmp) {
     first = false;
     out += fmt::format("{} {}: {}\n", to_string(c.verdict), c.name, c.reason);
   }
-  out += "\n" + rule_text(cmp) + ".\n";
-  out += summary_line(cmp) + ": " + outcome_line(cmp) + ".\n";
+  out += fmt::format("\n{}.\n{}: {}.\n", rule_text(cmp), summary_line(cmp), outcome_line(cmp));
   return out;
 }
 
@@ -174,7 +173,7 @@ std::string to_compare_markdown(const Comparison& cmp) {
     cells[0] = "`" + cells[0] + "`";
     if (c.verdict == Verdict::regressed || c.verdict == Verdict::improved) cells.back() = "**" + cells.back() + "**";
     out += "|";
-    for (const std::string& cell : cells) out += " " + escape(cell) + " |";
+    for (const std::string& cell : cells) out += fmt::format(" {} |", escape(cell));
     out += "\n";
   }
   bool first = true;

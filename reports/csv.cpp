@@ -15,7 +15,7 @@ namespace contend {
 namespace {
 
 // RFC 4180: quote only when needed, double any quote inside.
-std::string quoted(std::string_view field) {
+std::string csv_field(std::string_view field) {
   if (field.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(field);
   std::string out = "\"";
   for (char c : field) {
@@ -45,7 +45,7 @@ std::string integer_if(bool present, Int v) {
 void append_row(std::string& out, const std::vector<std::string>& fields) {
   for (std::size_t i = 0; i < fields.size(); ++i) {
     if (i > 0) out += ',';
-    out += quoted(fields[i]);
+    out += csv_field(fields[i]);
   }
   out += '\n';
 }

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Issue 6's gate quality: how often `contend ab` over suites/quick.toml cries wolf, and how often
+# The CI gate's quality: how often `contend ab` over suites/quick.toml cries wolf, and how often
 # it catches a real slowdown, on this machine.
 #
 #   A/A:     A = B = the example plugin's `example-ttas` (tests/plugins/example_plugin.c), loaded

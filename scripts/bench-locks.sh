@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Issue 3's performance targets for the lock catalogue, each measured side by side in one
+# The lock catalogue's performance targets, each measured side by side in one
 # contend invocation (repetitions interleaved: round 1 of every primitive, then round 2, ...),
 # as the median over rounds of the per-round ratio.
 #

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Issue 4's performance targets for the queues, each measured side by side in one contend
+# The queues' performance targets, each measured side by side in one contend
 # invocation (repetitions interleaved: round 1 of every queue, then round 2, ...), as the median
 # over rounds of the per-round ratio.
 #

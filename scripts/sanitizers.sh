@@ -1,17 +1,21 @@
 #!/usr/bin/env bash
-# Builds the sanitizer presets and runs every test and a short stress run under each:
+# Builds the sanitizer presets and runs the tests and a short stress run under each:
 #   ./scripts/sanitizers.sh [asan|tsan|all]      (default: all)
 # asan is AddressSanitizer + UndefinedBehaviorSanitizer (and LeakSanitizer), tsan is
 # ThreadSanitizer. scripts/test.sh calls it under CI; a developer runs it by hand. Any sanitizer
 # report fails the script (exit status not 0).
 #
-# Cost on the 2-core CI machine, from a fresh clone: the two builds are most of it (at -O2 -g,
-# ASan+UBSan compiles about 3x as long as the release build, TSan about 1.4x); the tests take 1-2
-# minutes under each. The builds use -O1 -g1 instead of the presets' RelWithDebInfo -O2 -g: that
-# halves their compile time, -O1 is what the sanitizers' own documentation recommends (-O2 can
-# optimize a bad access away), and -g1 still gives file:line in every report's stack.
-# Measured (idle machine, fresh clone, CI=true bash .ci/run): 12.4 min in all: release build and
-# tests 3.3 min, asan build 4.5 min + tests and stress run 1.1 min, tsan 2.3 + 1.3 min.
+# What runs under each:
+#   asan  every unit test program, built with the sanitizer; every end-to-end test, the release
+#         build's programs run against the asan build's contend binary and plugins
+#         (CONTEND_BINARY, CONTEND_PLUGIN_DIR): it is contend that is checked there, and
+#         compiling the test programs again would only cost time; the stress run.
+#   tsan  the unit tests that run threads or processes (ThreadSanitizer has nothing to say about
+#         the others), the end-to-end tests as under asan, the stress run.
+# The builds use -O1 -g1 instead of the presets' RelWithDebInfo -O2 -g: that halves their compile
+# time, -O1 is what the sanitizers' own documentation recommends (-O2 can optimize a bad access
+# away), and -g1 still gives file:line in every report's stack. The release build must exist
+# (test.sh makes it first; this script builds it when it is missing).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -71,22 +75,33 @@ sanitizer_stress_run() {
 # they run alone, after the rest.
 serial_tests='^pingpong_gtest\.'
 
+# The test programs each preset builds (tests/CMakeLists.txt, CONTEND_TESTS).
+test_set() {
+  case "$1" in
+    asan) echo unit ;;
+    tsan) echo threads ;;
+  esac
+}
+
+./scripts/build.sh release
+
 for preset in "${presets[@]}"; do
   started=$SECONDS
   echo "sanitizers: $preset: build" >&2
   # Configure here (build.sh configures only a build folder that has none) so that an existing
   # build/$preset gets the flags too. C too: the test plugins are C.
-  cmake --preset "$preset" -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g1 -DNDEBUG" \
-    -DCMAKE_C_FLAGS_RELWITHDEBINFO="-O1 -g1 -DNDEBUG" >/dev/null
+  cmake --preset "$preset" -DCONTEND_TESTS="$(test_set "$preset")" \
+    -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g1 -DNDEBUG" -DCMAKE_C_FLAGS_RELWITHDEBINFO="-O1 -g1 -DNDEBUG" >/dev/null
   ./scripts/build.sh "$preset"
   built=$SECONDS
   (
     sanitizer_environment "$preset"
-    echo "sanitizers: $preset: tests (built in $((built - started)) s)" >&2
-    # -LE browser: the render test checks Chromium's drawing of a page the release tests render
-    # already; under a sanitizer it would only time Chromium.
-    ctest --preset "$preset" -j2 --timeout 300 --output-on-failure -E "$serial_tests" -LE browser
+    echo "sanitizers: $preset: unit tests (built in $((built - started)) s)" >&2
+    ctest --preset "$preset" -j2 --timeout 300 --output-on-failure -E "$serial_tests"
     ctest --preset "$preset" --timeout 300 --output-on-failure -R "$serial_tests"
+    echo "sanitizers: $preset: end-to-end tests against build/$preset/cli/contend" >&2
+    CONTEND_BINARY="$PWD/build/$preset/cli/contend" CONTEND_PLUGIN_DIR="$PWD/build/$preset/tests" \
+      ctest --preset release -L e2e -j2 --timeout 300 --output-on-failure
     echo "sanitizers: $preset: stress run" >&2
     sanitizer_stress_run "$preset"
   )

@@ -13,7 +13,9 @@
 #include <chrono>
 #include <dirent.h>
 #include <filesystem>
+#include <cstdlib>
 #include <fstream>
+#include <map>
 #include <set>
 #include <sstream>
 #include <string>
@@ -28,6 +30,25 @@ struct RunOutput {
   std::string err;
   double seconds = 0;
 };
+
+// The contend binary under test: the build's own, or $CONTEND_BINARY (the sanitizer builds run
+// the release build's end-to-end tests against their own binary; scripts/sanitizers.sh).
+inline std::string contend_binary() {
+  const char* other = std::getenv("CONTEND_BINARY");
+  return other != nullptr && other[0] != '\0' ? other : CONTEND_BINARY;
+}
+
+// A test plugin's path: the build's own, or the file of the same name in $CONTEND_PLUGIN_DIR
+// (the plugins built with the binary under test: under TSan an uninstrumented plugin would look
+// racy). The string lives as long as the test program.
+inline const char* plugin_path(const char* built) {
+  const char* dir = std::getenv("CONTEND_PLUGIN_DIR");
+  if (dir == nullptr || dir[0] == '\0') return built;
+  static std::map<std::string, std::string> chosen;
+  auto [it, inserted] = chosen.try_emplace(built);
+  if (inserted) it->second = (std::filesystem::path(dir) / std::filesystem::path(built).filename()).string();
+  return it->second.c_str();
+}
 
 // A tag unique to this test process, put in the environment of every contend it starts.
 inline std::string process_tag() {
@@ -49,7 +70,7 @@ inline RunOutput run_contend(const std::vector<std::string>& args, double limit_
     close(out_pipe[0]);
     close(err_pipe[0]);
     std::vector<char*> argv;
-    std::string binary = CONTEND_BINARY;
+    std::string binary = contend_binary();
     argv.push_back(binary.data());
     std::vector<std::string> copy = args;
     for (auto& a : copy) argv.push_back(a.data());

@@ -1,7 +1,6 @@
 // Unit tests of suite files (cli/suite.hpp): a good file becomes the RunOptions and the plan the
 // same command line would give, and every kind of error is one line naming the file, the line
 // and the key. Fixtures are in tests/suites/; their line numbers are part of the expectations.
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <unistd.h>
@@ -146,12 +145,12 @@ TEST(PlanSuite, MatchesTheCommandLine) {
     const TempSuite file("name = \"cli\"\n[[run]]\n" + table);
     const PlanOutcome from_suite = plan_suite(load_suite(file.path()), registry);
 
-    CLI::App app;
+    CommandLine command_line("test", "contend");
+    Command app = command_line.root();
     RunOptions cli_options;
     add_workload_option(app, [&cli_options](Workload w) { cli_options.workload = w; }, "");
     add_run_options(app, cli_options);
-    std::vector<std::string> reversed(args.rbegin(), args.rend());  // CLI11 takes them last first
-    app.parse(reversed);
+    command_line.parse(args);
     const PlanOutcome from_cli = build_run_plan(cli_options, registry);
 
     EXPECT_EQ(from_suite.plan.configs, from_cli.plan.configs) << table;

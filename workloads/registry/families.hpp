@@ -1,0 +1,28 @@
+#pragma once
+// How the registry is filled: one file per family of built-in primitives (locks.cpp,
+// semaphores.cpp, ...) and one for plugins, so that the template instantiations of every
+// (workload, primitive) pair, the heaviest compile of contend, are spread over several files
+// that build side by side. Registry::builtin() (registry.cpp) calls them in order.
+#include <string>
+
+#include "primitives/primitive.hpp"
+#include "workloads/registry.hpp"
+
+namespace contend {
+
+void add_builtin_locks(Registry& r);
+void add_builtin_semaphores(Registry& r);
+void add_builtin_rwlocks(Registry& r);
+void add_builtin_handoffs(Registry& r);
+void add_builtin_queues(Registry& r);
+
+// What a built-in primitive type says about itself.
+template <class T>
+PrimitiveInfo info_of(Family family) {
+  PrimitiveInfo info{std::string(T::kName), std::string(T::kDescription), family, T::kOrigin,
+                     T::kProcessShared, provides_exclusion<T>(), is_hidden<T>(), max_permits<T>()};
+  info.baseline = is_baseline<T>();
+  return info;
+}
+
+}  // namespace contend

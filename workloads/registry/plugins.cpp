@@ -1,0 +1,71 @@
+// Plugin primitives: the same workloads, stress checks and micro cases, over the one adapter
+// type per family (primitives/plugin_primitives.hpp) that calls the plugin's functions.
+#include "primitives/plugin_primitives.hpp"
+#include "workloads/lock_stress.hpp"
+#include "workloads/lock_workload.hpp"
+#include "workloads/micro_cases.hpp"
+#include "workloads/queue_workload.hpp"
+#include "workloads/registry.hpp"
+#include "workloads/semaphore_stress.hpp"
+#include "workloads/semaphore_workload.hpp"
+
+namespace contend {
+namespace {
+
+template <class Ops>
+PrimitiveInfo plugin_info(const Ops* ops, Family family) {
+  PrimitiveInfo info;
+  info.name = ops->name;
+  info.description = ops->description != nullptr ? ops->description : "";
+  info.family = family;
+  info.origin = Origin::plugin;
+  info.process_shared = ops->process_shared != 0;
+  return info;
+}
+
+}  // namespace
+
+// Each entry's functions first make the plugin's table the adapter's current one (use()): the
+// supervisor sizes the arena with it, and the repetition child, which runs this one entry,
+// builds the primitive with it.
+void Registry::add_plugin(const LoadedPlugin& plugin) {
+  for (const contend_lock_ops* ops : plugin.locks) {
+    add(RegistryEntry{
+        plugin_info(ops, Family::lock),
+        [ops](const RunSpec& s) { PluginLock::use(ops); return lock_workload_bytes<PluginLock>(s); },
+        [ops](RepetitionContext& ctx) { PluginLock::use(ops); run_lock_workload<PluginLock>(ctx); },
+        [ops](const RunSpec& s) { PluginLock::use(ops); return lock_stress_bytes<PluginLock>(s); },
+        [ops](RepetitionContext& ctx) { PluginLock::use(ops); run_lock_stress<PluginLock>(ctx); },
+        // micro runs every case in this one process: each case points the adapter at its own
+        // table right before building its primitive (PluginLock::use).
+        [ops](MicroBenchmarks& out, const std::vector<int>& threads) {
+          add_lock_cases<PluginLock>(out, threads, ops->name, ops->try_lock != nullptr,
+                                     [ops](micro_detail::PrimitiveSlot<PluginLock>& slot) {
+                                       PluginLock::use(ops);
+                                       slot.emplace(Sharing::thread_private);
+                                     });
+        }});
+  }
+  for (const contend_semaphore_ops* ops : plugin.semaphores) {
+    add(RegistryEntry{
+        plugin_info(ops, Family::semaphore),
+        [ops](const RunSpec& s) { PluginSemaphore::use(ops); return semaphore_workload_bytes<PluginSemaphore>(s); },
+        [ops](RepetitionContext& ctx) { PluginSemaphore::use(ops); run_semaphore_workload<PluginSemaphore>(ctx); },
+        [ops](const RunSpec& s) { PluginSemaphore::use(ops); return semaphore_stress_bytes<PluginSemaphore>(s); },
+        [ops](RepetitionContext& ctx) { PluginSemaphore::use(ops); run_semaphore_stress<PluginSemaphore>(ctx); },
+        [ops](MicroBenchmarks& out, const std::vector<int>& threads) {
+          add_semaphore_cases<PluginSemaphore>(out, threads, ops->name, ops->try_acquire != nullptr,
+                                               [ops](micro_detail::PrimitiveSlot<PluginSemaphore>& slot) {
+                                                 PluginSemaphore::use(ops);
+                                                 slot.emplace(micro_detail::kPermits, Sharing::thread_private);
+                                               });
+        }});
+  }
+  for (const contend_queue_ops* ops : plugin.queues) {
+    const auto bytes = [ops](const RunSpec& s) { PluginQueue::use(ops); return queue_workload_bytes<PluginQueue>(s); };
+    const auto body = [ops](RepetitionContext& ctx) { PluginQueue::use(ops); run_queue_workload<PluginQueue>(ctx); };
+    add(RegistryEntry{plugin_info(ops, Family::queue), bytes, body, bytes, body});
+  }
+}
+
+}  // namespace contend
