@@ -18,7 +18,7 @@
 
 #include <vector>
 
-#include "workloads/micro_cases.hpp"
+#include "workloads/micro_benchmarks.hpp"
 #include "workloads/model/result.hpp"
 
 namespace contend::cli {

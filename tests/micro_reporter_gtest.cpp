@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "workloads/micro_cases.hpp"
+#include "workloads/micro_benchmarks.hpp"
 #include "cli/micro_reporter.hpp"
 #include "reports/json.hpp"
 #include "reports/statistics.hpp"

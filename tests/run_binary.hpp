@@ -22,6 +22,8 @@
 #include <thread>
 #include <vector>
 
+#include "tests/dev_shm.hpp"
+
 namespace contend::test {
 
 struct RunOutput {
@@ -138,13 +140,6 @@ inline std::vector<int> tagged_processes() {
   return pids;
 }
 
-inline std::set<std::string> dev_shm_entries() {
-  std::set<std::string> names;
-  std::error_code ec;
-  for (const auto& e : std::filesystem::directory_iterator("/dev/shm", ec)) names.insert(e.path().filename());
-  return names;
-}
-
 inline std::string read_file(const std::filesystem::path& p) {
   std::ifstream in(p, std::ios::binary);
   std::stringstream ss;
@@ -176,13 +171,14 @@ class TempDir {
 };
 
 // A test fixture that proves cleanup: after each test, no process started by contend is alive
-// and /dev/shm holds exactly what it held before.
+// and contend left no object in /dev/shm (tests/dev_shm.hpp).
 class NoLeftoversTest : public ::testing::Test {
  protected:
-  void SetUp() override { shm_before_ = dev_shm_entries(); }
+  void SetUp() override { shm_before_ = testing::contend_shm_objects(); }
   void TearDown() override {
     EXPECT_TRUE(tagged_processes().empty()) << "a process started by contend outlived it";
-    EXPECT_EQ(dev_shm_entries(), shm_before_) << "contend left an object in /dev/shm";
+    EXPECT_EQ(testing::contend_shm_leftovers(shm_before_), std::set<std::string>{})
+        << "contend left an object in /dev/shm";
   }
 
  private:

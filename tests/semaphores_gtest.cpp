@@ -29,6 +29,8 @@
 #include <utility>
 #include <vector>
 
+#include "tests/dev_shm.hpp"
+
 #include "primitives/catalog.hpp"
 #include "primitives/cpu_relax.hpp"
 #include "tests/primitive_test_helpers.hpp"
@@ -108,25 +110,16 @@ struct SharedState {
   std::optional<S> sem;
 };
 
-// Named POSIX semaphores live in /dev/shm as "sem.<name>".
-std::set<std::string> named_semaphore_files() {
-  std::set<std::string> names;
-  std::error_code ec;
-  for (const auto& entry : std::filesystem::directory_iterator("/dev/shm", ec)) {
-    std::string name = entry.path().filename().string();
-    if (name.rfind("sem.", 0) == 0) names.insert(std::move(name));
-  }
-  return names;
-}
-
 // ---- Every semaphore, on threads ----
 
 // Each test also checks that it left no named semaphore behind in /dev/shm.
 template <class S>
 class SemaphoreContract : public ::testing::Test {
  protected:
-  void SetUp() override { shm_before_ = named_semaphore_files(); }
-  void TearDown() override { EXPECT_EQ(named_semaphore_files(), shm_before_) << "/dev/shm changed"; }
+  void SetUp() override { shm_before_ = testing::contend_shm_objects(); }
+  void TearDown() override {
+    EXPECT_EQ(testing::contend_shm_leftovers(shm_before_), std::set<std::string>{}) << "/dev/shm changed";
+  }
 
  private:
   std::set<std::string> shm_before_;
@@ -257,11 +250,11 @@ TYPED_TEST(SemaphoreAcrossProcesses, ReleaseWakesAProcessThatWentToSleep) {
 TEST(PosixNamedSemaphore, NameIsGoneFromDevShmWhileItIsInUse) {
   const std::string ours = "sem.contend-" + std::to_string(getpid()) + "-";
   auto ours_present = [&] {
-    const auto files = named_semaphore_files();
+    const auto files = testing::contend_shm_objects();
     return std::any_of(files.begin(), files.end(),
                        [&](const std::string& f) { return f.rfind(ours, 0) == 0; });
   };
-  const auto before = named_semaphore_files();
+  const auto before = testing::contend_shm_objects();
   {
     PosixNamedSemaphore sem(1);
     EXPECT_FALSE(ours_present()) << "the name was not unlinked at once";
@@ -269,7 +262,7 @@ TEST(PosixNamedSemaphore, NameIsGoneFromDevShmWhileItIsInUse) {
     sem.release();
   }
   EXPECT_FALSE(ours_present());
-  EXPECT_EQ(named_semaphore_files(), before);
+  EXPECT_EQ(testing::contend_shm_leftovers(before), std::set<std::string>{});
 }
 
 // ---- Planted bugs: the checks above can fail ----

@@ -27,15 +27,11 @@
 #include "workloads/model/result.hpp"
 #include "workloads/pinning.hpp"
 #include "workloads/run_control.hpp"
+#include "workloads/repetition.hpp"
 #include "workloads/shared_arena.hpp"
 #include "workloads/model/spec.hpp"
 
 namespace contend {
-
-struct Calibrations {
-  ClockCalibration clock;
-  WorkCalibration work;
-};
 
 // What a repetition's child has to run with. The workload allocates its shared data and the
 // primitive from `arena`, then calls run_workers().
@@ -46,9 +42,6 @@ struct RepetitionContext {
   SharedArena& arena;
   const Calibrations& calibrations;
 };
-
-// The body of a repetition's child for one (workload, primitive) pair.
-using RepetitionBody = std::function<void(RepetitionContext&)>;
 
 namespace detail {
 
@@ -135,20 +128,5 @@ void run_workers(RepetitionContext& ctx, Loop& loop) {
   detail::drive_phases(ctx, pids);
   detail::reap_workers(ctx, pids);
 }
-
-// What one repetition gave: its figures, and its latency histograms (every worker's recorder
-// folded together), which the configuration merges and does not keep per repetition.
-struct RepetitionOutcome {
-  Repetition repetition;
-  Histogram latency;
-  Histogram write_latency;
-};
-
-// The supervisor's side: runs one repetition in a child process under the watchdog.
-// `workload_bytes` is what the body will allocate from the arena beyond the engine's own.
-// `provides_exclusion`: lost updates are a violation (true) or the expected result (false).
-RepetitionOutcome run_repetition(const RunSpec& spec, int index, std::size_t workload_bytes,
-                                 const RepetitionBody& body, bool provides_exclusion,
-                                 const Calibrations& calibrations);
 
 }  // namespace contend

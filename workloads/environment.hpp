@@ -1,6 +1,6 @@
 #pragma once
 // The facts a result carries about where it was measured.
-#include "workloads/engine.hpp"
+#include "workloads/repetition.hpp"
 #include "workloads/model/result.hpp"
 
 namespace contend {

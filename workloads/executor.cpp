@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include "workloads/busy_work.hpp"
+#include "workloads/clock.hpp"
 #include "workloads/environment.hpp"
 
 namespace contend {

@@ -18,10 +18,11 @@
 #include <string>
 #include <vector>
 
-#include "workloads/engine.hpp"
+#include "workloads/interrupts.hpp"
 #include "workloads/model/result.hpp"
 #include "workloads/model/spec.hpp"
 #include "workloads/registry.hpp"
+#include "workloads/repetition.hpp"
 
 namespace contend {
 

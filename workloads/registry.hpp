@@ -10,8 +10,8 @@
 
 #include "primitives/plugin_loader.hpp"
 #include "primitives/primitive.hpp"
-#include "workloads/engine.hpp"
-#include "workloads/micro_cases.hpp"
+#include "workloads/repetition.hpp"
+#include "workloads/micro_benchmarks.hpp"
 #include "workloads/model/spec.hpp"
 
 namespace contend {
