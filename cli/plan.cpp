@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <functional>
 #include <string>
 #include <utility>
 
@@ -16,19 +17,19 @@
 namespace contend::cli {
 namespace {
 
-std::string names_of(const Registry& registry, Family family, bool (*keep)(const PrimitiveInfo&)) {
+std::string names_of(const Registry& registry, Family family, const std::function<bool(const RegistryEntry&)>& keep) {
   std::string names;
   for (const RegistryEntry* e : registry.visible(family, false)) {
-    if (!keep(e->info)) continue;
+    if (!keep(*e)) continue;
     if (!names.empty()) names += ", ";
     names += e->info.name;
   }
   return names;
 }
 
-bool any_primitive(const PrimitiveInfo&) { return true; }
-bool shareable(const PrimitiveInfo& info) { return info.process_shared; }
-bool blocking(const PrimitiveInfo& info) { return info.blocking; }
+bool any_primitive(const RegistryEntry&) { return true; }
+bool shareable(const RegistryEntry& e) { return e.info.process_shared; }
+bool blocking(const RegistryEntry& e) { return e.info.blocking; }
 
 // The message for a knob given to a workload that does not take it.
 std::string misapplied(const Knob& k, Workload w) {
@@ -36,9 +37,9 @@ std::string misapplied(const Knob& k, Workload w) {
     if (hint.workload == w && hint.replaces_message) return fmt::format("{}: {}", option_name(k), hint.text);
   }
   // "only" reads well after a short list ("the queue and pairs workloads only").
-  std::string text = fmt::format("{} applies to the {} workload{}{}, not {}", option_name(k), workload_list(k.workloads),
-                                 k.workloads.size() > 1 ? "s" : "", k.workloads.size() <= 2 ? " only" : "",
-                                 to_string(w));
+  const std::vector<Workload> taking = workloads_taking(k);
+  std::string text = fmt::format("{} applies to the {} workload{}{}, not {}", option_name(k), workload_list(taking),
+                                 taking.size() > 1 ? "s" : "", taking.size() <= 2 ? " only" : "", to_string(w));
   for (const KnobHint& hint : k.hints) {
     if (hint.workload == w) text += fmt::format("; {}", hint.text);
   }
@@ -194,6 +195,16 @@ PlanOutcome build_run_plan(const RunOptions& o, const Registry& registry) {
   const bool all = names.size() == 1 && as_name(names.front()) == "all";
   if (all) {
     chosen = registry.visible(w.family, false);
+    // `all` means every primitive of the family that can run the workload.
+    std::string cannot;
+    std::erase_if(chosen, [&](const RegistryEntry* e) {
+      if (e->runs(o.workload)) return false;
+      cannot += (cannot.empty() ? "" : ", ") + e->info.name;
+      return true;
+    });
+    if (!cannot.empty()) {
+      out.notes.push_back(fmt::format("{}: no {} for the {} workload, left out", cannot, w.needs, workload_name));
+    }
     // Stress's `all` means every primitive that claims what it checks: the baselines that are
     // not locks (nolock, race, atomic-add) fail by design, so they run only when named.
     if (o.stress) {
@@ -221,6 +232,12 @@ PlanOutcome build_run_plan(const RunOptions& o, const Registry& registry) {
         throw UsageError(fmt::format("--primitive: '{}' is a {}, not a {}; {} primitives are: {}", name,
                                      to_string(e->info.family), workload_name, workload_name,
                                      names_of(registry, w.family, any_primitive)));
+      }
+      if (!e->runs(o.workload)) {
+        throw UsageError(fmt::format("--primitive: '{}' has no {}, which the {} workload needs; {} primitives "
+                                     "that have one: {}",
+                                     name, w.needs, workload_name, to_string(w.family),
+                                     names_of(registry, w.family, [&o](const RegistryEntry& entry) { return entry.runs(o.workload); })));
       }
       // With --mode both it runs on threads only, with a note (below); processes alone cannot.
       if (!e->info.process_shared && mode == static_cast<std::int64_t>(Mode::processes)) {

@@ -48,7 +48,7 @@ std::string knob_help(const Knob& k, bool stress) {
   if (takes.size() < runnable) text += fmt::format(" ({})", workload_list(takes));
   const bool says_default = k.help.find("default:") != std::string_view::npos;
   if (k.kind == KnobKind::flag || says_default) return text;
-  const std::vector<KnobValue> values = default_values(k, k.workloads.front(), stress);
+  const std::vector<KnobValue> values = default_values(k, workloads_taking(k).front(), stress);
   if (k.zero_is_unset && values.size() == 1 && as_integer(values.front()) == 0) return text;
   text += fmt::format(" [default: {}", knob_list_text(k, values));
   for (const WorkloadInfo& w : workloads()) {

@@ -94,7 +94,6 @@ std::vector<Column> columns() {
   const auto value = [](const Row& r, Metric m) { return metric_value(r.rep, m); };
   const auto is = [](const Row& r, Workload w) { return r.config.spec.workload == w; };
   const auto queue = [is](const Row& r) { return is(r, Workload::queue); };
-  const auto pairs = [is](const Row& r) { return is(r, Workload::pairs); };
   const auto rw = [is](const Row& r) { return is(r, Workload::rw); };
   const auto writes_sampled = [measured](const Row& r) { return measured(r) && r.rep.write_latency.total_count() > 0; };
   std::vector<Column> c = {
@@ -164,9 +163,15 @@ std::vector<Column> columns() {
       {"producer_jain_fairness",
        [=](const Row& r) { return queue(r) && measured(r) ? number(r.rep.producer_jain_fairness()) : std::string(); }},
       {"failed_attempts",
-       [=](const Row& r) { return integer_if((queue(r) || pairs(r)) && measured(r), r.rep.failed_attempts()); }},
+       [=](const Row& r) {
+         return integer_if(workload_info(r.config.spec.workload).counts_failed_attempts && measured(r),
+                           r.rep.failed_attempts());
+       }},
       {"reordered_items",
-       [=](const Row& r) { return integer_if((queue(r) || pairs(r)) && measured(r), r.rep.reordered_items); }},
+       [=](const Row& r) {
+         return integer_if(workload_info(r.config.spec.workload).family == Family::queue && measured(r),
+                           r.rep.reordered_items);
+       }},
   };
   for (const Knob& k : knobs()) {
     if (k.csv_column.empty()) continue;

@@ -112,8 +112,10 @@ OrderedJson iteration_entry(const ConfigResult& config, std::size_t family_index
   b["involuntary_switches"] = if_measured(rep.involuntary_switches());
   b["lost_updates"] = if_measured(rep.lost_updates);
   b["checked_updates"] = if_measured(rep.checked_updates);
-  if (config.spec.workload == Workload::pairs) {
-    // Pushes that found it full and pops that found it empty, counted apart from the pairs.
+  if (config.spec.workload != Workload::queue && workload_info(config.spec.workload).counts_failed_attempts) {
+    // Try-operations that failed (pairs: pushes that found it full and pops that found it empty;
+    // trylock: try_locks that found it held), counted apart from the operations. The queue
+    // workload says which side failed, below.
     b["failed_attempts"] = if_measured(rep.failed_attempts());
   }
   if (config.spec.workload == Workload::queue) {

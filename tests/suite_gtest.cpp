@@ -172,11 +172,11 @@ struct WorkloadKey {
 const std::map<std::string, WorkloadKey>& workload_keys() {
   using enum Workload;
   static const std::map<std::string, WorkloadKey> keys = {
-      {"workers", {"workers = 2", {lock, semaphore, rw, pingpong, pairs}}},
-      {"cs-ns", {"cs-ns = 10", {lock, semaphore, rw}}},
-      {"outside-ns", {"outside-ns = 10", {lock, semaphore, rw, pairs}}},
-      {"outside-scale", {"outside-scale = true\noutside-ns = 10", {lock, semaphore, rw, pairs}}},
-      {"cs-lines", {"cs-lines = 2", {lock, rw}}},
+      {"workers", {"workers = 2", {lock, semaphore, rw, pingpong, pairs, trylock}}},
+      {"cs-ns", {"cs-ns = 10", {lock, semaphore, rw, trylock}}},
+      {"outside-ns", {"outside-ns = 10", {lock, semaphore, rw, pairs, trylock}}},
+      {"outside-scale", {"outside-scale = true\noutside-ns = 10", {lock, semaphore, rw, pairs, trylock}}},
+      {"cs-lines", {"cs-lines = 2", {lock, rw, trylock}}},
       {"permits", {"permits = 1", {semaphore}}},
       {"read-percent", {"read-percent = 50", {rw}}},
       {"producers", {"producers = 1", {queue}}},
@@ -189,7 +189,8 @@ const std::map<std::string, WorkloadKey>& workload_keys() {
   return keys;
 }
 constexpr Workload kAllWorkloads[] = {Workload::lock,     Workload::semaphore, Workload::rw,
-                                      Workload::pingpong, Workload::queue,     Workload::pairs};
+                                      Workload::pingpong, Workload::queue,     Workload::pairs,
+                                      Workload::trylock};
 
 TEST(PlanSuite, RunKeysThatDoNotApplyAreRefusedLikeTheCommandLine) {
   const Registry registry = Registry::builtin();
@@ -216,7 +217,7 @@ TEST(PlanSuite, DefaultsApplyOnlyWhereTheyApply) {
   for (Workload w : kAllWorkloads) text += fmt::format("[[run]]\nworkload = \"{}\"\n", to_string(w));
   const TempSuite file(text);
   const Suite suite = load_suite(file.path());
-  ASSERT_EQ(suite.runs.size(), 6u);
+  ASSERT_EQ(suite.runs.size(), std::size(kAllWorkloads));
   for (const SuiteRun& run : suite.runs) {
     const Workload w = run.options.workload;
     const RunOptions& o = run.options;
@@ -229,7 +230,8 @@ TEST(PlanSuite, DefaultsApplyOnlyWhereTheyApply) {
   ASSERT_FALSE(outcome.plan.configs.empty());
   for (const RunSpec& spec : outcome.plan.configs) {
     switch (spec.workload) {
-      case Workload::lock: EXPECT_EQ(spec.cs_lines, 2u); break;
+      case Workload::lock:
+      case Workload::trylock: EXPECT_EQ(spec.cs_lines, 2u); break;
       case Workload::semaphore: EXPECT_EQ(spec.permits, 1u); break;
       case Workload::rw: EXPECT_EQ(spec.read_percent, 50u); break;
       case Workload::queue: EXPECT_EQ(spec.rate, 1000u); break;
@@ -267,7 +269,7 @@ TEST(LoadSuite, MissingNameAndMissingWorkload) {
   EXPECT_EQ(load_error(fixture("missing_workload.toml")),
             fixture("missing_workload.toml") +
                 ":7: [[run]] has no key 'workload'; each run names one of: lock, semaphore, rw, pingpong, queue, "
-                "pairs");
+                "pairs, trylock");
 }
 
 TEST(LoadSuite, MissingFileIsOneLine) {
@@ -312,7 +314,8 @@ TEST(LoadSuite, EveryOtherErrorNamesItsLine) {
       {"name = \"x\"\n[[run]]\nworkload = \"lock\"\nmode = \"fast\"\n",
        ":4: key 'mode' must be \"threads\", \"processes\" or \"both\", not \"fast\""},
       {"name = \"x\"\n[[run]]\nworkload = \"locks\"\n",
-       ":3: key 'workload' must be \"lock\", \"semaphore\", \"rw\", \"pingpong\", \"queue\" or \"pairs\", not "
+       ":3: key 'workload' must be \"lock\", \"semaphore\", \"rw\", \"pingpong\", \"queue\", \"pairs\" or "
+       "\"trylock\", not "
        "\"locks\""},
       {"name = \"x\"\n[[run]]\nworkload = \"lock\"\nworkers = [1, \"2\"]\n",
        ":4: key 'workers' must be an integer, an array of integers or a string like \"1,2,4\", not an array "

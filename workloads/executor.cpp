@@ -1,5 +1,7 @@
 #include "workloads/executor.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <stdexcept>
 
@@ -16,8 +18,10 @@ namespace {
 const RegistryEntry& entry_for(const Registry& registry, const RunSpec& spec) {
   const RegistryEntry* entry = registry.find(spec.primitive);
   if (entry == nullptr) throw std::invalid_argument("unknown primitive '" + spec.primitive + "'");
-  if (spec.stress && !entry->stress) {
-    throw std::invalid_argument("primitive '" + spec.primitive + "' has no stress checks");
+  const auto& runners = spec.stress ? entry->stress : entry->run;
+  if (runners.count(spec.workload) == 0) {
+    throw std::invalid_argument(fmt::format("primitive '{}' has no {} for the {} workload", spec.primitive,
+                                            spec.stress ? "stress checks" : "runner", to_string(spec.workload)));
   }
   return *entry;
 }
@@ -26,12 +30,9 @@ const RegistryEntry& entry_for(const Registry& registry, const RunSpec& spec) {
 // (its verdict is not yet a timeout, hang, crash or error).
 bool run_one(ConfigResult& config, int index, const RegistryEntry& entry, const Calibrations& calibrations) {
   const RunSpec& spec = config.spec;
-  RepetitionOutcome outcome =
-      spec.stress
-          ? run_repetition(spec, index, entry.stress_bytes(spec), entry.stress, entry.info.provides_exclusion,
-                           calibrations)
-          : run_repetition(spec, index, entry.workload_bytes(spec), entry.run, entry.info.provides_exclusion,
-                           calibrations);
+  const WorkloadRunner& runner = (spec.stress ? entry.stress : entry.run).at(spec.workload);
+  RepetitionOutcome outcome = run_repetition(spec, index, runner.bytes(spec), runner.body,
+                                             entry.info.provides_exclusion, calibrations);
   const bool measured = outcome.repetition.measured();
   config.add_repetition(std::move(outcome.repetition), outcome.latency, outcome.write_latency);
   return measured;

@@ -97,11 +97,7 @@ void run_lock_stress(RepetitionContext& ctx) {
     t.applies = 1;
     detail::set_note(t, "not checked: the lock has no try_lock");
   }
-  std::uint64_t critical_sections = 0;
-  for (int w = 0; w < ctx.spec.workers; ++w) {
-    critical_sections += ctx.slots[w].warmup_operations + ctx.slots[w].operations;
-  }
-  detail::lost_updates_tally(ctx, lines, critical_sections);
+  detail::lost_updates_tally(ctx, lines, critical_sections(ctx));
   lock->~L();
 }
 

@@ -14,6 +14,26 @@
 
 namespace contend {
 
+// Inside the critical section: one write to each of `count` shared cache lines (an atomic
+// increment for the atomic-add baseline, whose counter is the point).
+template <Lock L>
+inline void write_shared_lines(SharedLine* lines, std::uint32_t count) {
+  for (std::uint32_t i = 0; i < count; ++i) {
+    if constexpr (uses_atomic_counter<L>()) {
+      lines[i].value.fetch_add(1, std::memory_order_relaxed);  // the lock-free counter itself
+    } else {
+      lines[i].increment();
+    }
+  }
+}
+
+// The critical sections the workers ran, warmup included: what the shared counters must show.
+inline std::uint64_t critical_sections(const RepetitionContext& ctx) {
+  std::uint64_t n = 0;
+  for (int w = 0; w < ctx.spec.workers; ++w) n += ctx.slots[w].warmup_operations + ctx.slots[w].operations;
+  return n;
+}
+
 template <Lock L>
 class LockLoop {
  public:
@@ -26,15 +46,7 @@ class LockLoop {
   }
 
   void acquire() { lock_.lock(); }
-  void inside() {
-    for (std::uint32_t i = 0; i < cs_lines_; ++i) {
-      if constexpr (uses_atomic_counter<L>()) {
-        lines_[i].value.fetch_add(1, std::memory_order_relaxed);  // the lock-free counter itself
-      } else {
-        lines_[i].increment();
-      }
-    }
-  }
+  void inside() { write_shared_lines<L>(lines_, cs_lines_); }
   void release() { lock_.unlock(); }
 
  private:
@@ -55,12 +67,7 @@ void run_lock_workload(RepetitionContext& ctx) {
   L* lock = make_lock<L>(ctx.arena, ctx.spec.mode);
   LockLoop<L> loop(*lock, lines, ctx);
   run_workers(ctx, loop);
-
-  std::uint64_t critical_sections = 0;
-  for (int w = 0; w < ctx.spec.workers; ++w) {
-    critical_sections += ctx.slots[w].warmup_operations + ctx.slots[w].operations;
-  }
-  check_shared_lines(lines, ctx.spec.cs_lines, critical_sections, ctx.control);
+  check_shared_lines(lines, ctx.spec.cs_lines, critical_sections(ctx), ctx.control);
   lock->~L();
 }
 

@@ -3,6 +3,7 @@
 // family's workload over it in a repetition child. Built-ins come from primitives/catalog.hpp.
 #include <cstddef>
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -30,17 +31,26 @@ struct PrimitiveInfo {
   bool baseline = false;  // locks that are not locks (nolock, race, atomic-add): stress leaves them out of "all"
 };
 
+// How to run one workload over one primitive: the bytes its repetition takes from the arena
+// beyond the engine's own, and the body of the repetition's child.
+struct WorkloadRunner {
+  std::function<std::size_t(const RunSpec&)> bytes{};
+  RepetitionBody body{};
+};
+
 struct RegistryEntry {
   PrimitiveInfo info{};
-  std::function<std::size_t(const RunSpec&)> workload_bytes{};
-  RepetitionBody run{};
-  // `contend stress`: the family's checking loop (workloads/lock_stress.hpp, semaphore_stress.hpp, rw_stress.hpp); empty for a
-  // family stress does not cover (pingpong).
-  std::function<std::size_t(const RunSpec&)> stress_bytes{};
-  RepetitionBody stress{};
+  // `contend run`: each workload (of the primitive's family) that can run it. A workload missing
+  // here cannot: the trylock workload over a lock without try_lock.
+  std::map<Workload, WorkloadRunner> run{};
+  // `contend stress`: the workloads' checking loops (workloads/*_stress.hpp; the queue workload
+  // checks itself); none for a family stress does not cover (pingpong).
+  std::map<Workload, WorkloadRunner> stress{};
   // `contend micro`: registers the family's Google Benchmark cases of this primitive
   // (workloads/micro_cases.hpp); empty for a family micro does not cover (pingpong, queue).
   MicroCases micro{};
+
+  bool runs(Workload w) const { return run.count(w) != 0; }
 };
 
 class Registry {

@@ -48,7 +48,20 @@ const WorkloadInfo* find_workload(std::string_view name) {
   return nullptr;
 }
 
-bool applies(const Knob& k, Workload w) { return std::find(k.workloads.begin(), k.workloads.end(), w) != k.workloads.end(); }
+bool applies(const Knob& k, Workload w) {
+  const WorkloadInfo& info = workload_info(w);
+  if (k.universal) return !k.stress_only || info.stress;
+  const auto lists = [&k](const std::vector<KnobId>& ids) { return std::find(ids.begin(), ids.end(), k.id) != ids.end(); };
+  return lists(info.identity) || lists(info.knobs);
+}
+
+std::vector<Workload> workloads_taking(const Knob& k) {
+  std::vector<Workload> taking;
+  for (const WorkloadInfo& w : workloads()) {
+    if (applies(k, w.workload)) taking.push_back(w.workload);
+  }
+  return taking;
+}
 
 bool in_identity(const Knob& k, Workload w) {
   const std::vector<KnobId>& identity = workload_info(w).identity;

@@ -90,7 +90,9 @@ struct Knob {
   std::string_view short_flag{};  // "-w", or empty
   KnobKind kind{};
   std::string_view help{};
-  std::vector<Workload> workloads{};  // the workloads that take it
+  // Every workload takes it (a stress-only knob: every workload stress checks). Any other knob
+  // is taken by the workloads that list it, in their identity or among their knobs.
+  bool universal = false;
   bool stress_only = false;         // an option of `contend stress` only (--stall, --perturb)
   bool sweep = false;               // comma-separated values, each value its own configuration
   std::int64_t min = 0;             // count and duration
@@ -134,10 +136,15 @@ struct WorkloadInfo {
   std::string_view operation{};
   std::string_view table_note{};
   std::string_view axis = "workers";  // the report's x axis
+  // What a primitive of its family must have to run it, for messages ("try_lock"); empty when
+  // every primitive of the family can (the registry says which can: RegistryEntry::run).
+  std::string_view needs{};
   // Knobs always in its configuration's name (after workload/primitive/mode), in this order:
   // the ones that tell its configurations apart (workers; a queue's shape; a semaphore's
   // permits). The others appear only when they differ from their default.
   std::vector<KnobId> identity{};
+  // The other knobs it takes, besides the universal ones (duration, repetitions, pin, ...).
+  std::vector<KnobId> knobs{};
   // Its own defaults, where they differ from the knob's (pingpong: one pair of workers).
   std::vector<std::pair<KnobId, std::vector<KnobValue>>> defaults{};
   int workers_multiple = 1;    // pingpong: workers come in pairs
@@ -145,6 +152,9 @@ struct WorkloadInfo {
   // A queue's workers are producers and consumers (--producers, --consumers), and its
   // operations are the items the consumers delivered.
   bool producers_and_consumers = false;
+  // Its workers count try-operations that failed (full or empty queues, failed try_locks), apart
+  // from the operations.
+  bool counts_failed_attempts = false;
 };
 
 // The tables, in order (written in workload_table.cpp).
@@ -156,8 +166,10 @@ const Knob* find_knob(std::string_view name);
 const WorkloadInfo& workload_info(Workload w);
 const WorkloadInfo* find_workload(std::string_view name);
 
-// Whether `w` takes the knob (leaving aside whether it is stress-only).
+// Whether `w` takes the knob (a stress-only knob: whether stress checks `w`).
 bool applies(const Knob& k, Workload w);
+// The workloads that take it, in table order.
+std::vector<Workload> workloads_taking(const Knob& k);
 // Whether the knob is one of `w`'s identity knobs.
 bool in_identity(const Knob& k, Workload w);
 

@@ -8,7 +8,7 @@
 
 namespace contend {
 
-enum class Workload { lock, semaphore, rw, pingpong, queue, pairs };
+enum class Workload { lock, semaphore, rw, pingpong, queue, pairs, trylock };
 enum class Mode { threads, processes };
 enum class Pinning { none, compact, spread };
 // What a queue worker does when the queue is full (producer) or empty (consumer): spin on the

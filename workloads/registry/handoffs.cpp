@@ -7,11 +7,17 @@
 namespace contend {
 namespace {
 
+template <Handoff H>
+RegistryEntry handoff_entry() {
+  RegistryEntry e;
+  e.info = info_of<H>(Family::pingpong);
+  e.run[Workload::pingpong] = {&pingpong_workload_bytes<H>, &run_pingpong_workload<H>};
+  return e;
+}
+
 template <Handoff... Hs>
 void add_handoffs(Registry& r, TypeList<Hs...>) {
-  (r.add(RegistryEntry{info_of<Hs>(Family::pingpong), &pingpong_workload_bytes<Hs>,
-                       &run_pingpong_workload<Hs>, {}, {}}),
-   ...);
+  (r.add(handoff_entry<Hs>()), ...);
 }
 
 }  // namespace

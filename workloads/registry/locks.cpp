@@ -5,18 +5,27 @@
 #include "workloads/lock_stress.hpp"
 #include "workloads/lock_workload.hpp"
 #include "workloads/micro_cases.hpp"
+#include "workloads/trylock_workload.hpp"
 
 namespace contend {
 namespace {
 
+template <Lock L>
+RegistryEntry lock_entry() {
+  RegistryEntry e;
+  e.info = info_of<L>(Family::lock);
+  e.run[Workload::lock] = {&lock_workload_bytes<L>, &run_lock_workload<L>};
+  if constexpr (TryLock<L>) e.run[Workload::trylock] = {&trylock_workload_bytes<L>, &run_trylock_workload<L>};
+  e.stress[Workload::lock] = {&lock_stress_bytes<L>, &run_lock_stress<L>};
+  e.micro = [](MicroBenchmarks& out, const std::vector<int>& threads) {
+    add_lock_cases<L>(out, threads, L::kName, TryLock<L>, micro_detail::make_private<L>);
+  };
+  return e;
+}
+
 template <Lock... Ls>
 void add_locks(Registry& r, TypeList<Ls...>) {
-  (r.add(RegistryEntry{info_of<Ls>(Family::lock), &lock_workload_bytes<Ls>, &run_lock_workload<Ls>,
-                       &lock_stress_bytes<Ls>, &run_lock_stress<Ls>,
-                       [](MicroBenchmarks& out, const std::vector<int>& threads) {
-                         add_lock_cases<Ls>(out, threads, Ls::kName, TryLock<Ls>, micro_detail::make_private<Ls>);
-                       }}),
-   ...);
+  (r.add(lock_entry<Ls>()), ...);
 }
 
 }  // namespace

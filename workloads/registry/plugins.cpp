@@ -8,6 +8,7 @@
 #include "workloads/registry.hpp"
 #include "workloads/semaphore_stress.hpp"
 #include "workloads/semaphore_workload.hpp"
+#include "workloads/trylock_workload.hpp"
 
 namespace contend {
 namespace {
@@ -30,41 +31,57 @@ PrimitiveInfo plugin_info(const Ops* ops, Family family) {
 // builds the primitive with it.
 void Registry::add_plugin(const LoadedPlugin& plugin) {
   for (const contend_lock_ops* ops : plugin.locks) {
-    add(RegistryEntry{
-        plugin_info(ops, Family::lock),
-        [ops](const RunSpec& s) { PluginLock::use(ops); return lock_workload_bytes<PluginLock>(s); },
-        [ops](RepetitionContext& ctx) { PluginLock::use(ops); run_lock_workload<PluginLock>(ctx); },
+    RegistryEntry e;
+    e.info = plugin_info(ops, Family::lock);
+    e.run[Workload::lock] = {[ops](const RunSpec& s) { PluginLock::use(ops); return lock_workload_bytes<PluginLock>(s); },
+                             [ops](RepetitionContext& ctx) { PluginLock::use(ops); run_lock_workload<PluginLock>(ctx); }};
+    if (ops->try_lock != nullptr) {
+      e.run[Workload::trylock] = {
+          [ops](const RunSpec& s) { PluginLock::use(ops); return trylock_workload_bytes<PluginLock>(s); },
+          [ops](RepetitionContext& ctx) { PluginLock::use(ops); run_trylock_workload<PluginLock>(ctx); }};
+    }
+    e.stress[Workload::lock] = {
         [ops](const RunSpec& s) { PluginLock::use(ops); return lock_stress_bytes<PluginLock>(s); },
-        [ops](RepetitionContext& ctx) { PluginLock::use(ops); run_lock_stress<PluginLock>(ctx); },
-        // micro runs every case in this one process: each case points the adapter at its own
-        // table right before building its primitive (PluginLock::use).
-        [ops](MicroBenchmarks& out, const std::vector<int>& threads) {
-          add_lock_cases<PluginLock>(out, threads, ops->name, ops->try_lock != nullptr,
-                                     [ops](micro_detail::PrimitiveSlot<PluginLock>& slot) {
-                                       PluginLock::use(ops);
-                                       slot.emplace(Sharing::thread_private);
-                                     });
-        }});
+        [ops](RepetitionContext& ctx) { PluginLock::use(ops); run_lock_stress<PluginLock>(ctx); }};
+    // micro runs every case in this one process: each case points the adapter at its own table
+    // right before building its primitive (PluginLock::use).
+    e.micro = [ops](MicroBenchmarks& out, const std::vector<int>& threads) {
+      add_lock_cases<PluginLock>(out, threads, ops->name, ops->try_lock != nullptr,
+                                 [ops](micro_detail::PrimitiveSlot<PluginLock>& slot) {
+                                   PluginLock::use(ops);
+                                   slot.emplace(Sharing::thread_private);
+                                 });
+    };
+    add(std::move(e));
   }
   for (const contend_semaphore_ops* ops : plugin.semaphores) {
-    add(RegistryEntry{
-        plugin_info(ops, Family::semaphore),
+    RegistryEntry e;
+    e.info = plugin_info(ops, Family::semaphore);
+    e.run[Workload::semaphore] = {
         [ops](const RunSpec& s) { PluginSemaphore::use(ops); return semaphore_workload_bytes<PluginSemaphore>(s); },
-        [ops](RepetitionContext& ctx) { PluginSemaphore::use(ops); run_semaphore_workload<PluginSemaphore>(ctx); },
+        [ops](RepetitionContext& ctx) { PluginSemaphore::use(ops); run_semaphore_workload<PluginSemaphore>(ctx); }};
+    e.stress[Workload::semaphore] = {
         [ops](const RunSpec& s) { PluginSemaphore::use(ops); return semaphore_stress_bytes<PluginSemaphore>(s); },
-        [ops](RepetitionContext& ctx) { PluginSemaphore::use(ops); run_semaphore_stress<PluginSemaphore>(ctx); },
-        [ops](MicroBenchmarks& out, const std::vector<int>& threads) {
-          add_semaphore_cases<PluginSemaphore>(out, threads, ops->name, ops->try_acquire != nullptr,
-                                               [ops](micro_detail::PrimitiveSlot<PluginSemaphore>& slot) {
-                                                 PluginSemaphore::use(ops);
-                                                 slot.emplace(micro_detail::kPermits, Sharing::thread_private);
-                                               });
-        }});
+        [ops](RepetitionContext& ctx) { PluginSemaphore::use(ops); run_semaphore_stress<PluginSemaphore>(ctx); }};
+    e.micro = [ops](MicroBenchmarks& out, const std::vector<int>& threads) {
+      add_semaphore_cases<PluginSemaphore>(out, threads, ops->name, ops->try_acquire != nullptr,
+                                           [ops](micro_detail::PrimitiveSlot<PluginSemaphore>& slot) {
+                                             PluginSemaphore::use(ops);
+                                             slot.emplace(micro_detail::kPermits, Sharing::thread_private);
+                                           });
+    };
+    add(std::move(e));
   }
   for (const contend_queue_ops* ops : plugin.queues) {
-    const auto bytes = [ops](const RunSpec& s) { PluginQueue::use(ops); return queue_workload_bytes<PluginQueue>(s); };
-    const auto body = [ops](RepetitionContext& ctx) { PluginQueue::use(ops); run_queue_workload<PluginQueue>(ctx); };
-    add(RegistryEntry{plugin_info(ops, Family::queue), bytes, body, bytes, body});
+    RegistryEntry e;
+    e.info = plugin_info(ops, Family::queue);
+    const WorkloadRunner runner{
+        [ops](const RunSpec& s) { PluginQueue::use(ops); return queue_workload_bytes<PluginQueue>(s); },
+        [ops](RepetitionContext& ctx) { PluginQueue::use(ops); run_queue_workload<PluginQueue>(ctx); }};
+    e.run[Workload::queue] = runner;
+    e.run[Workload::pairs] = runner;
+    e.stress[Workload::queue] = runner;
+    add(std::move(e));
   }
 }
 

@@ -7,19 +7,25 @@
 namespace contend {
 namespace {
 
+template <Queue Q>
+RegistryEntry queue_entry() {
+  RegistryEntry e;
+  e.info = info_of<Q>(Family::queue);
+  e.info.blocking = BlockingQueue<Q>;
+  e.info.single_producer_single_consumer = single_producer_single_consumer<Q>();
+  // One loop serves both workloads (QueueLoop::pair_up), and stress runs the queue workload
+  // itself: its delivery checks are always on; under stress its progress goes to the watchdog on
+  // every item (RunSpec::stall_ns).
+  const WorkloadRunner runner{&queue_workload_bytes<Q>, &run_queue_workload<Q>};
+  e.run[Workload::queue] = runner;
+  e.run[Workload::pairs] = runner;
+  e.stress[Workload::queue] = runner;
+  return e;
+}
+
 template <Queue... Qs>
 void add_queues(Registry& r, TypeList<Qs...>) {
-  const auto info = []<Queue Q>(Q*) {
-    PrimitiveInfo i = info_of<Q>(Family::queue);
-    i.blocking = BlockingQueue<Q>;
-    i.single_producer_single_consumer = single_producer_single_consumer<Q>();
-    return i;
-  };
-  // Stress runs the queue workload itself: its delivery checks are always on; under stress its
-  // progress goes to the watchdog on every item (RunSpec::stall_ns).
-  (r.add(RegistryEntry{info(static_cast<Qs*>(nullptr)), &queue_workload_bytes<Qs>, &run_queue_workload<Qs>,
-                       &queue_workload_bytes<Qs>, &run_queue_workload<Qs>}),
-   ...);
+  (r.add(queue_entry<Qs>()), ...);
 }
 
 }  // namespace

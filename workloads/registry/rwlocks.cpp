@@ -9,11 +9,19 @@
 namespace contend {
 namespace {
 
+template <RwLock R>
+RegistryEntry rwlock_entry() {
+  RegistryEntry e;
+  e.info = info_of<R>(Family::rw);
+  e.run[Workload::rw] = {&rw_workload_bytes<R>, &run_rw_workload<R>};
+  e.stress[Workload::rw] = {&rw_stress_bytes<R>, &run_rw_stress<R>};
+  e.micro = &add_rw_cases<R>;
+  return e;
+}
+
 template <RwLock... Rs>
 void add_rwlocks(Registry& r, TypeList<Rs...>) {
-  (r.add(RegistryEntry{info_of<Rs>(Family::rw), &rw_workload_bytes<Rs>, &run_rw_workload<Rs>, &rw_stress_bytes<Rs>,
-                       &run_rw_stress<Rs>, &add_rw_cases<Rs>}),
-   ...);
+  (r.add(rwlock_entry<Rs>()), ...);
 }
 
 }  // namespace

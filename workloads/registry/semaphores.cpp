@@ -9,15 +9,21 @@
 namespace contend {
 namespace {
 
+template <Semaphore S>
+RegistryEntry semaphore_entry() {
+  RegistryEntry e;
+  e.info = info_of<S>(Family::semaphore);
+  e.run[Workload::semaphore] = {&semaphore_workload_bytes<S>, &run_semaphore_workload<S>};
+  e.stress[Workload::semaphore] = {&semaphore_stress_bytes<S>, &run_semaphore_stress<S>};
+  e.micro = [](MicroBenchmarks& out, const std::vector<int>& threads) {
+    add_semaphore_cases<S>(out, threads, S::kName, TrySemaphore<S>, micro_detail::make_semaphore<S>);
+  };
+  return e;
+}
+
 template <Semaphore... Ss>
 void add_semaphores(Registry& r, TypeList<Ss...>) {
-  (r.add(RegistryEntry{info_of<Ss>(Family::semaphore), &semaphore_workload_bytes<Ss>,
-                       &run_semaphore_workload<Ss>, &semaphore_stress_bytes<Ss>, &run_semaphore_stress<Ss>,
-                       [](MicroBenchmarks& out, const std::vector<int>& threads) {
-                         add_semaphore_cases<Ss>(out, threads, Ss::kName, TrySemaphore<Ss>,
-                                                 micro_detail::make_semaphore<Ss>);
-                       }}),
-   ...);
+  (r.add(semaphore_entry<Ss>()), ...);
 }
 
 }  // namespace
