@@ -113,6 +113,29 @@ std::string pair_name(RunSpec spec, const std::string& a, const std::string& b) 
 }
 
 
+// Refuses (exit 2) a repetition count with which no configuration could be judged: the 95%
+// interval needs 4 a side, and Holm's correction over `configurations` needs the smallest
+// possible Mann-Whitney p times their number below alpha.
+void check_repetitions(int repetitions, bool given, std::size_t configurations, double alpha) {
+  const std::size_t needed = repetitions_needed(alpha, configurations);
+  if (needed != 0 && static_cast<std::size_t>(repetitions) >= needed) return;
+  const std::string flag = given ? fmt::format("-r {}", repetitions) : fmt::format("-r (default {})", repetitions);
+  if (needed == 0) {
+    throw UsageError(fmt::format("{}: no repetition count up to 1000 can reach --alpha {} over {} configurations; "
+                                 "raise --alpha or run fewer configurations",
+                                 flag, alpha, configurations));
+  }
+  throw UsageError(fmt::format("{}: {} repetitions per variant cannot reach a verdict over {} configuration{} at "
+                               "--alpha {} (the 95% interval needs 4, and the smallest p of {} against {}, times {}, "
+                               "is {:.3g}); use -r {} or more",
+                               flag, repetitions, configurations, configurations == 1 ? "" : "s", alpha, repetitions,
+                               repetitions, configurations,
+                               mann_whitney_min_p(static_cast<std::size_t>(repetitions),
+                                                  static_cast<std::size_t>(repetitions)) *
+                                   static_cast<double>(configurations),
+                               needed));
+}
+
 }  // namespace
 
 void setup_ab(Command& app, AbOptions& o) {
@@ -130,12 +153,15 @@ void setup_ab(Command& app, AbOptions& o) {
              "Repetitions of each variant per configuration (default 10; the suite's own count is ignored)")
       .range(2, 1000)
       .default_text("10");
-  add_verdict_options(cmd, o.metric, o.alpha, o.threshold, o.format);
+  add_verdict_options(cmd, o.verdict);
   cmd.option("-o,--out", o.out_dir, "Also write each variant's results (DIR/a, DIR/b) and the verdicts (DIR/ab.json)");
   cmd.footer(
       "Only the suite's runs whose workload takes the variants' family are used (a lock: the lock runs),\n"
-      "with their primitive list replaced by the variant. Exit code: 0 no regression of B against A,\n"
-      "3 a regression, 1 a configuration could not run, 2 bad input.\n\n"
+      "with their primitive list replaced by the variant; a configuration only one variant can run (processes,\n"
+      "for a primitive that is not process-shared) is not compared, with a note. -r must be enough for a\n"
+      "verdict: at least 4 for an interval, and more with many configurations (ab names how many).\n"
+      "The gate, as compare's: 0 pass, 3 B regressed against A, 1 a configuration could not run,\n"
+      "4 inconclusive (noisy or missing; see --allow-noisy, --allow-missing), 2 bad input.\n\n"
       "Examples:\n"
       "  contend ab suites/quick.toml --a std-mutex --b pthread-mutex\n"
       "  contend ab suites/quick.toml -p my-lock --a-plugin build-main/libmylock.so --b-plugin build-pr/libmylock.so\n"
@@ -149,7 +175,7 @@ int run_ab(const AbOptions& o) {
     throw UsageError(
         "ab needs two variants: --a NAME --b NAME, or -p NAME with --a-plugin OLD.so --b-plugin NEW.so");
   }
-  const CompareSettings settings = verdict_settings(o.metric, o.alpha, o.threshold);
+  const CompareSettings settings = verdict_settings(o.verdict);
   const Suite suite = load_suite(o.suite_file);
   const Variant a = make_variant("A", a_name, o.plugins, o.a_plugins);
   const Variant b = make_variant("B", b_name, o.plugins, o.b_plugins);
@@ -183,11 +209,21 @@ int run_ab(const AbOptions& o) {
     if (it != pairs.end()) it->b = &spec;
     else pairs.push_back({name, nullptr, &spec});
   }
-  std::vector<AbPair> schedule;
-  for (const Pair& p : pairs) {
-    schedule.push_back({p.a ? std::optional<RunSpec>(*p.a) : std::nullopt,
-                        p.b ? std::optional<RunSpec>(*p.b) : std::nullopt});
+  // A configuration only one variant can run is known before anything runs: it is not compared
+  // (a note says so), rather than measured on one side and left unjudged.
+  std::erase_if(pairs, [&](const Pair& p) {
+    if (p.a != nullptr && p.b != nullptr) return false;
+    std::cerr << fmt::format("note: not compared: {}: only {} can run it ({} is not process-shared)\n", p.name,
+                             p.a != nullptr ? "A" : "B", p.a != nullptr ? b_name : a_name);
+    return true;
+  });
+  if (pairs.empty()) {
+    throw UsageError(fmt::format("{}: no configuration of its {} runs can be run by both {} and {}", suite.path,
+                                 to_string(a.registry.find(a_name)->info.family), a_name, b_name));
   }
+  check_repetitions(repetitions, o.repetitions > 0, pairs.size(), settings.alpha);
+  std::vector<AbPair> schedule;
+  for (const Pair& p : pairs) schedule.push_back({*p.a, *p.b});
   const AbResults ran = execute_ab(schedule, repetitions, a.registry, b.registry, calibrate(), o.command_line,
                                    progress_printer());
   const Results& results_a = ran.a;
@@ -203,16 +239,6 @@ int run_ab(const AbOptions& o) {
         if (spec != nullptr && config_name(*spec) == set.name) set.name = p.name;
       }
     }
-    // A configuration only the other variant can run: a row that says so, on both sides.
-    for (const Pair& p : pairs) {
-      const RunSpec* mine = &v == &a ? p.a : p.b;
-      const RunSpec* other = &v == &a ? p.b : p.a;
-      if (mine == nullptr) {
-        in.configs.push_back({p.name, {}, fmt::format("{} cannot run it (not process-shared)", v.primitive)});
-      } else if (other == nullptr) {
-        in.configs.push_back({p.name, {}, "not run, as the other variant cannot"});
-      }
-    }
     in.description = fmt::format("{} repetitions per configuration, interleaved with {}", repetitions,
                                  &v == &a ? "B" : "A");
     return in;
@@ -220,7 +246,7 @@ int run_ab(const AbOptions& o) {
   const Comparison comparison = compare(input_of(results_a, a), input_of(results_b, b), settings);
 
   // The verdicts first: a failure to write the files must not lose minutes of measuring.
-  const int verdict_code = print_comparison(comparison, o.format);
+  const int verdict_code = print_comparison(comparison, o.verdict.format);
   if (!o.out_dir.empty()) {
     write_results_dir(std::filesystem::path(o.out_dir) / "a", results_a);
     write_results_dir(std::filesystem::path(o.out_dir) / "b", results_b);

@@ -79,23 +79,29 @@ int run_suite(const SuiteOptions& options);
 
 // `contend compare BASE.json NEW.json`: verdicts per configuration (reports/compare.hpp).
 enum class CompareFormat { table, markdown, json };
-struct CompareOptions {
-  std::string base_file;
-  std::string new_file;
+// The options compare and ab share: what to judge, how strictly, and how to print it.
+struct VerdictOptions {
   std::string metric = "throughput";
   double alpha = 0.01;
   std::string threshold = "5%";
+  bool allow_missing = false;
+  bool allow_noisy = false;
   CompareFormat format = CompareFormat::table;
+};
+// Binds --metric, --alpha, --threshold, --allow-missing, --allow-noisy and --format;
+void add_verdict_options(Command& command, VerdictOptions& options);
+// the settings they give (throws UsageError naming a bad value);
+CompareSettings verdict_settings(const VerdictOptions& options);
+// and prints a comparison as --format asks, returning the gate's exit code (gate_exit_code).
+int print_comparison(const Comparison& comparison, CompareFormat format);
+
+struct CompareOptions {
+  std::string base_file;
+  std::string new_file;
+  VerdictOptions verdict;
 };
 void setup_compare(Command& app, CompareOptions& options);
 int run_compare(const CompareOptions& options);
-// Shared by compare and ab: binds --metric, --alpha, --threshold and --format;
-void add_verdict_options(Command& command, std::string& metric, double& alpha, std::string& threshold,
-                    CompareFormat& format);
-// the settings they give (throws UsageError naming a bad value);
-CompareSettings verdict_settings(const std::string& metric, double alpha, const std::string& threshold);
-// and prints a comparison as --format asks, returning kExitRegression when a configuration regressed.
-int print_comparison(const Comparison& comparison, CompareFormat format);
 
 // `contend ab SUITE.toml`: two variants over a suite, interleaved A, B, B, A on this machine,
 // then compare's verdicts.
@@ -108,10 +114,7 @@ struct AbOptions {
   std::vector<std::string> b_plugins;
   std::vector<std::string> plugins;  // loaded for both
   int repetitions = 0;               // per variant; 0: 10 (the suite's own count is ignored)
-  std::string metric = "throughput";
-  double alpha = 0.01;
-  std::string threshold = "5%";
-  CompareFormat format = CompareFormat::table;
+  VerdictOptions verdict;
   std::string out_dir;       // empty: no files
   std::string command_line;  // as typed
 };

@@ -36,32 +36,38 @@ ComparisonInput read_input(const std::string& path, CompareMetric metric) {
 
 }  // namespace
 
-void add_verdict_options(Command& cmd, std::string& metric, double& alpha, std::string& threshold,
-                         CompareFormat& format) {
-  cmd.option("--metric", metric, "The figure to judge: throughput (default), p50, p99, p999 or cpu-per-op")
+void add_verdict_options(Command& cmd, VerdictOptions& o) {
+  cmd.option("--metric", o.metric, "The figure to judge: throughput (default), p50, p99, p999 or cpu-per-op")
       .one_of({"throughput", "p50", "p99", "p999", "cpu-per-op"});
-  cmd.option("--alpha", alpha,
+  cmd.option("--alpha", o.alpha,
              "Family-wise significance level, corrected (Holm) for the number of configurations compared")
       .range(1e-9, 0.5);
-  cmd.option("--threshold", threshold,
+  cmd.option("--threshold", o.threshold,
              "The smallest change that counts, in percent: 'regressed' needs the whole 95% interval past it");
+  cmd.flag("--allow-missing", o.allow_missing,
+           "Pass without the configurations new lacks or did not measure, and with an incomplete new "
+           "(otherwise the gate is inconclusive, exit 4)");
+  cmd.flag("--allow-noisy", o.allow_noisy,
+           "Pass without the configurations too noisy to judge (otherwise the gate is inconclusive, exit 4)");
   add_choice<CompareFormat>(
-      cmd, "--format", format,
+      cmd, "--format", o.format,
       {{"table", CompareFormat::table}, {"markdown", CompareFormat::markdown}, {"json", CompareFormat::json}},
       "Output: table (default), markdown (for $GITHUB_STEP_SUMMARY) or json");
 }
 
-CompareSettings verdict_settings(const std::string& metric, double alpha, const std::string& threshold) {
+CompareSettings verdict_settings(const VerdictOptions& o) {
   CompareSettings settings;
-  settings.metric = *compare_metric_from_string(metric);  // CLI11 checked the name
-  settings.alpha = alpha;
-  std::string_view text = threshold;
+  settings.metric = *compare_metric_from_string(o.metric);  // CLI11 checked the name
+  settings.alpha = o.alpha;
+  settings.allow_missing = o.allow_missing;
+  settings.allow_noisy = o.allow_noisy;
+  std::string_view text = o.threshold;
   if (!text.empty() && text.back() == '%') text.remove_suffix(1);
   double percent = -1;
   const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), percent);
   if (error != std::errc{} || end != text.data() + text.size() || !(percent >= 0) || !(percent < 100)) {
     throw UsageError(fmt::format("--threshold: expected a percentage of at least 0 and below 100 such as 5% or 2.5, not '{}'",
-                                 threshold));
+                                 o.threshold));
   }
   settings.threshold = percent / 100.0;
   return settings;
@@ -74,8 +80,7 @@ int print_comparison(const Comparison& comparison, CompareFormat format) {
     case CompareFormat::json: std::cout << to_compare_json(comparison); break;
   }
   std::cout << std::flush;
-  if (comparison.regressed()) return kExitRegression;
-  return comparison.failed_in_new > 0 ? kExitFailed : kExitOk;
+  return gate_exit_code(comparison.gate.decision);
 }
 
 void setup_compare(Command& app, CompareOptions& o) {
@@ -83,13 +88,16 @@ void setup_compare(Command& app, CompareOptions& o) {
       "compare", "Compare two result files configuration by configuration: the CI performance gate (exit 3 on a regression)");
   cmd.option("BASE", o.base_file, "Results of the baseline: contend JSON or Google Benchmark JSON").required();
   cmd.option("NEW", o.new_file, "Results to judge against it, matched by configuration name").required();
-  add_verdict_options(cmd, o.metric, o.alpha, o.threshold, o.format);
+  add_verdict_options(cmd, o.verdict);
   cmd.footer(
       "Verdicts: regressed / improved (Holm-adjusted Mann-Whitney p < alpha AND the whole 95% interval of\n"
       "the change past the threshold), unchanged (the interval within +-threshold), noisy (neither can be\n"
       "said; the reason is printed), missing (in one file only, or not measured: a crash, hang, timeout or\n"
       "violation in any repetition is reported, not judged).\n"
-      "Exit code: 0 no regression, 3 a regression, 1 a configuration failed in NEW, 2 bad input.\n\n"
+      "The gate: regressed (exit 3) when any configuration regressed; failed (exit 1) when one failed in\n"
+      "NEW; inconclusive (exit 4) when nothing was judged, when NEW is incomplete or lacks a configuration\n"
+      "of BASE (unless --allow-missing), or when one is noisy (unless --allow-noisy); else pass (exit 0).\n"
+      "Bad input: exit 2. The last line says what the gate decided and why.\n\n"
       "With 5 repetitions a side, p cannot go below 0.0079: to gate many configurations at alpha 0.01,\n"
       "use more repetitions (-r 10) or fewer configurations; 'noisy' says how many are needed.\n"
       "On shared CI runners prefer 'contend ab', which runs both variants interleaved on one machine.\n\n"
@@ -101,10 +109,10 @@ void setup_compare(Command& app, CompareOptions& o) {
 }
 
 int run_compare(const CompareOptions& o) {
-  const CompareSettings settings = verdict_settings(o.metric, o.alpha, o.threshold);
+  const CompareSettings settings = verdict_settings(o.verdict);
   const ComparisonInput base = read_input(o.base_file, settings.metric);
   const ComparisonInput current = read_input(o.new_file, settings.metric);
-  return print_comparison(compare(base, current, settings), o.format);
+  return print_comparison(compare(base, current, settings), o.verdict.format);
 }
 
 }  // namespace contend::cli

@@ -10,14 +10,101 @@ namespace contend {
 
 namespace {
 
-std::size_t smallest_equal_repetitions(double alpha, std::size_t family) {
-  for (std::size_t n = 2; n <= 60; ++n) {
-    if (mann_whitney_min_p(n, n) * static_cast<double>(family) < alpha) return n;
-  }
-  return 60;
+// The interval needs 4 repetitions a side at 95% (P(U = 0) = 1/70 < 2.5%).
+constexpr std::size_t kIntervalRepetitions = 4;
+
+std::string plural(std::size_t n, std::string_view one, std::string_view many) {
+  return fmt::format("{} {}", n, n == 1 ? one : many);
 }
 
 }  // namespace
+
+std::size_t repetitions_needed(double alpha, std::size_t configurations) {
+  const double family = static_cast<double>(std::max<std::size_t>(configurations, 1));
+  for (std::size_t n = kIntervalRepetitions; n <= 1000; ++n) {
+    if (mann_whitney_min_p(n, n) * family < alpha) return n;
+  }
+  return 0;
+}
+
+std::string_view to_string(GateDecision d) {
+  switch (d) {
+    case GateDecision::pass: return "pass";
+    case GateDecision::regressed: return "regressed";
+    case GateDecision::failed: return "failed";
+    case GateDecision::inconclusive: return "inconclusive";
+  }
+  return "?";
+}
+
+int gate_exit_code(GateDecision d) {
+  switch (d) {
+    case GateDecision::pass: return 0;
+    case GateDecision::regressed: return 3;
+    case GateDecision::failed: return 1;
+    case GateDecision::inconclusive: return 4;
+  }
+  return 4;
+}
+
+Gate judge_gate(const Comparison& cmp) {
+  const std::size_t regressed = cmp.count(Verdict::regressed);
+  const std::size_t judged = regressed + cmp.count(Verdict::improved) + cmp.count(Verdict::unchanged);
+  const std::size_t noisy = cmp.count(Verdict::noisy);
+  // Missing that counts against new: everything missing except what new alone has, and what new
+  // ran and failed (that is its own decision, above inconclusive).
+  const std::size_t missing = cmp.count(Verdict::missing) - cmp.only_in_new - cmp.failed_in_new;
+  const std::size_t all = cmp.configs.size();
+  if (regressed > 0) {
+    std::string names;
+    for (const ConfigComparison& c : cmp.configs) {
+      if (c.verdict != Verdict::regressed) continue;
+      if (!names.empty()) names += ", ";
+      names += fmt::format("{} ({:+.1f}%)", c.name, *c.change * 100.0);
+    }
+    return {GateDecision::regressed, fmt::format("{} of {} regressed: {}", regressed, plural(judged, "judged configuration", "judged configurations"), names)};
+  }
+  if (cmp.failed_in_new > 0) {
+    return {GateDecision::failed,
+            fmt::format("{} failed in new (crash, hang, timeout or violation; see missing)",
+                        plural(cmp.failed_in_new, "configuration", "configurations"))};
+  }
+  if (judged == 0) {
+    std::string why;
+    if (all == 0) {
+      why = "neither file has a configuration";
+    } else if (cmp.only_in_base + cmp.only_in_new == all) {
+      why = fmt::format("no configuration is in both files ({} only in base, {} only in new)", cmp.only_in_base,
+                        cmp.only_in_new);
+    } else {
+      why = fmt::format("of {}, {} noisy and {} missing", plural(all, "configuration", "configurations"), noisy,
+                        cmp.count(Verdict::missing));
+    }
+    return {GateDecision::inconclusive, "nothing was judged: " + why};
+  }
+  if (!cmp.current.complete && !cmp.settings.allow_missing) {
+    return {GateDecision::inconclusive,
+            fmt::format("new is incomplete (its run was interrupted){}; --allow-missing judges what it has",
+                        missing > 0 ? fmt::format(", {} missing from it", plural(missing, "configuration is", "configurations are")) : "")};
+  }
+  if (missing > 0 && !cmp.settings.allow_missing) {
+    return {GateDecision::inconclusive,
+            fmt::format("{} of {} could not be judged (missing from new, or not measured on a side); "
+                        "--allow-missing passes without them",
+                        missing, plural(all, "configuration", "configurations"))};
+  }
+  if (noisy > 0 && !cmp.settings.allow_noisy) {
+    return {GateDecision::inconclusive,
+            fmt::format("{} of {} noisy (see why above); more repetitions, or --allow-noisy passes without them", noisy,
+                        plural(all, "configuration", "configurations"))};
+  }
+  std::string reason = fmt::format("{} of {} judged, none regressed", judged, all);
+  const std::size_t improved = cmp.count(Verdict::improved);
+  if (improved > 0) reason += fmt::format(" ({} improved)", improved);
+  const std::size_t set_aside = all - judged;
+  if (set_aside > 0) reason += fmt::format("; {} not judged and allowed", set_aside);
+  return {GateDecision::pass, reason};
+}
 
 bool is_latency(CompareMetric m) {
   return m == CompareMetric::p50 || m == CompareMetric::p99 || m == CompareMetric::p999;
@@ -85,6 +172,8 @@ Comparison compare(const ComparisonInput& base, const ComparisonInput& current, 
     ConfigComparison c;
     c.name = b != nullptr ? b->name : n->name;
     if (n != nullptr && n->failed) ++cmp.failed_in_new;
+    if (b == nullptr && !n->failed) ++cmp.only_in_new;
+    if (n == nullptr) ++cmp.only_in_base;
     if (b == nullptr || n == nullptr) {
       c.reason = b == nullptr ? "only in new" : "only in base";
     } else if (b->values.empty() || n->values.empty()) {
@@ -163,7 +252,7 @@ Comparison compare(const ComparisonInput& base, const ComparisonInput& current, 
           c.reason = fmt::format(
               "too few repetitions: {} and {} cannot reach p < {} over {} configuration{} ({} each needed)", c.base.n,
               c.current.n, settings.alpha, cmp.tested, cmp.tested == 1 ? "" : "s",
-              smallest_equal_repetitions(settings.alpha, cmp.tested));
+              repetitions_needed(settings.alpha, cmp.tested));
         } else {
           c.reason = fmt::format("the change is past {:.0f}% but p = {} (Holm) is not below {}", threshold * 100,
                                  p_value_text(*c.p_adjusted), settings.alpha);
@@ -174,6 +263,7 @@ Comparison compare(const ComparisonInput& base, const ComparisonInput& current, 
       }
     }
   }
+  cmp.gate = judge_gate(cmp);
   return cmp;
 }
 

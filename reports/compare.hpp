@@ -16,6 +16,13 @@
 // Requiring both the test and the interval keeps a 1% shift that 50 repetitions make
 // "significant" from failing CI, and keeps one lucky outlier from doing it either.
 //
+// The gate, over all verdicts (judge_gate): regressed if any configuration regressed; failed if
+// one failed in new (crash, hang, timeout, violation); otherwise inconclusive when it judged
+// nothing at all, when new is incomplete or lacks a configuration base has (unless
+// allow_missing), or when a configuration is noisy (unless allow_noisy); otherwise pass. A gate
+// that could not judge never passes by accident; configurations only new has are new, not a
+// reason to fail.
+//
 // compare_inputs.cpp reads the two sides (contend's results, Google Benchmark's JSON);
 // compare.cpp judges them; compare_format.cpp writes the verdicts as a table, Markdown or JSON.
 #include <optional>
@@ -48,6 +55,7 @@ struct ComparisonInput {
   std::string unit;         // of the values: "ops/s", "ns", "CPU s per M ops", "ns CPU per iteration"
   std::string description;  // one line on where the figures came from (host, date, git revision)
   std::vector<SampleSet> configs;  // in file order
+  bool complete = true;            // false: the run was interrupted, so configurations may be absent
 };
 
 // From a contend results model (run, suite, stress, micro).
@@ -78,6 +86,18 @@ struct CompareSettings {
   CompareMetric metric = CompareMetric::throughput;
   double alpha = 0.01;      // family-wise, over the configurations both sides measured
   double threshold = 0.05;  // as a fraction
+  bool allow_missing = false;  // the gate may pass with configurations missing from new, or new incomplete
+  bool allow_noisy = false;    // the gate may pass with noisy configurations
+};
+
+// What the gate decided, and the exit code of compare and ab for it: pass 0, regressed 3,
+// failed 1, inconclusive 4 (the codes of cli/execute.hpp).
+enum class GateDecision { pass, regressed, failed, inconclusive };
+std::string_view to_string(GateDecision d);
+int gate_exit_code(GateDecision d);
+struct Gate {
+  GateDecision decision = GateDecision::inconclusive;
+  std::string reason;  // one sentence: why, with the counts, and the opt-out when there is one
 };
 
 struct Comparison {
@@ -87,12 +107,21 @@ struct Comparison {
   std::vector<ConfigComparison> configs;  // base's order, then configurations only new has
   std::size_t tested = 0;                 // configurations in Holm's family
   std::size_t failed_in_new = 0;          // configurations that ran in new and failed (verdict missing)
+  std::size_t only_in_new = 0;            // configurations base does not have (missing, but not held against new)
+  std::size_t only_in_base = 0;           // configurations new does not have
+  Gate gate;                              // judge_gate() of the above
 
   std::size_t count(Verdict v) const;
   bool regressed() const { return count(Verdict::regressed) > 0; }
 };
 
 Comparison compare(const ComparisonInput& base, const ComparisonInput& current, const CompareSettings& settings);
+Gate judge_gate(const Comparison& comparison);
+
+// The fewest repetitions per side with which a configuration can be judged among `configurations`
+// at `alpha`: enough for the 95% interval (4) and for the smallest Mann-Whitney p, times Holm's
+// factor, to fall below alpha. 0 when no count up to 1000 can.
+std::size_t repetitions_needed(double alpha, std::size_t configurations);
 
 // Serializers: the console table, GitHub Markdown (for $GITHUB_STEP_SUMMARY), JSON.
 // "0.0123", "<0.0001": a p-value as verdicts and tables show it.

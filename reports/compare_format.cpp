@@ -65,18 +65,10 @@ std::string summary_line(const Comparison& cmp) {
                      cmp.count(Verdict::noisy), cmp.count(Verdict::missing));
 }
 
-// What the gate concludes, and what it could not look at.
-std::string outcome_line(const Comparison& cmp) {
-  const std::size_t regressed = cmp.count(Verdict::regressed);
-  if (regressed > 0) return fmt::format("the gate fails: {} regressed", regressed);
-  if (cmp.failed_in_new > 0) {
-    return fmt::format("the gate fails: {} configuration{} failed in new (see missing)", cmp.failed_in_new,
-                       cmp.failed_in_new == 1 ? "" : "s");
-  }
-  const std::size_t unjudged = cmp.count(Verdict::noisy) + cmp.count(Verdict::missing);
-  if (unjudged == 0) return "no regression";
-  return fmt::format("no regression found; {} of {} could not be judged (noisy or missing)", unjudged,
-                     cmp.configs.size());
+// The gate's decision in words: "gate: inconclusive (exit 4): nothing was judged: ...".
+std::string gate_line(const Comparison& cmp) {
+  return fmt::format("gate: {} (exit {}): {}", to_string(cmp.gate.decision), gate_exit_code(cmp.gate.decision),
+                     cmp.gate.reason);
 }
 
 std::string side_line(const char* which, const ComparisonInput& side) {
@@ -146,7 +138,8 @@ std::string to_compare_table(const Comparison& cmp) {
     first = false;
     out += fmt::format("{} {}: {}\n", to_string(c.verdict), c.name, c.reason);
   }
-  out += fmt::format("\n{}.\n{}: {}.\n", rule_text(cmp), summary_line(cmp), outcome_line(cmp));
+  if (!cmp.current.complete) out += "\nnew is incomplete: its run was interrupted\n";
+  out += fmt::format("\n{}.\n{}.\n{}.\n", rule_text(cmp), summary_line(cmp), gate_line(cmp));
   return out;
 }
 
@@ -160,7 +153,7 @@ std::string to_compare_markdown(const Comparison& cmp) {
     return out;
   };
   std::string out = fmt::format("### contend compare: {}\n\n", metric_heading(cmp));
-  out += fmt::format("**{}** — {}.\n\n", summary_line(cmp), outcome_line(cmp));
+  out += fmt::format("**{}.** {}.\n\n", gate_line(cmp), summary_line(cmp));
   out += fmt::format("- {}\n- {}\n\n", escape(side_line("base", cmp.base)), escape(side_line("new", cmp.current)));
   const std::vector<std::string>& head = headers();
   out += "|";
@@ -183,7 +176,7 @@ std::string to_compare_markdown(const Comparison& cmp) {
     first = false;
     out += fmt::format("- {} `{}`: {}\n", to_string(c.verdict), c.name, escape(c.reason));
   }
-  out += fmt::format("\n{}.\n", rule_text(cmp));
+  out += fmt::format("\n{}.\n\n**{}.**\n", rule_text(cmp), gate_line(cmp));
   return out;
 }
 
@@ -242,6 +235,12 @@ std::string to_compare_json(const Comparison& cmp) {
   root["counts"] = std::move(counts);
   root["regressed"] = cmp.regressed();
   root["failed_in_new"] = cmp.failed_in_new;
+  root["new_complete"] = cmp.current.complete;
+  root["gate"] = {{"decision", std::string(to_string(cmp.gate.decision))},
+                  {"exit_code", gate_exit_code(cmp.gate.decision)},
+                  {"reason", cmp.gate.reason},
+                  {"allow_missing", cmp.settings.allow_missing},
+                  {"allow_noisy", cmp.settings.allow_noisy}};
   return root.dump(2) + "\n";
 }
 

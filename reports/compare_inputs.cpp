@@ -122,6 +122,7 @@ ComparisonInput comparison_input(const Results& results, CompareMetric metric, s
     case CompareMetric::p999: input.unit = "ns"; break;
     case CompareMetric::cpu_per_op: input.unit = "CPU s per M ops"; break;
   }
+  input.complete = results.complete;
   const Environment& e = results.environment;
   input.description = fmt::format("{}, {}, git {}", e.hostname.empty() ? "unknown host" : e.hostname,
                                   e.date_utc.empty() ? "unknown date" : e.date_utc,

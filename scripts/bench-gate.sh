@@ -3,7 +3,8 @@
 # it catches a real slowdown, on this machine.
 #
 #   A/A:     A = B = the example plugin's `example-ttas` (tests/plugins/example_plugin.c), loaded
-#            twice. Target: at most 1 of 20 trials exits 3 (a false `regressed`).
+#            twice. Target: at most 1 of 20 trials exits 3 (a false `regressed`). Trials the
+#            gate calls inconclusive (exit 4: some configuration noisy) are counted and shown.
 #   planted: A = the example plugin, B = tests/plugins/slowed_plugin.c, the same lock with
 #            CONTEND_SLOWDOWN_SPINS empty iterations inside the critical section, calibrated first
 #            so that B is about 10% slower than A uncontended (1 worker, threads). Target: at
@@ -105,7 +106,9 @@ def load(kind):
 aa, slow = load("aa"), load("slow")
 false_alarms = sum(1 for rc, _ in aa if rc == 3)
 caught = sum(1 for rc, _ in slow if rc == 3)
-other = [rc for rc, _ in aa + slow if rc not in (0, 3)]
+inconclusive_aa = sum(1 for rc, _ in aa if rc == 4)
+inconclusive_slow = sum(1 for rc, _ in slow if rc == 4)
+other = [rc for rc, _ in aa + slow if rc not in (0, 3, 4)]
 names = [c["name"] for c in aa[0][1]["configs"]]
 
 def pct(x):
@@ -117,6 +120,8 @@ print(f"{trials} A/A and {trials} planted trials of `contend ab suites/quick.tom
 print()
 print(f"- A/A trials with a false `regressed` (exit 3): **{false_alarms} of {trials}** (target: at most 1)")
 print(f"- planted trials caught (exit 3): **{caught} of {trials}** (target: at least 19)")
+print(f"- trials the gate called inconclusive (exit 4: a configuration noisy or missing): "
+      f"**{inconclusive_aa} of {trials}** A/A, **{inconclusive_slow} of {trials}** planted")
 if other:
     print(f"- trials that exited otherwise (1: a configuration failed): {other}")
 print()

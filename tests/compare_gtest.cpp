@@ -126,6 +126,86 @@ TEST(CompareVerdict, MissingSidesAreNamed) {
   EXPECT_EQ(c.failed_in_new, 1u);  // the crash fails the gate (exit 1); absence alone does not
 }
 
+// The gate: what it decides from the verdicts, and that it never passes having judged too little.
+TEST(CompareGate, NothingInBothFilesIsInconclusiveEvenWithEveryAllowance) {
+  CompareSettings lenient;
+  lenient.allow_missing = true;
+  lenient.allow_noisy = true;
+  const Comparison c =
+      compare(side("a", {set("x", around(100)), set("y", around(100))}), side("b", {set("z", around(100))}), lenient);
+  EXPECT_EQ(c.gate.decision, GateDecision::inconclusive);
+  EXPECT_EQ(c.gate.reason, "nothing was judged: no configuration is in both files (2 only in base, 1 only in new)");
+  EXPECT_EQ(gate_exit_code(c.gate.decision), 4);
+}
+
+TEST(CompareGate, AConfigurationMissingFromNewIsInconclusiveUnlessAllowed) {
+  const ComparisonInput base = side("a", {set("x", around(100)), set("y", around(100))});
+  const ComparisonInput current = side("b", {set("x", around(100))});
+  const Comparison strict = compare(base, current, {});
+  EXPECT_EQ(strict.gate.decision, GateDecision::inconclusive);
+  EXPECT_EQ(strict.gate.reason,
+            "1 of 2 configurations could not be judged (missing from new, or not measured on a side); "
+            "--allow-missing passes without them");
+  CompareSettings allow;
+  allow.allow_missing = true;
+  const Comparison lenient = compare(base, current, allow);
+  EXPECT_EQ(lenient.gate.decision, GateDecision::pass);
+  EXPECT_EQ(lenient.gate.reason, "1 of 2 judged, none regressed; 1 not judged and allowed");
+  // What only new has is new, not missing from it.
+  EXPECT_EQ(compare(current, base, {}).gate.decision, GateDecision::pass);
+}
+
+TEST(CompareGate, AnIncompleteNewIsInconclusiveUnlessAllowed) {
+  ComparisonInput current = side("b", {set("x", around(100))});
+  current.complete = false;
+  const Comparison c = compare(side("a", {set("x", around(100))}), current, {});
+  EXPECT_EQ(c.gate.decision, GateDecision::inconclusive);
+  EXPECT_EQ(c.gate.reason, "new is incomplete (its run was interrupted); --allow-missing judges what it has");
+  CompareSettings allow;
+  allow.allow_missing = true;
+  EXPECT_EQ(compare(side("a", {set("x", around(100))}), current, allow).gate.decision, GateDecision::pass);
+}
+
+TEST(CompareGate, TooFewRepetitionsAreInconclusiveEvenForALargeDrop) {
+  // Three a side and a third slower: no interval, so noisy, and the gate cannot pass.
+  const Comparison c = compare(side("a", {set("x", {100, 101, 99})}), side("b", {set("x", {67, 68, 66})}), {});
+  EXPECT_EQ(only(c).verdict, Verdict::noisy);
+  EXPECT_EQ(c.gate.decision, GateDecision::inconclusive);
+  EXPECT_EQ(c.gate.reason, "nothing was judged: of 1 configuration, 1 noisy and 0 missing");
+  const Comparison two = compare(side("a", {set("x", {100, 101, 99}), set("y", around(100))}),
+                                 side("b", {set("x", {67, 68, 66}), set("y", around(100))}), {});
+  EXPECT_EQ(two.gate.decision, GateDecision::inconclusive);
+  EXPECT_EQ(two.gate.reason,
+            "1 of 2 configurations noisy (see why above); more repetitions, or --allow-noisy passes without them");
+  CompareSettings allow;
+  allow.allow_noisy = true;
+  EXPECT_EQ(compare(side("a", {set("x", {100, 101, 99}), set("y", around(100))}),
+                    side("b", {set("x", {67, 68, 66}), set("y", around(100))}), allow)
+                .gate.decision,
+            GateDecision::pass);
+}
+
+TEST(CompareGate, ARegressionOutranksAFailureWhichOutranksMissing) {
+  SampleSet crashed = set("y", {});
+  crashed.failed = true;
+  crashed.not_measured = "crashed: SIGSEGV";
+  const Comparison both = compare(side("a", {set("x", around(100)), set("y", around(100)), set("z", around(100))}),
+                                  side("b", {set("x", around(80)), crashed}), {});
+  EXPECT_EQ(both.gate.decision, GateDecision::regressed);
+  EXPECT_EQ(gate_exit_code(both.gate.decision), 3);
+  const Comparison failed = compare(side("a", {set("x", around(100)), set("y", around(100)), set("z", around(100))}),
+                                    side("b", {set("x", around(100)), crashed}), {});
+  EXPECT_EQ(failed.gate.decision, GateDecision::failed);
+  EXPECT_EQ(gate_exit_code(failed.gate.decision), 1);
+  EXPECT_EQ(failed.gate.reason, "1 configuration failed in new (crash, hang, timeout or violation; see missing)");
+}
+
+TEST(CompareGate, RepetitionsNeededGrowWithTheConfigurations) {
+  EXPECT_EQ(repetitions_needed(0.01, 1), 5u);    // 2/252 = 0.0079
+  EXPECT_EQ(repetitions_needed(0.05, 1), 4u);    // the interval's own floor
+  EXPECT_EQ(repetitions_needed(0.01, 21), 8u);   // 2/12870 x 21 = 0.0033; 7: 2/3432 x 21 = 0.012
+}
+
 TEST(CompareInput, AGoogleBenchmarkErrorInAnyRepetitionIsReportedNotJudged) {
   const std::string text = R"({"context": {}, "benchmarks": [
       {"name": "BM_a", "run_name": "BM_a", "run_type": "iteration", "iterations": 10, "real_time": 1.0,
@@ -166,14 +246,17 @@ TEST(CompareOutput, TableIsExact) {
             "\n"
             "regressed/improved: Holm-adjusted Mann-Whitney p < 0.01 over 2 configurations and the whole 95% "
             "interval of the change past 5%; unchanged: the interval within +-5%.\n"
-            "1 regressed, 0 improved, 1 unchanged, 0 noisy, 1 missing: the gate fails: 1 regressed.\n");
+            "1 regressed, 0 improved, 1 unchanged, 0 noisy, 1 missing.\n"
+            "gate: regressed (exit 3): 1 of 2 judged configurations regressed: lock/ttas/threads/workers:1 "
+            "(-10.0%).\n");
 }
 
 TEST(CompareOutput, MarkdownIsExact) {
   EXPECT_EQ(to_compare_markdown(fixed_comparison()),
             "### contend compare: throughput (ops/s, higher is better)\n"
             "\n"
-            "**1 regressed, 0 improved, 1 unchanged, 0 noisy, 1 missing** — the gate fails: 1 regressed.\n"
+            "**gate: regressed (exit 3): 1 of 2 judged configurations regressed: lock/ttas/threads/workers:1 "
+            "(-10.0%).** 1 regressed, 0 improved, 1 unchanged, 0 noisy, 1 missing.\n"
             "\n"
             "- base: base.json (contend, host, 2026-12-01T00:00:00Z, git abc)\n"
             "- new: new.json (contend, host, 2026-12-01T00:00:00Z, git abc)\n"
@@ -187,7 +270,10 @@ TEST(CompareOutput, MarkdownIsExact) {
             "- missing `lock/mcs/threads/workers:2`: only in base\n"
             "\n"
             "regressed/improved: Holm-adjusted Mann-Whitney p < 0.01 over 2 configurations and the whole 95% "
-            "interval of the change past 5%; unchanged: the interval within +-5%.\n");
+            "interval of the change past 5%; unchanged: the interval within +-5%.\n"
+            "\n"
+            "**gate: regressed (exit 3): 1 of 2 judged configurations regressed: lock/ttas/threads/workers:1 "
+            "(-10.0%).**\n");
 }
 
 TEST(CompareOutput, JsonHasVerdictsAndNullsForMissingFigures) {
@@ -196,6 +282,9 @@ TEST(CompareOutput, JsonHasVerdictsAndNullsForMissingFigures) {
   EXPECT_EQ(j["correction"], "holm");
   EXPECT_EQ(j["tested"], 2);
   EXPECT_EQ(j["regressed"], true);
+  EXPECT_EQ(j["gate"]["decision"], "regressed");
+  EXPECT_EQ(j["gate"]["exit_code"], 3);
+  EXPECT_EQ(j["new_complete"], true);
   EXPECT_EQ(j["counts"]["regressed"], 1);
   ASSERT_EQ(j["configs"].size(), 3u);
   EXPECT_EQ(j["configs"][0]["verdict"], "regressed");

@@ -1,8 +1,9 @@
-// End-to-end: `contend compare` and `contend ab` as a CI job runs them — exit codes (0 no
-// regression, 3 a regression, 2 bad input), the three output formats, Google Benchmark's JSON,
-// and an A/B run that must catch a planted slowdown. Verdicts here never hang on timing: the
-// synthetic files are fixed, the A/A runs use too few repetitions for any p-value to pass, and
-// the planted slowdown is hundreds of times the lock's cost.
+// End-to-end: `contend compare` and `contend ab` as a CI job runs them — the gate's exit codes
+// (0 pass, 3 a regression, 1 a failure in NEW, 4 inconclusive, 2 bad input) and its last line,
+// the three output formats, Google Benchmark's JSON, and an A/B run that must catch a planted
+// slowdown. Verdicts here never hang on timing: the synthetic files are fixed, the A/A runs
+// allow noise and ask for a 99% change, and the planted slowdown is hundreds of times the lock's
+// cost.
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
@@ -42,6 +43,19 @@ std::string gbench_json(double items_per_second, int n) {
   return root.dump(2);
 }
 
+// Every repetition of every configuration made a copy of the first: a file whose figures do not
+// vary, so comparing it with itself is `unchanged` (a zero-width interval) on any machine.
+json steady(json results) {
+  for (json& config : results["contend"]["configurations"]) {
+    json& reps = config["repetitions"];
+    for (std::size_t i = 1; i < reps.size(); ++i) {
+      reps[i] = reps[0];
+      reps[i]["index"] = i;
+    }
+  }
+  return results;
+}
+
 std::string one_line_error(const RunOutput& r) {
   EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
   EXPECT_TRUE(r.out.empty()) << r.out;
@@ -56,13 +70,20 @@ TEST_F(E2ECompare, AResultFileAgainstItselfNeverRegresses) {
                                      "-o", dir.path().string(), "--format", "csv"});
   ASSERT_EQ(run.exit_code, 0) << run.err;
   const std::string results = (dir.path() / "results.json").string();
-  const RunOutput r = run_contend({"compare", results, results});
-  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
-  EXPECT_NE(r.out.find("lock/ttas/threads/workers:1"), std::string::npos) << r.out;
   // Identical samples: p = 1 and the change is 0, but the interval is as wide as the spread of the
-  // repetitions, so the verdict is unchanged or noisy depending on this machine's noise.
+  // repetitions, so the verdict is unchanged or noisy depending on this machine's noise: the gate
+  // passes or is inconclusive, never fails.
+  const RunOutput r = run_contend({"compare", results, results});
+  EXPECT_TRUE(r.exit_code == 0 || r.exit_code == 4) << r.out << r.err;
+  EXPECT_NE(r.out.find("lock/ttas/threads/workers:1"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("0 regressed, 0 improved, "), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("  +0.0%  "), std::string::npos) << r.out;
+  // Figures that do not vary: unchanged, and the gate passes.
+  write(dir.path() / "steady.json", steady(json::parse(read_file(results))).dump());
+  const std::string still = (dir.path() / "steady.json").string();
+  const RunOutput pass = run_contend({"compare", still, still});
+  EXPECT_EQ(pass.exit_code, 0) << pass.out << pass.err;
+  EXPECT_TRUE(pass.out.ends_with("gate: pass (exit 0): 1 of 1 judged, none regressed.\n")) << pass.out;
 }
 
 TEST_F(E2ECompare, GoogleBenchmarkRegressionExitsThreeInEveryFormat) {
@@ -80,13 +101,17 @@ TEST_F(E2ECompare, GoogleBenchmarkRegressionExitsThreeInEveryFormat) {
 
   const RunOutput markdown = run_contend({"compare", base, next, "--format", "markdown"});
   EXPECT_EQ(markdown.exit_code, 3);
-  EXPECT_NE(markdown.out.find("— the gate fails: 1 regressed."), std::string::npos) << markdown.out;
+  EXPECT_NE(markdown.out.find("**gate: regressed (exit 3): 1 of 1 judged configuration regressed: BM_lock/threads:2 "
+                              "(-20.0%).**\n"),
+            std::string::npos)
+      << markdown.out;
   EXPECT_NE(markdown.out.find("| `BM_lock/threads:2` |"), std::string::npos) << markdown.out;
 
   const RunOutput j = run_contend({"compare", base, next, "--format", "json"});
   EXPECT_EQ(j.exit_code, 3);
   const json parsed = json::parse(j.out);
   EXPECT_EQ(parsed["regressed"], true);
+  EXPECT_EQ(parsed["gate"]["decision"], "regressed");
   EXPECT_EQ(parsed["configs"][0]["verdict"], "regressed");
 
   // The other way round it is an improvement, and the gate passes.
@@ -121,6 +146,72 @@ TEST_F(E2ECompare, BadInputIsOneLineAndExitTwo) {
   one_line_error(run_contend({"compare", g}));
 }
 
+// The gate's three holes, each an exit 4 with a last line that says why.
+TEST_F(E2ECompare, NoConfigurationInBothFilesIsInconclusive) {
+  TempDir dir;
+  const fs::path a = dir.path() / "a";
+  const fs::path b = dir.path() / "b";
+  ASSERT_EQ(run_contend({"run", "lock", "-p", "ttas", "-w", "1", "-d", "10ms", "--warmup", "0", "-r", "5", "-o",
+                         a.string(), "--format", "csv"})
+                .exit_code,
+            0);
+  ASSERT_EQ(run_contend({"run", "lock", "-p", "tas", "-w", "1", "-d", "10ms", "--warmup", "0", "-r", "5", "-o",
+                         b.string(), "--format", "csv"})
+                .exit_code,
+            0);
+  const RunOutput r = run_contend({"compare", (a / "results.json").string(), (b / "results.json").string(),
+                                   "--allow-missing", "--allow-noisy"});
+  EXPECT_EQ(r.exit_code, 4) << r.out << r.err;
+  EXPECT_TRUE(r.out.ends_with("gate: inconclusive (exit 4): nothing was judged: no configuration is in both files "
+                              "(1 only in base, 1 only in new).\n"))
+      << r.out;
+}
+
+TEST_F(E2ECompare, AnInterruptedNewIsInconclusiveUnlessMissingIsAllowed) {
+  TempDir dir;
+  // A contend file of two configurations, and the same interrupted before its second.
+  const RunOutput run = run_contend({"run", "lock", "-p", "ttas,tas", "-w", "1", "-d", "10ms", "--warmup", "0", "-r",
+                                     "5", "-o", dir.path().string(), "--format", "csv"});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  const fs::path base = dir.path() / "steady.json";
+  write(base, steady(json::parse(read_file(dir.path() / "results.json"))).dump());
+  json interrupted = json::parse(read_file(base));
+  interrupted["contend"]["complete"] = false;
+  interrupted["contend"]["configurations"].erase(1);
+  write(dir.path() / "new.json", interrupted.dump());
+  const std::string next = (dir.path() / "new.json").string();
+
+  const RunOutput strict = run_contend({"compare", base.string(), next});
+  EXPECT_EQ(strict.exit_code, 4) << strict.out << strict.err;
+  EXPECT_TRUE(strict.out.ends_with("gate: inconclusive (exit 4): new is incomplete (its run was interrupted), 1 "
+                                   "configuration is missing from it; --allow-missing judges what it has.\n"))
+      << strict.out;
+  const RunOutput lenient = run_contend({"compare", base.string(), next, "--allow-missing"});
+  EXPECT_EQ(lenient.exit_code, 0) << lenient.out << lenient.err;
+  EXPECT_NE(lenient.out.find("gate: pass (exit 0): 1 of 2 judged, none regressed; 1 not judged and allowed."),
+            std::string::npos)
+      << lenient.out;
+}
+
+TEST_F(E2ECompare, ALargeDropWithThreeRepetitionsIsInconclusiveNotAPass) {
+  TempDir dir;
+  write(dir.path() / "base.json", gbench_json(1e6, 3));
+  write(dir.path() / "new.json", gbench_json(0.673e6, 3));
+  const RunOutput r = run_contend({"compare", (dir.path() / "base.json").string(), (dir.path() / "new.json").string()});
+  EXPECT_EQ(r.exit_code, 4) << r.out << r.err;
+  EXPECT_NE(r.out.find("-32.7%"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("noisy BM_lock/threads:2: too few repetitions for a 95% interval (3 and 3; at least 4 each)"),
+            std::string::npos)
+      << r.out;
+  EXPECT_TRUE(r.out.ends_with("gate: inconclusive (exit 4): nothing was judged: of 1 configuration, 1 noisy and 0 "
+                              "missing.\n"))
+      << r.out;
+  const RunOutput j = run_contend({"compare", (dir.path() / "base.json").string(), (dir.path() / "new.json").string(),
+                                   "--format", "json"});
+  EXPECT_EQ(j.exit_code, 4);
+  EXPECT_EQ(json::parse(j.out)["gate"]["decision"], "inconclusive");
+}
+
 // A one-run suite: the lock workload at one worker, short.
 fs::path tiny_suite(const TempDir& dir) {
   const fs::path p = dir.path() / "tiny.toml";
@@ -137,10 +228,12 @@ fs::path tiny_suite(const TempDir& dir) {
 
 TEST_F(E2ECompare, AbOfOneVariantAgainstItselfPasses) {
   TempDir dir;
-  // 4 repetitions a side: no outcome can reach p < 0.01, so an A/A run cannot fail the gate.
-  const RunOutput r = run_contend({"ab", tiny_suite(dir).string(), "--a", "ttas", "--b", "ttas", "-r", "4", "-o",
-                                   (dir.path() / "out").string()});
-  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  // A change must be 99% to count: an A/A run cannot fail the gate; it passes or, on a noisy
+  // machine, is inconclusive.
+  const RunOutput r = run_contend({"ab", tiny_suite(dir).string(), "--a", "ttas", "--b", "ttas", "-r", "5",
+                                   "--threshold", "99", "-o", (dir.path() / "out").string()});
+  EXPECT_TRUE(r.exit_code == 0 || r.exit_code == 4) << r.out << r.err;
+  EXPECT_NE(r.out.find("\ngate: "), std::string::npos) << r.out;
   EXPECT_NE(r.err.find("an A/A run"), std::string::npos) << r.err;
   EXPECT_NE(r.out.find("lock/ttas/threads/workers:1"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("A: ttas"), std::string::npos) << r.out;
@@ -149,7 +242,7 @@ TEST_F(E2ECompare, AbOfOneVariantAgainstItselfPasses) {
   }
   const json a = json::parse(read_file(dir.path() / "out" / "a" / "results.json"));
   ASSERT_EQ(a["contend"]["configurations"].size(), 1u);
-  EXPECT_EQ(a["contend"]["configurations"][0]["repetitions"].size(), 4u);
+  EXPECT_EQ(a["contend"]["configurations"][0]["repetitions"].size(), 5u);
 }
 
 TEST_F(E2ECompare, AbCatchesAPlantedSlowdownInAPlugin) {
@@ -182,12 +275,16 @@ TEST_F(E2ECompare, ACrashInNewIsReportedNotJudgedAndExitsOne) {
   const RunOutput r = run_contend({"compare", base.string(), (dir.path() / "new.json").string()});
   EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
   EXPECT_NE(r.out.find("missing lock/ttas/threads/workers:1: new: crashed: SIGSEGV"), std::string::npos) << r.out;
-  EXPECT_NE(r.out.find("the gate fails: 1 configuration failed in new"), std::string::npos) << r.out;
-  // The other way round the crash is in the baseline: reported, and the gate passes.
-  const RunOutput reverse = run_contend({"compare", (dir.path() / "new.json").string(), base.string()});
-  EXPECT_EQ(reverse.exit_code, 0) << reverse.out << reverse.err;
+  EXPECT_NE(r.out.find("gate: failed (exit 1): 1 configuration failed in new"), std::string::npos) << r.out;
+  // The other way round the crash is in the baseline: reported, and with nothing judged the gate
+  // is inconclusive, whatever it is allowed.
+  const RunOutput reverse =
+      run_contend({"compare", (dir.path() / "new.json").string(), base.string(), "--allow-missing", "--allow-noisy"});
+  EXPECT_EQ(reverse.exit_code, 4) << reverse.out << reverse.err;
   EXPECT_NE(reverse.out.find("base: crashed: SIGSEGV"), std::string::npos) << reverse.out;
-  EXPECT_NE(reverse.out.find("no regression found; 1 of 1 could not be judged"), std::string::npos) << reverse.out;
+  EXPECT_TRUE(reverse.out.ends_with("gate: inconclusive (exit 4): nothing was judged: of 1 configuration, 0 noisy and "
+                                    "1 missing.\n"))
+      << reverse.out;
 }
 
 TEST_F(E2ECompare, AbOfAThreadsOnlyPrimitiveOverABothSuiteRunsTheThreadsHalf) {
@@ -202,20 +299,22 @@ TEST_F(E2ECompare, AbOfAThreadsOnlyPrimitiveOverABothSuiteRunsTheThreadsHalf) {
         "workers = [1]\n"
         "duration = \"20ms\"\n"
         "warmup = \"5ms\"\n");
-  const RunOutput r = run_contend({"ab", suite.string(), "--a", "std-mutex", "--b", "pthread-mutex", "-r", "2", "-o",
-                                   (dir.path() / "out").string()});
-  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  const RunOutput r = run_contend({"ab", suite.string(), "--a", "std-mutex", "--b", "pthread-mutex", "-r", "5",
+                                   "--threshold", "99", "-o", (dir.path() / "out").string()});
+  EXPECT_TRUE(r.exit_code == 0 || r.exit_code == 4) << r.out << r.err;
   EXPECT_NE(r.err.find("note: A: " + suite.string() + ":2: std-mutex is not process-shared: measured on threads only"),
             std::string::npos)
       << r.err;
-  EXPECT_NE(r.out.find("missing lock/std-mutex-vs-pthread-mutex/processes/workers:1: base: std-mutex cannot run it "
-                       "(not process-shared); new: not run, as the other variant cannot"),
+  // What only B could run is not compared: a note, no row, and not held against the gate.
+  EXPECT_NE(r.err.find("note: not compared: lock/std-mutex-vs-pthread-mutex/processes/workers:1: only B can run it "
+                       "(std-mutex is not process-shared)"),
             std::string::npos)
-      << r.out;
+      << r.err;
+  EXPECT_EQ(r.out.find("processes"), std::string::npos) << r.out;
   // What only B could run was not run: B's results hold the threads configuration alone.
   const json b = json::parse(read_file(dir.path() / "out" / "b" / "results.json"));
   ASSERT_EQ(b["contend"]["configurations"].size(), 1u);
-  EXPECT_EQ(b["contend"]["configurations"][0]["repetitions"].size(), 2u);
+  EXPECT_EQ(b["contend"]["configurations"][0]["repetitions"].size(), 5u);
 }
 
 TEST_F(E2ECompare, AbBadInputIsOneLineAndExitTwo) {
@@ -229,6 +328,12 @@ TEST_F(E2ECompare, AbBadInputIsOneLineAndExitTwo) {
   EXPECT_NE(one_line_error(run_contend({"ab", suite, "--a", "ttas", "--b", "no-such-lock"})).find("no-such-lock"),
             std::string::npos);
   one_line_error(run_contend({"ab", (dir.path() / "absent.toml").string(), "--a", "ttas", "--b", "ttas"}));
+  // Too few repetitions to reach alpha: refused before anything runs, naming the count that can.
+  EXPECT_NE(one_line_error(run_contend({"ab", suite, "--a", "ttas", "--b", "tas", "-r", "3"}))
+                .find("-r 3: 3 repetitions per variant cannot reach a verdict over 1 configuration at --alpha 0.01"),
+            std::string::npos);
+  EXPECT_NE(one_line_error(run_contend({"ab", suite, "--a", "ttas", "--b", "tas", "-r", "4"})).find("use -r 5 or more"),
+            std::string::npos);
 }
 
 }  // namespace
