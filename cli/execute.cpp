@@ -61,7 +61,7 @@ int execute_and_report(PlanOutcome outcome, const Registry& registry, const std:
   if (!results.complete) {
     std::cerr << fmt::format("contend: interrupted; wrote what was {} (marked incomplete)\n", presentation.measured);
   }
-  return exit_code_for(results);
+  return presentation.exit_code(results);
 }
 
 }  // namespace contend::cli

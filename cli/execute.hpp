@@ -14,11 +14,13 @@
 namespace contend::cli {
 
 // Exit codes (DESIGN.md): 0 success; 1 a run failed or a check found a violation; 2 bad usage
-// or input; 3 compare found a regression; 128 + signal when interrupted.
+// or input; 3 compare's gate found a regression and 4 it could not judge (both from
+// gate_exit_code in reports/compare.hpp), 4 also when stress's checks held over too few
+// operations to vouch for them; 128 + signal when interrupted.
 inline constexpr int kExitOk = 0;
 inline constexpr int kExitFailed = 1;
 inline constexpr int kExitUsage = 2;
-inline constexpr int kExitRegression = 3;
+inline constexpr int kExitInconclusive = 4;  // stress: checks held over too few operations
 
 // "[done/total] LABELconfiguration (repetition r/n)" on one rewritten stderr line when stderr is
 // a terminal; an empty callback (silence) otherwise. The repetition is shown when there are
@@ -40,10 +42,11 @@ struct Presentation {
   std::function<void(Results&)> annotate;
   std::string_view progress_label;
   std::string_view measured = "measured";  // "wrote what was measured"
+  std::function<int(const Results&)> exit_code = exit_code_for;
 };
 
 // Prepares `out_dir` (if any), prints the plan's notes, runs it with progress, writes the files
-// and prints stdout as `format` asks; returns exit_code_for() the results.
+// and prints stdout as `format` asks; returns the presentation's exit code for the results.
 int execute_and_report(PlanOutcome outcome, const Registry& registry, const std::string& out_dir,
                        OutputFormat format, const std::string& command_line, const Presentation& presentation = {});
 

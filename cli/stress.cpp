@@ -257,6 +257,12 @@ int run_stress(StressOptions o) {
       default: return render_results(format, results);
     }
   };
+  // Every check held but too few operations to vouch for it: not a pass (exit 4, as compare's
+  // gate when it could not judge).
+  presentation.exit_code = [](const Results& results) {
+    const int code = exit_code_for(results);
+    return code == kExitOk && any_inconclusive(results) ? kExitInconclusive : code;
+  };
   return execute_and_report(std::move(outcome), registry, o.run.out_dir, o.run.format, o.run.command_line,
                             presentation);
 }

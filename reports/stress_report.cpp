@@ -49,6 +49,11 @@ std::string summary_text(const ConfigResult& config) {
     return fmt::format("no violation in {} operations; fairness {}, worst wait {}", count_text(ops),
                        jain ? fmt::format("{:.3f}", *jain) : std::string("—"), worst_wait(config));
   }
+  if (verdict == "inconclusive") {
+    return fmt::format("no violation, but a worker did only {} operations ({} in all); a pass needs {} per worker: "
+                       "run longer (-d) or with more --ops",
+                       fewest_operations_per_worker(config), count_text(ops), kStressOperationsPerWorker);
+  }
   return config.status_text();
 }
 
@@ -103,10 +108,20 @@ bool only_starved(const ConfigResult& config) {
 
 }  // namespace
 
+std::uint64_t fewest_operations_per_worker(const ConfigResult& config) {
+  std::vector<std::uint64_t> per_worker;
+  for (const Repetition& r : config.repetitions) {
+    if (!r.measured()) continue;
+    if (per_worker.size() < r.workers.size()) per_worker.resize(r.workers.size(), 0);
+    for (std::size_t w = 0; w < r.workers.size(); ++w) per_worker[w] += r.workers[w].operations;
+  }
+  return per_worker.empty() ? 0 : *std::min_element(per_worker.begin(), per_worker.end());
+}
+
 std::string_view stress_verdict(const ConfigResult& config) {
   if (config.repetitions.empty()) return "not run";
   switch (config.status()) {
-    case Status::ok: return "pass";
+    case Status::ok: return fewest_operations_per_worker(config) < kStressOperationsPerWorker ? "inconclusive" : "pass";
     case Status::violation: return only_starved(config) ? "starved" : "violation";
     case Status::timeout: return "hang";
     case Status::hang: return "hang";
@@ -115,6 +130,11 @@ std::string_view stress_verdict(const ConfigResult& config) {
     case Status::interrupted: return "interrupted";
   }
   return "error";
+}
+
+bool any_inconclusive(const Results& results) {
+  return std::any_of(results.configs.begin(), results.configs.end(),
+                     [](const ConfigResult& c) { return stress_verdict(c) == "inconclusive"; });
 }
 
 std::string to_stress_table(const Results& results) {
@@ -131,13 +151,17 @@ std::string to_stress_table(const Results& results) {
       const std::string line = fmt::format("{}: {}", c.spec.primitive, note);
       if (std::find(notes.begin(), notes.end(), line) == notes.end()) notes.push_back(line);
     }
-    if (verdict == "pass") continue;
+    if (verdict == "pass" || verdict == "inconclusive") continue;
     for (const std::string& line : failure_lines(c)) out += fmt::format("    {}\n", line);
     if (!c.reproduce.empty()) out += fmt::format("    reproduce: {}\n", c.reproduce);
   }
   if (!notes.empty()) out += "\nnotes:\n";
   for (const std::string& note : notes) out += fmt::format("  {}\n", note);
-  out += fmt::format("\n{} of {} configurations passed every check{}\n", passed, results.configs.size(),
+  const auto inconclusive = std::count_if(results.configs.begin(), results.configs.end(),
+                                          [](const ConfigResult& c) { return stress_verdict(c) == "inconclusive"; });
+  out += fmt::format("\n{} of {} configurations passed every check{}{}\n", passed, results.configs.size(),
+                     inconclusive > 0 ? fmt::format("; {} inconclusive (too few operations to vouch for)", inconclusive)
+                                      : std::string(),
                      results.complete ? "" : " (interrupted: the rest did not run)");
   return out;
 }
@@ -148,7 +172,7 @@ std::string to_stress_markdown(const Results& results) {
   for (const ConfigResult& c : results.configs) {
     const auto jain = worst_jain(c);
     const std::string_view verdict = stress_verdict(c);
-    std::string detail = verdict == "pass" ? std::string() : c.status_text();
+    std::string detail = verdict == "pass" ? std::string() : verdict == "inconclusive" ? summary_text(c) : c.status_text();
     for (char& ch : detail) {
       if (ch == '|') ch = '/';
     }
@@ -157,7 +181,7 @@ std::string to_stress_markdown(const Results& results) {
   }
   bool any_failed = false;
   for (const ConfigResult& c : results.configs) {
-    if (stress_verdict(c) == "pass") continue;
+    if (stress_verdict(c) == "pass" || stress_verdict(c) == "inconclusive") continue;
     if (!any_failed) out += "\n## What failed\n";
     any_failed = true;
     out += fmt::format("\n### `{}`: {}\n\n", c.name(), stress_verdict(c));

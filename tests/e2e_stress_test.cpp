@@ -72,6 +72,22 @@ TEST_F(Stress, TableSaysNoViolationInNOperations) {
   EXPECT_NE(r.err.find("seed"), std::string::npos) << r.err;
 }
 
+TEST_F(Stress, TooFewOperationsAreInconclusiveNotAPass) {
+  // 47 operations in all across 2 workers: every check holds, but that vouches for nothing.
+  const RunOutput r = run_contend({"stress", "lock", "-p", "ttas", "-w", "2", "--ops", "47", "--seed", "3"}, 60);
+  EXPECT_EQ(r.exit_code, 4) << r.err << r.out;
+  const std::string line = line_of(r.out, "lock/ttas/threads/workers:2");
+  EXPECT_NE(line.find("inconclusive  no violation, but a worker did only "), std::string::npos) << r.out;
+  EXPECT_NE(line.find("a pass needs 1000 per worker: run longer (-d) or with more --ops"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("0 of 1 configurations passed every check; 1 inconclusive (too few operations to vouch for)"),
+            std::string::npos)
+      << r.out;
+  // Enough operations: a pass, exit 0.
+  const RunOutput enough = run_contend({"stress", "lock", "-p", "ttas", "-w", "2", "--ops", "20000", "--seed", "3"}, 60);
+  EXPECT_EQ(enough.exit_code, 0) << enough.err << enough.out;
+  EXPECT_NE(line_of(enough.out, "lock/ttas/threads/workers:2").find("pass"), std::string::npos) << enough.out;
+}
+
 TEST_F(Stress, PlantedRaceIsAViolationWithFirstOccurrenceAndReproduceLine) {
   const RunOutput r = run_contend({"stress", "lock", "-p", "broken-tas-race,std-mutex", "-w", "4", "-d", "300ms",
                                    "--cs-ns", "200", "--seed", "11"},
