@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
 #include <cstdint>
 #include <limits>
 #include <nlohmann/json.hpp>
@@ -133,6 +134,18 @@ Environment read_environment(const Json& j, const std::string& path) {
   if (load.size() != env.load_average.size()) fail(load_path, "expected 3 numbers");
   for (std::size_t i = 0; i < env.load_average.size(); ++i) {
     env.load_average[i] = as_double(load[i], child(load_path, i));
+  }
+  // Recorded since format 2's second revision; absent or null: not known.
+  if (j.contains("load_average_end") && !j["load_average_end"].is_null()) {
+    const Json& end = array_member(j, "load_average_end", path);
+    const std::string end_path = child(path, "load_average_end");
+    if (end.size() != 3) fail(end_path, "expected 3 numbers");
+    std::array<double, 3> values{};
+    for (std::size_t i = 0; i < values.size(); ++i) values[i] = as_double(end[i], child(end_path, i));
+    env.load_average_end = values;
+  }
+  if (j.contains("runnable_others_end") && !j["runnable_others_end"].is_null()) {
+    env.runnable_others_end = get_narrow<int>(j, "runnable_others_end", path);
   }
   const Json& clock = member(j, "clock", path);
   const std::string clock_path = child(path, "clock");

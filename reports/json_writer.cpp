@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "reports/json_text.hpp"
+#include "reports/noise.hpp"
 #include "reports/statistics.hpp"
 #include "workloads/model/knobs.hpp"
 
@@ -240,6 +241,12 @@ OrderedJson environment_json(const Environment& env) {
   e["date_utc"] = env.date_utc;
   e["load_average"] = OrderedJson::array();
   for (double v : env.load_average) e["load_average"].push_back(real(v));
+  e["load_average_end"] = nullptr;
+  if (env.load_average_end) {
+    e["load_average_end"] = OrderedJson::array();
+    for (double v : *env.load_average_end) e["load_average_end"].push_back(real(v));
+  }
+  e["runnable_others_end"] = env.runnable_others_end ? OrderedJson(*env.runnable_others_end) : OrderedJson(nullptr);
   OrderedJson clock;
   clock["source"] = to_string(env.clock.source);
   clock["ns_per_tick"] = real(env.clock.ns_per_tick);
@@ -368,6 +375,7 @@ OrderedJson contend_head_json(const Results& results) {
   c["command_line"] = results.command_line;
   c["complete"] = results.complete;
   c["environment"] = environment_json(results.environment);
+  c["warnings"] = machine_load_warnings(results.environment);
   return c;
 }
 
@@ -378,6 +386,12 @@ OrderedJson configuration_json(const ConfigResult& config) {
   cj["status"] = to_string(config.status());
   if (!config.reproduce.empty()) cj["reproduce"] = config.reproduce;
   cj["summary"] = summary_json(config);
+  const NoiseFindings noise = noise_of(config);
+  cj["noise"] = {{"repetitions", noise.repetitions},
+                 {"cv", real(noise.cv)},
+                 {"spread", real(noise.spread)},
+                 {"outliers", noise.outliers},
+                 {"warnings", noise.warnings}};
   cj["repetitions"] = OrderedJson::array();
   for (const Repetition& rep : config.repetitions) cj["repetitions"].push_back(repetition_json(rep));
   // Every measured repetition's buckets, merged: the ok ones, and apart from them those of

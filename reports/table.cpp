@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <string_view>
 
+#include "reports/noise.hpp"
 #include "reports/statistics.hpp"
 #include "workloads/model/knobs.hpp"
 
@@ -25,6 +26,19 @@ std::string median_cell(const ConfigResult& config, Metric metric, std::string (
 }
 
 std::string mops(double ops_per_s) { return format_3sig(ops_per_s / 1e6); }
+
+// ns/op from the row's own throughput (each counted worker's time per operation), so the two
+// cells always agree: their medians taken apart could come from different repetitions (two
+// repetitions, one fast and one stalled, give the mean of each, 1.28 Mops/s beside 789,656 ns/op).
+std::string ns_per_op_cell(const ConfigResult& config, const std::optional<Summary>& throughput) {
+  if (!throughput || !(throughput->median > 0)) return std::string(kNotMeasured);
+  for (const Repetition& r : config.repetitions) {
+    if (r.measured() && r.operations() > 0) {
+      return format_3sig(static_cast<double>(r.counted_workers()) * 1e9 / throughput->median);
+    }
+  }
+  return std::string(kNotMeasured);
+}
 std::string fairness(double jain) { return fmt::format("{:.3f}", jain); }
 
 bool all_ok(const ConfigResult& config) {
@@ -121,7 +135,7 @@ std::vector<std::string> summary_cells(const ConfigResult& config) {
           : fmt::format("{}", spec.workers),
       throughput ? mops(throughput->median) : std::string(kNotMeasured),
       cv,
-      median_cell(config, Metric::ns_per_op, format_3sig),
+      ns_per_op_cell(config, throughput),
       median_cell(config, Metric::p50, format_latency_ns),
       median_cell(config, Metric::p99, format_latency_ns),
       median_cell(config, Metric::p999, format_latency_ns),
@@ -189,6 +203,13 @@ std::vector<std::string> measurement_notes(const Results& results) {
       notes.push_back(line);
     }
   }
+  // Noise is a finding: said per configuration, then for the machine as a whole.
+  for (const ConfigResult& config : results.configs) {
+    for (const std::string& warning : noise_of(config).warnings) {
+      notes.push_back(fmt::format("{}: {}", config.name(), warning));
+    }
+  }
+  for (const std::string& warning : machine_load_warnings(results.environment)) notes.push_back("warning: " + warning);
   // Said once per workload, not per configuration: it is how every row of that workload is read.
   for (const WorkloadInfo& w : workloads()) {
     if (w.table_note.empty()) continue;

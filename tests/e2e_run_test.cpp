@@ -148,6 +148,28 @@ TEST_F(E2E, RunLockOnThreadsAndProcessesWritesEveryFormat) {
   EXPECT_EQ(r.out.find("Infinity"), std::string::npos);
 }
 
+TEST_F(E2E, EveryResultRecordsTheLoadAtBothEndsAndItsNoiseFindings) {
+  TempDir dir;
+  const RunOutput r = run_contend({"run", "lock", "-p", "ttas", "-w", "1", "-d", "10ms", "--warmup", "0", "-r", "3",
+                                   "-o", dir.path().string()});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const json j = json::parse(read_file(dir.path() / "results.json"));
+  const json& env = j["contend"]["environment"];
+  ASSERT_TRUE(env["load_average"].is_array());
+  ASSERT_TRUE(env["load_average_end"].is_array()) << env.dump();
+  EXPECT_EQ(env["load_average_end"].size(), 3u);
+  ASSERT_TRUE(env["runnable_others_end"].is_number_integer()) << env.dump();
+  EXPECT_GE(env["runnable_others_end"].get<int>(), 0);
+  EXPECT_TRUE(j["contend"]["warnings"].is_array());
+  const json& noise = j["contend"]["configurations"][0]["noise"];
+  EXPECT_EQ(noise["repetitions"], 3);
+  for (const char* key : {"cv", "spread", "outliers", "warnings"}) EXPECT_TRUE(noise.contains(key)) << key;
+  // Whatever this machine's noise, each warning is also a note under the table.
+  for (const json& w : noise["warnings"]) {
+    EXPECT_NE(r.out.find(w.get<std::string>()), std::string::npos) << w << r.out;
+  }
+}
+
 TEST_F(E2E, RunSemaphoreOnThreadsAndProcesses) {
   TempDir dir;
   const RunOutput r = run_contend({"run", "semaphore", "-w", "1,3", "--permits", "1", "--mode", "both", "-d",

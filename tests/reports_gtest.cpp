@@ -136,12 +136,15 @@ constexpr std::string_view kExpectedTable =
     R"txt(workload   primitive     mode       workers  Mops/s    ±CV  ns/op    p50    p99  p99.9    max   Jain  CPU s/Mop  status
 ------------------------------------------------------------------------------------------------------------------------
 lock       std-mutex     threads          2    10.0 ±12.4%    200  100ns  1.0µs   20µs   20µs  0.990      0.200  ok
-lock       broken-crash  processes        2    1.80 ±15.7%   1125  550ns  2.3µs  2.3µs  2.3µs  0.900       1.00  crashed
-semaphore  posix-sem     threads          4    7.50  ±9.4%    536      —      —      —      —  0.971      0.402  ok
+lock       broken-crash  processes        2    1.80 ±15.7%   1111  550ns  2.3µs  2.3µs  2.3µs  0.900       1.00  crashed
+semaphore  posix-sem     threads          4    7.50  ±9.4%    533      —      —      —      —  0.971      0.402  ok
 lock       broken-hang   threads          1       —      —      —      —      —      —      —      —          —  timeout
 
 lock/broken-crash/processes/workers:2/cs:100ns: repetition 1 crashed: SIGSEGV; repetition 2 violation: lost 12 of 4000 updates (counter "3988", expected "4000"); figures from 2 of 3 repetitions
 lock/broken-hang/threads/workers:1: timeout: after 2 s
+lock/std-mutex/threads/workers:2: noisy: throughput varies by ±12.4% (CV) between repetitions, above 10%
+lock/std-mutex/threads/workers:2: 1 of 3 repetitions is a statistical outlier (modified z-score above 14.826, and over 5% from the median); a quieter machine or more repetitions would help
+lock/broken-crash/processes/workers:2/cs:100ns: noisy: throughput varies by ±15.7% (CV) between repetitions, above 10%
 
 Medians over measured repetitions; ±CV: throughput's coefficient of variation; Jain: fairness of workers' shares (1.000 = equal).
 clock: tsc at 3.20 GHz, 11.5 ns per read, resolution 0.312 ns; repetitions: 1 to 3 per configuration
@@ -197,12 +200,15 @@ constexpr std::string_view kExpectedMarkdown = R"txt(## contend results
 | workload | primitive | mode | workers | Mops/s | ±CV | ns/op | p50 | p99 | p99.9 | max | Jain | CPU s/Mop | status |
 | :--- | :--- | :--- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | :--- |
 | lock | std-mutex | threads | 2 | 10.0 | ±12.4% | 200 | 100ns | 1.0µs | 20µs | 20µs | 0.990 | 0.200 | ok |
-| lock | broken-crash | processes | 2 | 1.80 | ±15.7% | 1125 | 550ns | 2.3µs | 2.3µs | 2.3µs | 0.900 | 1.00 | crashed |
-| semaphore | posix-sem | threads | 4 | 7.50 | ±9.4% | 536 | — | — | — | — | 0.971 | 0.402 | ok |
+| lock | broken-crash | processes | 2 | 1.80 | ±15.7% | 1111 | 550ns | 2.3µs | 2.3µs | 2.3µs | 0.900 | 1.00 | crashed |
+| semaphore | posix-sem | threads | 4 | 7.50 | ±9.4% | 533 | — | — | — | — | 0.971 | 0.402 | ok |
 | lock | broken-hang | threads | 1 | — | — | — | — | — | — | — | — | — | timeout |
 
 - lock/broken-crash/processes/workers:2/cs:100ns: repetition 1 crashed: SIGSEGV; repetition 2 violation: lost 12 of 4000 updates (counter "3988", expected "4000"); figures from 2 of 3 repetitions
 - lock/broken-hang/threads/workers:1: timeout: after 2 s
+- lock/std-mutex/threads/workers:2: noisy: throughput varies by ±12.4% (CV) between repetitions, above 10%
+- lock/std-mutex/threads/workers:2: 1 of 3 repetitions is a statistical outlier (modified z-score above 14.826, and over 5% from the median); a quieter machine or more repetitions would help
+- lock/broken-crash/processes/workers:2/cs:100ns: noisy: throughput varies by ±15.7% (CV) between repetitions, above 10%
 
 Medians over measured repetitions; ±CV: throughput's coefficient of variation; Jain: fairness of workers' shares (1.000 = equal). Repetitions: 1 to 3 per configuration.
 

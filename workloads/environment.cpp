@@ -6,6 +6,9 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <array>
+#include <cstdio>
 #include <ctime>
 #include <fstream>
 #include <string>
@@ -74,6 +77,20 @@ Environment collect_environment(const Calibrations& calibrations) {
   env.clock = calibrations.clock;
   env.work = calibrations.work;
   return env;
+}
+
+void record_end_load(Environment& env) {
+  double load[3] = {0, 0, 0};
+  if (getloadavg(load, 3) == 3) env.load_average_end = std::array<double, 3>{load[0], load[1], load[2]};
+  // procs_running counts the runnable tasks at this instant, this process (reading) among them.
+  std::ifstream stat("/proc/stat");
+  std::string line;
+  while (std::getline(stat, line)) {
+    if (line.rfind("procs_running ", 0) != 0) continue;
+    int running = 0;
+    if (std::sscanf(line.c_str(), "procs_running %d", &running) == 1) env.runnable_others_end = std::max(0, running - 1);
+    break;
+  }
 }
 
 }  // namespace contend

@@ -74,19 +74,20 @@ Results execute_plan(const RunPlan& plan, const Registry& registry, const Calibr
       if (interrupt_requested()) {
         results.complete = false;
         if (progress) progress(Progress{done, total, nullptr, 0});
+        record_end_load(results.environment);
         return results;
       }
     }
   }
   if (progress) progress(Progress{total, total, nullptr, 0});
+  record_end_load(results.environment);
   return results;
 }
 
 AbResults execute_ab(const std::vector<AbPair>& pairs, int repetitions, const Registry& registry_a,
                      const Registry& registry_b, const Calibrations& calibrations, const std::string& command_line,
                      const ProgressCallback& progress) {
-  // Only the pairs both variants can run are scheduled; their configurations are kept in pair
-  // order on each side.
+  // Configurations are kept in pair order on each side.
   struct Scheduled {
     ConfigResult a;
     ConfigResult b;
@@ -96,9 +97,8 @@ AbResults execute_ab(const std::vector<AbPair>& pairs, int repetitions, const Re
   };
   std::vector<Scheduled> scheduled;
   for (const AbPair& pair : pairs) {
-    if (!pair.a || !pair.b) continue;
-    scheduled.push_back({ConfigResult(*pair.a), ConfigResult(*pair.b), &entry_for(registry_a, *pair.a),
-                         &entry_for(registry_b, *pair.b)});
+    scheduled.push_back(
+        {ConfigResult(pair.a), ConfigResult(pair.b), &entry_for(registry_a, pair.a), &entry_for(registry_b, pair.b)});
   }
   AbResults results{empty_results(calibrations, command_line), empty_results(calibrations, command_line)};
   const int total = repetitions * static_cast<int>(scheduled.size()) * 2;
@@ -128,6 +128,9 @@ AbResults execute_ab(const std::vector<AbPair>& pairs, int repetitions, const Re
   }
   if (progress) progress(Progress{done, total, nullptr, 0});
   results.a.complete = results.b.complete = !interrupted;
+  record_end_load(results.a.environment);
+  results.b.environment.load_average_end = results.a.environment.load_average_end;
+  results.b.environment.runnable_others_end = results.a.environment.runnable_others_end;
   for (Scheduled& s : scheduled) {
     if (!s.a.repetitions.empty()) results.a.configs.push_back(std::move(s.a));
     if (!s.b.repetitions.empty()) results.b.configs.push_back(std::move(s.b));

@@ -40,12 +40,11 @@ using ProgressCallback = std::function<void(const Progress&)>;
 Results execute_plan(const RunPlan& plan, const Registry& registry, const Calibrations& calibrations,
                      const ProgressCallback& progress);
 
-// One configuration of an A/B plan: the two variants' specs. A configuration that one variant
-// cannot run (say, processes for a primitive that cannot be shared) has no spec on that side
-// and is not run on either.
+// One configuration of an A/B plan: the two variants' specs (`contend ab` leaves out, with a
+// note, a configuration only one variant can run).
 struct AbPair {
-  std::optional<RunSpec> a;
-  std::optional<RunSpec> b;
+  RunSpec a;
+  RunSpec b;
 };
 
 struct AbResults {

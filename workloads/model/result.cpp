@@ -109,10 +109,13 @@ double Repetition::throughput_ops_per_s() const {
   return elapsed_s > 0 ? static_cast<double>(operations()) / elapsed_s : 0.0;
 }
 
+std::size_t Repetition::counted_workers() const {
+  return static_cast<std::size_t>(std::count_if(workers.begin(), workers.end(), counted));
+}
+
 double Repetition::ns_per_op() const {
   const std::uint64_t ops = operations();
-  const auto n = static_cast<double>(std::count_if(workers.begin(), workers.end(), counted));
-  return ops > 0 ? elapsed_s * 1e9 * n / static_cast<double>(ops) : 0.0;
+  return ops > 0 ? elapsed_s * 1e9 * static_cast<double>(counted_workers()) / static_cast<double>(ops) : 0.0;
 }
 
 double Repetition::cpu_user_s() const {

@@ -123,6 +123,7 @@ struct Repetition {
   std::uint64_t operations() const;
   double throughput_ops_per_s() const;   // operations / elapsed_s
   double ns_per_op() const;              // elapsed_ns * workers / operations: time each worker spends per op
+  std::size_t counted_workers() const;   // the workers whose operations count (queues: the consumers)
   double cpu_user_s() const;
   double cpu_system_s() const;
   double cpu_s_per_million_ops() const;  // (user + system) / (operations / 1e6)
@@ -188,7 +189,13 @@ struct Environment {
   std::string kernel;
   std::string hostname;
   std::string date_utc;            // ISO 8601
-  std::array<double, 3> load_average{};
+  std::array<double, 3> load_average{};  // 1, 5 and 15 minutes, when the run started
+  // When it ended: the load averages (the 1-minute one includes this run's own workers) and the
+  // tasks other than contend that were runnable at that moment (/proc/stat's procs_running less
+  // this process), which says whether something else was competing. Absent in files from before
+  // they were recorded, and while the run goes on.
+  std::optional<std::array<double, 3>> load_average_end;
+  std::optional<int> runnable_others_end;
   ClockCalibration clock;
   WorkCalibration work;
 
