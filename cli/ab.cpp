@@ -16,6 +16,7 @@
 #include "cli/commands.hpp"
 #include "cli/plugins.hpp"
 #include "cli/execute.hpp"
+#include "cli/suggest.hpp"
 #include "cli/suite.hpp"
 #include "cli/usage_error.hpp"
 #include "reports/compare.hpp"
@@ -46,10 +47,12 @@ Variant make_variant(std::string letter, const std::string& primitive, const std
   v.registry = registry_with_plugins(v.plugins);
   const RegistryEntry* entry = v.registry.find(primitive);
   if (entry == nullptr) {
-    throw UsageError(fmt::format("--{}: no primitive named '{}'{} (see 'contend list'{})",
+    std::vector<std::string> names;
+    for (const RegistryEntry& e : v.registry.entries()) names.push_back(e.info.name);
+    throw UsageError(fmt::format("--{}: no primitive named '{}'{}{}; 'contend list{}' shows them",
                                  v.letter == "A" ? "a" : "b", primitive,
                                  own.empty() ? "" : fmt::format(" in {}", fmt::join(own, ", ")),
-                                 own.empty() ? "" : " with --plugin"));
+                                 suggestion(primitive, names), own.empty() ? "" : " --plugin FILE"));
   }
   v.label = fmt::format("{}: {}", v.letter, primitive);
   if (!own.empty()) {
@@ -223,7 +226,14 @@ int run_ab(const AbOptions& o) {
   }
   check_repetitions(repetitions, o.repetitions > 0, pairs.size(), settings.alpha);
   std::vector<AbPair> schedule;
-  for (const Pair& p : pairs) schedule.push_back({*p.a, *p.b});
+  std::vector<RunSpec> a_specs;
+  for (const Pair& p : pairs) {
+    schedule.push_back({*p.a, *p.b});
+    a_specs.push_back(*p.a);
+  }
+  if (const std::string line = estimate_line(estimate(a_specs, 2)); !line.empty()) {
+    std::cerr << "contend: " << line << " (A and B); Ctrl-C stops and judges what was measured\n";
+  }
   const AbResults ran = execute_ab(schedule, repetitions, a.registry, b.registry, calibrate(), o.command_line,
                                    progress_printer());
   const Results& results_a = ran.a;

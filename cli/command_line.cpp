@@ -2,9 +2,14 @@
 #include "cli/command_line.hpp"
 
 #include <CLI/CLI.hpp>
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <algorithm>
 
 #include <iostream>
 
+#include "cli/suggest.hpp"
 #include "cli/usage_error.hpp"
 
 namespace contend::cli {
@@ -111,14 +116,36 @@ void CommandLine::version(const std::string& text) { app_->set_version_flag("--v
 void CommandLine::require_subcommand() { app_->require_subcommand(1); }
 
 std::optional<int> CommandLine::parse(int argc, char** argv) {
+  std::vector<std::string> names;
+  for (const CLI::App* sub : app_->get_subcommands({})) names.push_back(sub->get_name());
+  // The first argument that is not an option names the subcommand: CLI11 would take an unknown
+  // one for a stray positional and say only that a subcommand is required.
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    if (arg.empty() || arg[0] == '-') continue;
+    if (std::find(names.begin(), names.end(), arg) != names.end()) {
+      subcommand_ = arg;
+      break;
+    }
+    const std::string guess = did_you_mean(arg, names);
+    std::cerr << fmt::format("{}: unknown subcommand '{}'; {} ({})\n", app_->get_name(), arg,
+                             guess.empty() ? fmt::format("the subcommands are: {}", fmt::join(names, ", ")) : guess,
+                             help_pointer());
+    return 2;
+  }
   try {
     app_->parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     if (e.get_exit_code() == 0) return app_->exit(e);  // --help, --version
-    std::cerr << app_->get_name() << ": " << e.what() << " (see '" << app_->get_name() << " --help')\n";
+    std::cerr << app_->get_name() << ": " << e.what() << " (" << help_pointer() << ")\n";
     return 2;
   }
   return std::nullopt;
+}
+
+std::string CommandLine::help_pointer() const {
+  if (subcommand_.empty()) return fmt::format("see '{} --help'", app_->get_name());
+  return fmt::format("see '{} {} --help'", app_->get_name(), subcommand_);
 }
 
 void CommandLine::parse(const std::vector<std::string>& args) {

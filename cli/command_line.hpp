@@ -80,8 +80,12 @@ class CommandLine {
 
   // Parses the program's arguments. Returns the exit code when the program ends here: --help
   // and --version print and give 0; bad usage prints one line on stderr ("contend: ... (see
-  // 'contend --help')") and gives 2. Returns nothing when a subcommand should run.
+  // 'contend run --help')", the subcommand's help when one was named; an unknown subcommand
+  // with the nearest one) and gives 2. Returns nothing when a subcommand should run.
   std::optional<int> parse(int argc, char** argv);
+  // "see 'contend run --help'": where the help for the subcommand that was parsed (or, before
+  // one was, the program's) is.
+  std::string help_pointer() const;
   // For tests: parses `args` (no program name); throws UsageError with the parse error's text.
   void parse(const std::vector<std::string>& args);
 
@@ -90,6 +94,7 @@ class CommandLine {
 
  private:
   std::unique_ptr<CLI::App> app_;
+  std::string subcommand_;  // the one named on the command line, once parse has seen it
 };
 
 }  // namespace contend::cli

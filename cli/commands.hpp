@@ -70,6 +70,7 @@ int run_micro(const MicroOptions& options);
 struct SuiteOptions {
   std::string file;
   std::string out_dir;  // empty: no files
+  std::string save_baseline;  // --save-baseline NAME (cli/baselines.hpp); empty: none
   OutputFormat format = OutputFormat::table;
   std::vector<std::string> plugins;  // --plugin paths, in the order given
   std::string command_line;          // as typed; set by main, recorded in the results
@@ -96,8 +97,8 @@ CompareSettings verdict_settings(const VerdictOptions& options);
 int print_comparison(const Comparison& comparison, CompareFormat format);
 
 struct CompareOptions {
-  std::string base_file;
-  std::string new_file;
+  std::vector<std::string> files;  // BASE NEW, or NEW alone with --baseline
+  std::string baseline;            // --baseline NAME: BASE is that saved baseline's results
   VerdictOptions verdict;
 };
 void setup_compare(Command& app, CompareOptions& options);

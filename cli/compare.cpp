@@ -8,6 +8,7 @@
 #include <iostream>
 #include <sstream>
 
+#include "cli/baselines.hpp"
 #include "cli/choice.hpp"
 #include "cli/commands.hpp"
 #include "cli/usage_error.hpp"
@@ -86,8 +87,14 @@ int print_comparison(const Comparison& comparison, CompareFormat format) {
 void setup_compare(Command& app, CompareOptions& o) {
   Command cmd = app.subcommand(
       "compare", "Compare two result files configuration by configuration: the CI performance gate (exit 3 on a regression)");
-  cmd.option("BASE", o.base_file, "Results of the baseline: contend JSON or Google Benchmark JSON").required();
-  cmd.option("NEW", o.new_file, "Results to judge against it, matched by configuration name").required();
+  cmd.option("BASE NEW", o.files,
+             "BASE: results of the baseline, contend JSON or Google Benchmark JSON (or --baseline NAME instead); "
+             "NEW: results to judge against it, matched by configuration name")
+      .required()
+      .type_name("FILE");
+  cmd.option("--baseline", o.baseline,
+             "Judge NEW against the baseline saved under this name by 'run' or 'suite' --save-baseline")
+      .type_name("NAME");
   add_verdict_options(cmd, o.verdict);
   cmd.footer(
       "Verdicts: regressed / improved (Holm-adjusted Mann-Whitney p < alpha AND the whole 95% interval of\n"
@@ -103,6 +110,8 @@ void setup_compare(Command& app, CompareOptions& o) {
       "On shared CI runners prefer 'contend ab', which runs both variants interleaved on one machine.\n\n"
       "Examples:\n"
       "  contend compare base/results.json new/results.json\n"
+      "  contend run lock -p ttas -r 10 --save-baseline main   # later, on the branch:\n"
+      "  contend run lock -p ttas -r 10 -o new && contend compare --baseline main new/results.json\n"
       "  contend compare base.json new.json --metric p99 --threshold 10%\n"
       "  contend compare base.json new.json --format markdown >> \"$GITHUB_STEP_SUMMARY\"\n"
       "  contend compare gbench-old.json gbench-new.json   # Google Benchmark's own JSON");
@@ -110,8 +119,17 @@ void setup_compare(Command& app, CompareOptions& o) {
 
 int run_compare(const CompareOptions& o) {
   const CompareSettings settings = verdict_settings(o.verdict);
-  const ComparisonInput base = read_input(o.base_file, settings.metric);
-  const ComparisonInput current = read_input(o.new_file, settings.metric);
+  const std::size_t expected = o.baseline.empty() ? 2 : 1;
+  if (o.files.size() != expected) {
+    throw UsageError(o.baseline.empty()
+                         ? fmt::format("compare takes two files, BASE and NEW, not {} (or --baseline NAME and NEW)",
+                                       o.files.size())
+                         : fmt::format("with --baseline {}, compare takes one file, NEW, not {}", o.baseline,
+                                       o.files.size()));
+  }
+  const std::string base_file = o.baseline.empty() ? o.files[0] : baseline_results(o.baseline);
+  const ComparisonInput base = read_input(base_file, settings.metric);
+  const ComparisonInput current = read_input(o.files.back(), settings.metric);
   return print_comparison(compare(base, current, settings), o.verdict.format);
 }
 

@@ -6,6 +6,7 @@
 
 #include <iostream>
 
+#include "cli/progress.hpp"
 #include "reports/csv.hpp"
 #include "reports/json.hpp"
 #include "reports/markdown.hpp"
@@ -13,19 +14,6 @@
 #include "reports/table.hpp"
 
 namespace contend::cli {
-
-ProgressCallback progress_printer(std::string_view label) {
-  if (!isatty(STDERR_FILENO)) return {};
-  return [label = std::string(label)](const Progress& p) {
-    if (p.spec == nullptr) {
-      std::cerr << "\r\033[K" << std::flush;
-      return;
-    }
-    std::string line = fmt::format("\r\033[K[{}/{}] {}{}", p.done + 1, p.total, label, config_name(*p.spec));
-    if (p.spec->repetitions > 1) line += fmt::format(" (repetition {}/{})", p.repetition + 1, p.spec->repetitions);
-    std::cerr << line << std::flush;
-  };
-}
 
 int exit_code_for(const Results& results) {
   if (!results.complete) return 128 + (interrupt_signal() != 0 ? interrupt_signal() : 2);
@@ -45,18 +33,21 @@ std::string render_results(OutputFormat format, const Results& results) {
   return {};
 }
 
-int execute_and_report(PlanOutcome outcome, const Registry& registry, const std::string& out_dir,
+int execute_and_report(PlanOutcome outcome, const Registry& registry, const std::vector<std::string>& out_dirs,
                        OutputFormat format, const std::string& command_line, const Presentation& presentation) {
-  if (!out_dir.empty()) prepare_out_dir(out_dir);
+  for (const std::string& dir : out_dirs) prepare_out_dir(dir);
   for (const std::string& note : outcome.notes) std::cerr << "note: " << note << '\n';
   outcome.plan.command_line = command_line;
 
+  if (const std::string line = estimate_line(estimate(outcome.plan.configs)); !line.empty()) {
+    std::cerr << "contend: " << line << "; Ctrl-C stops and keeps what was measured\n";
+  }
   const Calibrations calibrations = calibrate();
   Results results =
       execute_plan(outcome.plan, registry, calibrations, progress_printer(presentation.progress_label));
   if (presentation.annotate) presentation.annotate(results);
 
-  if (!out_dir.empty()) write_results_dir(out_dir, results);
+  for (const std::string& dir : out_dirs) write_results_dir(dir, results);
   std::cout << presentation.render(format, results) << std::flush;
   if (!results.complete) {
     std::cerr << fmt::format("contend: interrupted; wrote what was {} (marked incomplete)\n", presentation.measured);

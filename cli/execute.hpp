@@ -7,6 +7,7 @@
 #include <string>
 #include <string_view>
 
+#include "cli/progress.hpp"
 #include "cli/run_options.hpp"
 #include "workloads/executor.hpp"
 #include "workloads/model/result.hpp"
@@ -21,11 +22,6 @@ inline constexpr int kExitOk = 0;
 inline constexpr int kExitFailed = 1;
 inline constexpr int kExitUsage = 2;
 inline constexpr int kExitInconclusive = 4;  // stress: checks held over too few operations
-
-// "[done/total] LABELconfiguration (repetition r/n)" on one rewritten stderr line when stderr is
-// a terminal; an empty callback (silence) otherwise. The repetition is shown when there are
-// several.
-ProgressCallback progress_printer(std::string_view label = "");
 
 // 128 + the signal when the results are incomplete (interrupted), 1 when a configuration is not
 // ok, else 0.
@@ -45,9 +41,9 @@ struct Presentation {
   std::function<int(const Results&)> exit_code = exit_code_for;
 };
 
-// Prepares `out_dir` (if any), prints the plan's notes, runs it with progress, writes the files
+// Prepares each of `out_dirs` (-o, a saved baseline's), prints the plan's notes, runs it with progress, writes the files
 // and prints stdout as `format` asks; returns the presentation's exit code for the results.
-int execute_and_report(PlanOutcome outcome, const Registry& registry, const std::string& out_dir,
+int execute_and_report(PlanOutcome outcome, const Registry& registry, const std::vector<std::string>& out_dirs,
                        OutputFormat format, const std::string& command_line, const Presentation& presentation = {});
 
 }  // namespace contend::cli

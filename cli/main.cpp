@@ -84,7 +84,7 @@ int main(int argc, char** argv) {
     if (command_line.got("ab")) return run_ab(ab_options);
     if (command_line.got("report")) return run_report(report_options);
   } catch (const UsageError& e) {
-    std::cerr << "contend: " << e.what() << '\n';
+    std::cerr << "contend: " << e.what() << " (" << command_line.help_pointer() << ")\n";
     return kExitUsage;
   } catch (const std::exception& e) {
     std::cerr << "contend: error: " << e.what() << '\n';

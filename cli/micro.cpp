@@ -12,6 +12,7 @@
 #include <iostream>
 #include <map>
 #include <sstream>
+#include <streambuf>
 #include <string_view>
 #include <thread>
 
@@ -20,6 +21,7 @@
 #include "cli/plugins.hpp"
 #include "cli/micro_reporter.hpp"
 #include "cli/parse.hpp"
+#include "cli/suggest.hpp"
 #include "cli/usage_error.hpp"
 #include "reports/output_files.hpp"
 #include "workloads/environment.hpp"
@@ -99,8 +101,10 @@ std::vector<const RegistryEntry*> choose_primitives(const MicroOptions& o, const
   for (const std::string& name : parse_name_list("--primitive", o.primitives)) {
     const RegistryEntry* e = registry.find(name);
     if (e == nullptr) {
-      throw UsageError(fmt::format("--primitive: unknown primitive '{}'; micro measures: {} (or 'all')", name,
-                                   micro_names(registry, o.family)));
+      std::vector<std::string> names;
+      for (const RegistryEntry& entry : registry.entries()) names.push_back(entry.info.name);
+      throw UsageError(fmt::format("--primitive: unknown primitive '{}'{}; micro measures: {} (or 'all')", name,
+                                   suggestion(name, names), micro_names(registry, o.family)));
     }
     if (!e->micro) {
       throw UsageError(fmt::format("--primitive: '{}' is a {} primitive; micro measures lock, semaphore and rw "
@@ -215,6 +219,11 @@ std::vector<std::string> benchmark_flags(const std::vector<std::string>& extras,
     }
     flags.push_back(arg);
   }
+  // NO_COLOR (no-color.org): any non-empty value turns colour off, unless a flag says otherwise.
+  const char* no_color = std::getenv("NO_COLOR");
+  const bool color_given = std::any_of(flags.begin(), flags.end(),
+                                       [](const std::string& f) { return flag_name(f) == "benchmark_color"; });
+  if (no_color != nullptr && no_color[0] != '\0' && !color_given) flags.emplace_back("--benchmark_color=false");
   return flags;
 }
 
@@ -267,6 +276,50 @@ class WaitingThread {
   std::thread thread_;
 };
 
+// Debian builds libbenchmark without NDEBUG, so its console context says "***WARNING***
+// Library was built as DEBUG. Timings may be affected." The timed loop (`for (auto _ : state)`)
+// is a header template compiled into contend, Release; only the library's bookkeeping between
+// batches of iterations (starting and stopping the timer, sizing the next batch) runs
+// unoptimized, a few times per batch, not per iteration. This
+// stream passes the console through and puts that explanation in place of the warning.
+class DebugWarningExplained final : public std::streambuf {
+ public:
+  explicit DebugWarningExplained(std::ostream& out) : out_(out), stream_(this) {}
+  ~DebugWarningExplained() override { flush_line(); }
+  DebugWarningExplained(const DebugWarningExplained&) = delete;
+  DebugWarningExplained& operator=(const DebugWarningExplained&) = delete;
+  std::ostream& stream() { return stream_; }
+
+ protected:
+  int overflow(int c) override {
+    if (c == traits_type::eof()) return traits_type::not_eof(c);
+    line_ += static_cast<char>(c);
+    if (c == '\n') flush_line();
+    return c;
+  }
+  int sync() override {
+    flush_line();
+    out_.flush();
+    return 0;
+  }
+
+ private:
+  void flush_line() {
+    if (line_.rfind("***WARNING*** Library was built as DEBUG", 0) == 0) {
+      line_ =
+          "note: Google Benchmark's library is Debian's debug build; the timed loop is contend's own code, built "
+          "Release, and only the library's bookkeeping between batches (the timer's start and stop, the next batch's "
+          "size) runs unoptimized\n";
+    }
+    out_ << line_;
+    line_.clear();
+  }
+
+  std::ostream& out_;
+  std::ostream stream_;
+  std::string line_;
+};
+
 }  // namespace
 
 int run_micro(const MicroOptions& o) {
@@ -279,7 +332,11 @@ int run_micro(const MicroOptions& o) {
 
   MicroBenchmarks benchmarks;
   for (const RegistryEntry* e : primitives) e->micro(benchmarks, thread_counts(threads_max));
-  MicroReporter reporter(*benchmark::CreateDefaultDisplayReporter(), benchmarks);
+  benchmark::BenchmarkReporter& display = *benchmark::CreateDefaultDisplayReporter();
+  // The context header, the warning among it, goes to the display's error stream (stderr).
+  DebugWarningExplained explained(std::cerr);
+  display.SetErrorStream(&explained.stream());
+  MicroReporter reporter(display, benchmarks);
   std::size_t matched = 0;
   {
     const WaitingThread beside;

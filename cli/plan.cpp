@@ -12,6 +12,7 @@
 
 #include "cli/knob_values.hpp"
 #include "cli/run_options.hpp"
+#include "cli/suggest.hpp"
 #include "cli/usage_error.hpp"
 
 namespace contend::cli {
@@ -225,8 +226,13 @@ PlanOutcome build_run_plan(const RunOptions& o, const Registry& registry) {
       const std::string& name = as_name(value);
       const RegistryEntry* e = registry.find(name);
       if (e == nullptr) {
-        throw UsageError(fmt::format("--primitive: unknown primitive '{}'; {} primitives are: {} (or 'all')", name,
-                                     workload_name, names_of(registry, w.family, any_primitive)));
+        std::vector<std::string> family_names;
+        for (const RegistryEntry& entry : registry.entries()) {
+          if (entry.info.family == w.family) family_names.push_back(entry.info.name);
+        }
+        throw UsageError(fmt::format("--primitive: unknown primitive '{}'{}; {} primitives are: {} (or 'all')", name,
+                                     suggestion(name, family_names), to_string(w.family),
+                                     names_of(registry, w.family, any_primitive)));
       }
       if (e->info.family != w.family) {
         throw UsageError(fmt::format("--primitive: '{}' is a {}, not a {}; {} primitives are: {}", name,

@@ -10,6 +10,7 @@
 
 #include "cli/choice.hpp"
 #include "cli/commands.hpp"
+#include "cli/run_options.hpp"
 #include "cli/usage_error.hpp"
 #include "reports/html_report.hpp"
 #include "reports/json.hpp"
@@ -135,6 +136,7 @@ int run_report(const ReportOptions& o) {
   const std::vector<std::string> labels = chosen_labels(o);
   std::vector<LabeledResults> inputs;
   for (std::size_t i = 0; i < o.inputs.size(); ++i) inputs.push_back({labels[i], read_results(o.inputs[i])});
+  if (!o.output.empty()) prepare_out_file(o.output);
   const std::string text =
       o.format == ReportFormat::html ? to_html_report(inputs, o.title) : to_markdown_report(inputs, o.title);
   if (o.output.empty()) {

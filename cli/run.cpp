@@ -4,6 +4,7 @@
 
 #include <iostream>
 
+#include "cli/baselines.hpp"
 #include "cli/commands.hpp"
 #include "cli/plugins.hpp"
 #include "cli/execute.hpp"
@@ -14,9 +15,15 @@ void setup_run(Command& app, RunOptions& o) {
   Command cmd = app.subcommand("run", "Measure locks, semaphores, reader-writer locks, handoffs (pingpong) or queues");
   add_workload_option(cmd, [&o](Workload w) { o.workload = w; }, workload_help()).required();
   add_run_options(cmd, o);
+  cmd.option("--save-baseline", o.save_baseline,
+             "Also keep the results as baseline NAME (./contend-baselines/NAME, or under $CONTEND_BASELINE_DIR), "
+             "for 'contend compare --baseline NAME'")
+      .type_name("NAME");
   cmd.footer(
       "Every repetition of every configuration runs in its own child process under a watchdog:\n"
-      "a hang or a crash becomes that configuration's status and the rest goes on.\n\n"
+      "a hang or a crash becomes that configuration's status and the rest goes on.\n"
+      "Exit code: 0 every configuration ok; 1 one failed (timeout, hang, crash, violation, error);\n"
+      "2 bad input (nothing runs); 130 interrupted (what was measured is written, marked incomplete).\n\n"
       "Examples:\n"
       "  contend run lock                                  # all locks, 1,2,4 threads, 5 x 500ms\n"
       "  contend run lock -p std-mutex,ttas-backoff -w 1,2,4,8 --cs-ns 100 --outside-ns 200\n"
@@ -33,7 +40,8 @@ void setup_run(Command& app, RunOptions& o) {
 
 int run_run(const RunOptions& o) {
   const Registry registry = registry_with_plugins(o.plugins);
-  return execute_and_report(build_run_plan(o, registry), registry, o.out_dir, o.format, o.command_line);
+  return execute_and_report(build_run_plan(o, registry), registry, output_dirs(o.out_dir, o.save_baseline), o.format,
+                            o.command_line);
 }
 
 }  // namespace contend::cli

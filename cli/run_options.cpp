@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <cerrno>
 #include <cstring>
@@ -11,6 +12,7 @@
 #include "cli/choice.hpp"
 #include "cli/knob_values.hpp"
 #include "cli/plugins.hpp"
+#include "cli/suggest.hpp"
 #include "cli/usage_error.hpp"
 
 namespace contend::cli {
@@ -86,9 +88,10 @@ Option add_workload_option(Command& cmd, std::function<void(Workload)> take, con
           [take = std::move(take)](const std::string& name) {
             const WorkloadInfo* info = find_workload(name);
             if (info == nullptr) {
-              std::string names;
-              for (const WorkloadInfo& w : workloads()) names += (names.empty() ? "" : ", ") + std::string(w.name);
-              throw UsageError(fmt::format("workload: '{}' is not a workload; expected one of {}", name, names));
+              std::vector<std::string> names;
+              for (const WorkloadInfo& w : workloads()) names.emplace_back(w.name);
+              throw UsageError(fmt::format("workload: '{}' is not a workload{}; expected one of {}", name,
+                                           suggestion(name, names), fmt::join(names, ", ")));
             }
             take(info->workload);
           },
@@ -134,6 +137,18 @@ void set_option(RunOptions& o, std::string_view knob_name, std::string_view text
   if (k == nullptr) throw UsageError(fmt::format("no option --{}", knob_name));
   o.knobs.set(k->id, k->kind == KnobKind::flag ? parse_knob_text(*k, option_name(*k), text.empty() ? "true" : text)
                                                : parse_knob_text(*k, option_name(*k), text));
+}
+
+void prepare_out_file(const std::string& file) {
+  namespace fs = std::filesystem;
+  const fs::path path(file);
+  std::error_code ec;
+  if (fs::is_directory(path, ec)) {
+    throw UsageError(fmt::format("--out: '{}' is a directory; give the file to write, e.g. {}/report.html", file, file));
+  }
+  const fs::path parent = path.has_parent_path() ? path.parent_path() : fs::path(".");
+  // The same rules as a results directory: missing parents are made, and the place must take a file.
+  prepare_out_dir(parent.string());
 }
 
 void prepare_out_dir(const std::string& out_dir) {

@@ -45,6 +45,7 @@ struct RunOptions {
   bool stress = false;  // `contend stress`: its defaults and its own knobs (--stall, --perturb)
   KnobSettings knobs;
   std::string out_dir;  // empty: no files
+  std::string save_baseline;  // `run --save-baseline NAME`: also write under cli/baselines.hpp's folder
   OutputFormat format = OutputFormat::table;
   std::vector<std::string> plugins;  // --plugin libraries, loaded before the plan is built
   std::string command_line;          // as typed; set by main, recorded in the results
@@ -77,5 +78,7 @@ PlanOutcome build_run_plan(const RunOptions& options, const Registry& registry);
 // Makes sure --out can be written before anything runs: creates the directory (and parents)
 // and probes it with a temporary file. Throws UsageError.
 void prepare_out_dir(const std::string& out_dir);
+// The same for a file --out (report): not a directory, its parent made and writable.
+void prepare_out_file(const std::string& file);
 
 }  // namespace contend::cli

@@ -8,6 +8,7 @@
 #include <iostream>
 #include <random>
 
+#include "cli/baselines.hpp"
 #include "cli/commands.hpp"
 #include "cli/knob_values.hpp"
 #include "cli/parse.hpp"
@@ -38,7 +39,9 @@ void setup_stress(Command& app, StressOptions& o) {
                 "the right verdict and no correct primitive is flagged");
   cmd.footer(
       "Workloads: lock, semaphore, rw, queue. Every configuration runs in its own child process under a\n"
-      "watchdog: a hang or a crash becomes its verdict. Exit code 0 when everything passed, 1 otherwise.\n\n"
+      "watchdog: a hang or a crash becomes its verdict. A pass needs 1,000 operations per worker.\n"
+      "Exit code: 0 everything passed; 1 a check failed, or a hang or crash; 4 nothing failed but a\n"
+      "configuration did too few operations to vouch for (inconclusive); 2 bad input; 130 interrupted.\n\n"
       "Examples:\n"
       "  contend stress lock                                # every lock, 2 and 8 workers, 1 s each\n"
       "  contend stress lock -p ttas,mcs -w 2,4,16 --perturb -d 5s\n"
@@ -263,7 +266,7 @@ int run_stress(StressOptions o) {
     const int code = exit_code_for(results);
     return code == kExitOk && any_inconclusive(results) ? kExitInconclusive : code;
   };
-  return execute_and_report(std::move(outcome), registry, o.run.out_dir, o.run.format, o.run.command_line,
+  return execute_and_report(std::move(outcome), registry, output_dirs(o.run.out_dir, ""), o.run.format, o.run.command_line,
                             presentation);
 }
 

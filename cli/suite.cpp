@@ -55,6 +55,7 @@
 #include <string_view>
 #include <utility>
 
+#include "cli/baselines.hpp"
 #include "cli/choice.hpp"
 #include "cli/knob_values.hpp"
 #include "cli/commands.hpp"
@@ -69,6 +70,10 @@ void setup_suite(Command& app, SuiteOptions& o) {
   Command cmd = app.subcommand("suite", "Run a named set of configurations read from a TOML suite file");
   cmd.option("file", o.file, "The suite file (TOML; see README.md, \"contend suite\")").required().type_name("FILE.toml");
   cmd.option("-o,--out", o.out_dir, "Write results.csv, results.json and .hgrm files to this directory");
+  cmd.option("--save-baseline", o.save_baseline,
+             "Also keep the results as baseline NAME (./contend-baselines/NAME, or under $CONTEND_BASELINE_DIR), "
+             "for 'contend compare --baseline NAME'")
+      .type_name("NAME");
   add_choice<OutputFormat>(cmd, "--format", o.format,
                            {{"table", OutputFormat::table},
                             {"csv", OutputFormat::csv},
@@ -87,7 +92,9 @@ void setup_suite(Command& app, SuiteOptions& o) {
       "  workload = \"lock\"\n"
       "  primitive = [\"std-mutex\", \"ttas\"]\n"
       "  workers = [1, 2, 4]\n\n"
-      "All runs form one plan: repetitions are interleaved across every configuration of the suite.\n\n"
+      "All runs form one plan: repetitions are interleaved across every configuration of the suite.\n"
+      "Exit code: as `contend run`'s: 0 every configuration ok, 1 one failed, 2 bad input (a suite\n"
+      "file's mistake names its line), 130 interrupted.\n\n"
       "Examples:\n"
       "  contend suite suites/quick.toml                    # the default demo, about a minute on 2 cores\n"
       "  contend suite suites/quick.toml -o results/        # also write results.csv, results.json, .hgrm\n"
@@ -98,7 +105,8 @@ void setup_suite(Command& app, SuiteOptions& o) {
 int run_suite(const SuiteOptions& o) {
   const Suite suite = load_suite(o.file);
   const Registry registry = registry_with_plugins(o.plugins);
-  return execute_and_report(plan_suite(suite, registry), registry, o.out_dir, o.format, o.command_line);
+  return execute_and_report(plan_suite(suite, registry), registry, output_dirs(o.out_dir, o.save_baseline), o.format,
+                            o.command_line);
 }
 
 namespace {

@@ -10,6 +10,7 @@
 
 #include "reports/compare.hpp"
 #include "reports/json.hpp"
+#include "reports/json_text.hpp"
 
 namespace contend {
 
@@ -157,7 +158,7 @@ ComparisonInput comparison_input_from_json(std::string_view text, CompareMetric 
   try {
     root = Json::parse(text);
   } catch (const Json::parse_error& e) {
-    throw std::runtime_error(fmt::format("not JSON ({})", e.what()));
+    throw std::runtime_error(parse_error_text(e));
   }
   if (!root.is_object()) throw std::runtime_error("not a contend or Google Benchmark results file: not a JSON object");
   if (root.contains("contend")) return comparison_input(results_from_json(text), metric, std::move(label));

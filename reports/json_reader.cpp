@@ -1,4 +1,5 @@
 #include "reports/json.hpp"
+#include "reports/json_text.hpp"
 
 #include <fmt/format.h>
 
@@ -344,8 +345,7 @@ Results results_from_json(std::string_view text) {
   try {
     root = Json::parse(text);
   } catch (const Json::parse_error& e) {
-    throw std::runtime_error(
-        fmt::format("not a contend results file: invalid JSON ({})", e.what()));
+    throw std::runtime_error(parse_error_text(e));
   }
   if (!root.is_object())
     throw std::runtime_error("not a contend results file: expected a JSON object");

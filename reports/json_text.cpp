@@ -75,4 +75,24 @@ void write_array(std::ostream& out, int depth, std::size_t count,
   out << (first ? "[]" : "\n" + std::string(static_cast<std::size_t>(2 * depth), ' ') + "]");
 }
 
+std::string parse_error_text(const nlohmann::json::parse_error& e) {
+  // nlohmann's text: "[json.exception.parse_error.101] parse error at line 2, column 1: syntax error ...".
+  std::string text = e.what();
+  if (const std::size_t tag_end = text.find("] "); text.rfind("[json.exception.", 0) == 0 && tag_end != std::string::npos) {
+    text.erase(0, tag_end + 2);
+  }
+  std::string where;
+  constexpr std::string_view kAt = "parse error at ";
+  if (text.rfind(kAt, 0) == 0) {
+    const std::size_t colon = text.find(": ");
+    if (colon != std::string::npos) {
+      where = text.substr(kAt.size(), colon - kAt.size()) + ": ";
+      text.erase(0, colon + 2);
+    }
+  } else if (text.rfind("parse error: ", 0) == 0) {
+    text.erase(0, std::string_view("parse error: ").size());
+  }
+  return where + "not JSON: " + text;
+}
+
 }  // namespace contend

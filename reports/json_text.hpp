@@ -27,4 +27,8 @@ void write_indented(std::ostream& out, const OrderedJson& value, int depth);
 void write_array(std::ostream& out, int depth, std::size_t count,
                  const std::function<void(std::size_t, const std::function<void(const OrderedJson&)>&)>& each);
 
+// A parse error as a user reads it: "line 2, column 1: not JSON: syntax error while parsing
+// value - unexpected end of input; ...", without the library's "[json.exception...]" tag.
+std::string parse_error_text(const nlohmann::json::parse_error& e);
+
 }  // namespace contend

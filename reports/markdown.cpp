@@ -50,15 +50,16 @@ void append_row(std::string& out, const std::vector<std::string>& cells) {
 std::string to_markdown(const Results& results) {
   std::string out = "## contend results\n\n";
 
+  const std::vector<KnobId> varying = varying_knobs(results);
   std::vector<std::string> header;
   std::string rule = "|";
-  for (const SummaryColumn& column : summary_columns()) {
+  for (const SummaryColumn& column : summary_columns(varying)) {
     header.push_back(column.header);
     rule += column.numeric ? " ---: |" : " :--- |";
   }
   append_row(out, header);
   out += rule + "\n";
-  for (const ConfigResult& config : results.configs) append_row(out, summary_cells(config));
+  for (const ConfigResult& config : results.configs) append_row(out, summary_cells(config, varying));
 
   std::vector<std::string> notes = summary_notes(results);
   for (std::string& note : measurement_notes(results)) notes.push_back(std::move(note));

@@ -81,15 +81,17 @@ void write_results_dir(const std::filesystem::path& dir, const Results& results)
   write_file_atomically(dir / "results.csv", to_csv(results));
   // Written as it is made, one configuration at a time: a long suite's file is tens of MB.
   write_file_atomically(dir / "results.json", [&results](std::ostream& out) { write_json(out, results); });
-  // Every configuration gets its file, even without latency samples (sampling off, or nothing
-  // measured): the empty distribution is the honest answer, and the set of files stays
-  // predictable from the list of configurations.
+  // A configuration gets its file when it has latency samples: one that never ran, or ran with
+  // sampling off, has no distribution to give, and a file saying "Total count = 0" would read as
+  // one (the JSON and the table say it was not timed).
   std::set<std::string> used;
   for (std::size_t i = 0; i < results.configs.size(); ++i) {
     const ConfigResult& config = results.configs[i];
     // A micro benchmark (Google Benchmark's) never times a single operation: it has no
     // latency at all, rather than an empty sample of it.
     if (!config.spec.micro_case.empty()) continue;
+    const Histogram latency = config.merged_latency();
+    if (latency.total_count() == 0) continue;
     std::string file = hgrm_file_name(config);
     // Two names can differ only in characters that were replaced; the later one gets its
     // position appended rather than overwriting the other's file.
@@ -97,7 +99,7 @@ void write_results_dir(const std::filesystem::path& dir, const Results& results)
       file = fmt::format("{}-{}.hgrm", file.substr(0, file.size() - 5), i);
       used.insert(file);
     }
-    write_file_atomically(dir / file, to_hgrm(config.merged_latency()));
+    write_file_atomically(dir / file, to_hgrm(latency));
   }
 }
 

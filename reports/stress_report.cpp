@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cmath>
 #include <optional>
 #include <vector>
 
@@ -50,9 +51,17 @@ std::string summary_text(const ConfigResult& config) {
                        jain ? fmt::format("{:.3f}", *jain) : std::string("—"), worst_wait(config));
   }
   if (verdict == "inconclusive") {
-    return fmt::format("no violation, but a worker did only {} operations ({} in all); a pass needs {} per worker: "
-                       "run longer (-d) or with more --ops",
-                       fewest_operations_per_worker(config), count_text(ops), kStressOperationsPerWorker);
+    const std::uint64_t fewest = fewest_operations_per_worker(config);
+    std::string how = "run longer (-d) or with more --ops";
+    // At the pace it went, how long would have been enough (a run bounded by time only).
+    const std::int64_t duration_ns = config.spec.duration_ns;
+    if (duration_ns > 0 && fewest > 0) {
+      const double factor = static_cast<double>(kStressOperationsPerWorker) / static_cast<double>(fewest);
+      const double needed_s = std::ceil(factor * static_cast<double>(duration_ns) / 1e9);
+      how = fmt::format("at this pace -d {:.0f}s would reach it", needed_s);
+    }
+    return fmt::format("no violation, but a worker did only {} operations ({} in all); a pass needs {} per worker: {}",
+                       fewest, count_text(ops), kStressOperationsPerWorker, how);
   }
   return config.status_text();
 }

@@ -107,24 +107,83 @@ std::string format_latency_ns(double ns) {
   return std::string(kNotMeasured);
 }
 
-const std::vector<SummaryColumn>& summary_columns() {
-  static const std::vector<SummaryColumn> kColumns = {
+namespace {
+
+// Settings the table shows elsewhere, or that do not change what is measured.
+bool shown_elsewhere(KnobId id) {
+  switch (id) {
+    case KnobId::primitive:
+    case KnobId::workers:
+    case KnobId::mode:
+    case KnobId::producers:
+    case KnobId::consumers:
+    case KnobId::repetitions:
+    case KnobId::seed:
+    case KnobId::timeout:
+    case KnobId::stall: return true;
+    default: return false;
+  }
+}
+
+// The knob's value as a cell: as the configuration's name writes it ("100ns", "yield"), a
+// duration as a time, a flag as on or off.
+std::string knob_cell(const Knob& k, const RunSpec& spec) {
+  if (!applies(k, spec.workload)) return {};
+  const KnobValue v = k.get(spec);
+  if (k.kind == KnobKind::flag) return as_integer(v) != 0 ? "on" : "off";
+  if (k.zero_is_unset && std::holds_alternative<std::int64_t>(v) && as_integer(v) == 0) return "—";
+  if (!k.label.empty()) {
+    const std::string segment = name_segment(k, spec);
+    return segment.substr(segment.find(':') + 1);
+  }
+  if (k.kind == KnobKind::duration) return format_latency_ns(static_cast<double>(as_integer(v)));
+  return plain_text(k, v);
+}
+
+}  // namespace
+
+std::vector<KnobId> varying_knobs(const Results& results) {
+  std::vector<KnobId> varying;
+  for (const Knob& k : knobs()) {
+    // Only the settings in a configuration's name: they are what tells configurations apart
+    // (a plan never holds two of the same name), so rows differing only in, say, duration
+    // cannot both be in one table.
+    if (shown_elsewhere(k.id) || k.label.empty()) continue;
+    std::vector<std::string> seen;
+    for (const ConfigResult& config : results.configs) {
+      if (!applies(k, config.spec.workload)) continue;
+      const std::string cell = knob_cell(k, config.spec);
+      if (std::find(seen.begin(), seen.end(), cell) == seen.end()) seen.push_back(cell);
+    }
+    if (seen.size() > 1) varying.push_back(k.id);
+  }
+  return varying;
+}
+
+std::vector<SummaryColumn> summary_columns(const std::vector<KnobId>& varying) {
+  std::vector<SummaryColumn> columns = {
       {"workload", false}, {"primitive", false}, {"mode", false}, {"workers", true},
       {"Mops/s", true},    {"±CV", true},        {"ns/op", true}, {"p50", true},
       {"p99", true},       {"p99.9", true},      {"max", true},   {"Jain", true},
       {"CPU s/Mop", true}, {"status", false},
   };
-  return kColumns;
+  std::vector<SummaryColumn> settings;
+  for (KnobId id : varying) {
+    const Knob& k = knob(id);
+    settings.push_back({std::string(k.name), k.kind == KnobKind::count || k.kind == KnobKind::duration});
+  }
+  columns.insert(columns.begin() + 4, settings.begin(), settings.end());
+  return columns;
 }
 
-std::vector<std::string> summary_cells(const ConfigResult& config) {
+std::vector<std::string> summary_cells(const ConfigResult& config, const std::vector<KnobId>& varying) {
   const RunSpec& spec = config.spec;
   const auto throughput = summary_of(config, Metric::throughput);
   // CV needs at least two repetitions to mean anything.
   const std::string cv = throughput && throughput->n >= 2
                              ? fmt::format("±{:.1f}%", throughput->cv * 100.0)
                              : std::string(kNotMeasured);
-  return {
+  std::vector<std::string> cells = {
       // A micro benchmark's family shows in its primitive; its case tells its rows apart.
       spec.micro_case.empty() ? std::string(to_string(spec.workload)) : "micro:" + spec.micro_case,
       spec.primitive,
@@ -144,6 +203,10 @@ std::vector<std::string> summary_cells(const ConfigResult& config) {
       median_cell(config, Metric::cpu_per_mop, format_3sig),
       status_cell(config),
   };
+  std::vector<std::string> settings;
+  for (KnobId id : varying) settings.push_back(knob_cell(knob(id), spec));
+  cells.insert(cells.begin() + 4, settings.begin(), settings.end());
+  return cells;
 }
 
 std::vector<std::string> measurement_notes(const Results& results) {
@@ -310,12 +373,13 @@ std::string interruption_headline(const Results& results) {
 }
 
 std::string to_table(const Results& results) {
-  const std::vector<SummaryColumn>& columns = summary_columns();
+  const std::vector<KnobId> varying = varying_knobs(results);
+  const std::vector<SummaryColumn> columns = summary_columns(varying);
   std::vector<std::vector<std::string>> rows;
   std::vector<std::string> header;
   for (const SummaryColumn& c : columns) header.push_back(c.header);
   rows.push_back(header);
-  for (const ConfigResult& config : results.configs) rows.push_back(summary_cells(config));
+  for (const ConfigResult& config : results.configs) rows.push_back(summary_cells(config, varying));
 
   std::vector<std::size_t> widths(columns.size(), 0);
   for (const auto& row : rows) {

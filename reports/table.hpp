@@ -6,6 +6,7 @@
 #include <string_view>
 #include <vector>
 
+#include "workloads/model/knobs.hpp"
 #include "workloads/model/result.hpp"
 
 namespace contend {
@@ -17,9 +18,15 @@ struct SummaryColumn {
   std::string header;
   bool numeric;  // right-aligned
 };
-const std::vector<SummaryColumn>& summary_columns();
-// One cell per summary column; "—" where the configuration has no such figure.
-std::vector<std::string> summary_cells(const ConfigResult& config);
+// The settings in a configuration's name that differ between the results' rows, beyond
+// workload, primitive, mode and workers (a swept --rate, a suite's cs-ns 0 and 500): each gets a
+// column after workers, so two rows never look identical.
+std::vector<KnobId> varying_knobs(const Results& results);
+// The columns, with one per varying knob after workers.
+std::vector<SummaryColumn> summary_columns(const std::vector<KnobId>& varying = {});
+// One cell per summary column; "—" where the configuration has no such figure, and an empty
+// cell for a varying knob its workload does not take.
+std::vector<std::string> summary_cells(const ConfigResult& config, const std::vector<KnobId>& varying = {});
 // Lines explaining configurations whose status cell does not tell the whole story.
 std::vector<std::string> summary_notes(const Results& results);
 // What the columns cannot show: lost updates of primitives without mutual exclusion (race,

@@ -57,12 +57,15 @@ sanitizer_environment() {
 # lost updates, permits, deliveries, progress), in the contend binary, long enough for a
 # sanitizer to see their races and memory errors, short enough for CI (a few seconds). The race
 # and broken-* primitives are left out: they fail by design, and the e2e tests and the
-# self-test check how contend reports them. contend exits 1 when any check fails, which fails
-# the script.
+# self-test check how contend reports them. contend exits 1 when any check fails, and 4 when a
+# configuration did too few operations to vouch for; either fails the script.
 sanitizer_stress_run() {
   local preset="$1"
   local contend="build/$preset/cli/contend"
-  "$contend" stress lock -p ttas,std-mutex,pthread-mutex,hybrid,mcs -w 2,4 -d 200ms --seed 1
+  "$contend" stress lock -p ttas,std-mutex,pthread-mutex,hybrid -w 2,4 -d 200ms --seed 1
+  # A FIFO queue lock with more spinning workers than cores hands over only when the next
+  # waiter is scheduled (a few hundred operations a second): too few for stress to vouch for.
+  "$contend" stress lock -p mcs -w 2 -d 200ms --seed 1
   "$contend" stress lock -p pthread-robust-pshared,ticket -w 2 -d 200ms --mode processes --seed 1
   "$contend" stress semaphore -p posix-sem,futex-sem,std-counting -w 4 -d 200ms --seed 1
   "$contend" stress rw -p rw-spinlock,pthread-rwlock-writer -w 4 -d 200ms --seed 1

@@ -134,7 +134,7 @@ TEST_F(E2ECompare, BadInputIsOneLineAndExitTwo) {
   EXPECT_NE(one_line_error(run_contend({"compare", g, (dir.path() / "absent.json").string()}))
                 .find("absent.json: cannot read the file"),
             std::string::npos);
-  EXPECT_NE(one_line_error(run_contend({"compare", g, (dir.path() / "notes.txt").string()})).find("notes.txt: not JSON"),
+  EXPECT_NE(one_line_error(run_contend({"compare", g, (dir.path() / "notes.txt").string()})).find("notes.txt: line 1, column 2: not JSON: syntax error"),
             std::string::npos);
   EXPECT_NE(one_line_error(run_contend({"compare", (dir.path() / "package.json").string(), g}))
                 .find("not a contend or Google Benchmark results file"),
@@ -210,6 +210,29 @@ TEST_F(E2ECompare, ALargeDropWithThreeRepetitionsIsInconclusiveNotAPass) {
                                    "--format", "json"});
   EXPECT_EQ(j.exit_code, 4);
   EXPECT_EQ(json::parse(j.out)["gate"]["decision"], "inconclusive");
+}
+
+TEST_F(E2ECompare, ASavedBaselineIsComparedByName) {
+  TempDir dir;
+  const fs::path folder = dir.path() / "baselines";
+  setenv("CONTEND_BASELINE_DIR", folder.c_str(), 1);
+  const RunOutput saved = run_contend({"run", "lock", "-p", "ttas", "-w", "1", "-d", "10ms", "--warmup", "0", "-r", "5",
+                                       "--save-baseline", "main", "--format", "csv"});
+  ASSERT_EQ(saved.exit_code, 0) << saved.err;
+  ASSERT_TRUE(fs::exists(folder / "main" / "results.json"));
+  // Judged against itself, so never regressed: pass or, on a noisy machine, inconclusive.
+  const std::string next = (folder / "main" / "results.json").string();
+  const RunOutput r = run_contend({"compare", "--baseline", "main", next});
+  EXPECT_TRUE(r.exit_code == 0 || r.exit_code == 4) << r.out << r.err;
+  EXPECT_NE(r.out.find("base: " + next + " (contend"), std::string::npos) << r.out;
+  EXPECT_NE(one_line_error(run_contend({"compare", "--baseline", "nope", next})).find("saved: main"), std::string::npos);
+  EXPECT_NE(one_line_error(run_contend({"compare", "--baseline", "../up", next})).find("baseline name '../up'"),
+            std::string::npos);
+  EXPECT_NE(one_line_error(run_contend({"compare", "--baseline", "main", next, next})).find("takes one file, NEW"),
+            std::string::npos);
+  EXPECT_NE(one_line_error(run_contend({"compare", next})).find("takes two files, BASE and NEW, not 1"),
+            std::string::npos);
+  unsetenv("CONTEND_BASELINE_DIR");
 }
 
 // A one-run suite: the lock workload at one worker, short.

@@ -108,7 +108,9 @@ TEST_F(ReportE2E, BadInputIsRefusedAndNothingIsWritten) {
     EXPECT_FALSE(fs::exists(page));
   }
   const RunOutput not_json_run = run_contend({"report", not_json.string()});
-  EXPECT_NE(not_json_run.err.find("not a contend results file"), std::string::npos) << not_json_run.err;
+  EXPECT_NE(not_json_run.err.find(not_json.string() + ": line 1, column "), std::string::npos) << not_json_run.err;
+  EXPECT_NE(not_json_run.err.find(": not JSON: syntax error"), std::string::npos) << not_json_run.err;
+  EXPECT_EQ(not_json_run.err.find("json.exception"), std::string::npos) << not_json_run.err;
   const RunOutput missing_run = run_contend({"report", missing.string()});
   EXPECT_NE(missing_run.err.find("no such file"), std::string::npos) << missing_run.err;
   EXPECT_EQ(std::distance(fs::directory_iterator(out.path()), fs::directory_iterator()), 1) << "only notes.json";

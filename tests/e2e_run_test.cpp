@@ -170,6 +170,15 @@ TEST_F(E2E, EveryResultRecordsTheLoadAtBothEndsAndItsNoiseFindings) {
   }
 }
 
+TEST_F(E2E, AnUntimedConfigurationGetsNoHgrmFile) {
+  TempDir dir;
+  const RunOutput r = run_contend({"run", "lock", "-p", "ttas", "-w", "1", "-d", "10ms", "--warmup", "0", "-r", "1",
+                                   "--sample", "0", "-o", dir.path().string(), "--format", "csv"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(fs::exists(dir.path() / "results.json"));
+  for (const auto& e : fs::directory_iterator(dir.path())) EXPECT_NE(e.path().extension(), ".hgrm") << e.path();
+}
+
 TEST_F(E2E, RunSemaphoreOnThreadsAndProcesses) {
   TempDir dir;
   const RunOutput r = run_contend({"run", "semaphore", "-w", "1,3", "--permits", "1", "--mode", "both", "-d",
