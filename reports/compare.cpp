@@ -95,7 +95,7 @@ Gate judge_gate(const Comparison& cmp) {
   }
   if (noisy > 0 && !cmp.settings.allow_noisy) {
     return {GateDecision::inconclusive,
-            fmt::format("{} of {} noisy (see why above); more repetitions, or --allow-noisy passes without them", noisy,
+            fmt::format("{} of {} noisy (each with its reason); more repetitions, or --allow-noisy passes without them", noisy,
                         plural(all, "configuration", "configurations"))};
   }
   std::string reason = fmt::format("{} of {} judged, none regressed", judged, all);

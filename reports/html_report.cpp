@@ -6,6 +6,7 @@
 #include <cmath>
 #include <limits>
 
+#include "reports/report_summary.hpp"
 #include "reports/svg_chart.hpp"
 #include "reports/table.hpp"
 #include "workloads/model/knobs.hpp"
@@ -22,6 +23,9 @@ constexpr int kChartWidth = 560;
 // extra nine gets the same width. The maximum sits one decade past p99.99.
 constexpr double kMaxPosition = 1e5;
 
+// In dark mode (prefers-color-scheme) the page darkens and each figure stays a light card with
+// dark text: the SVG charts carry their own light colours, and the page has no script to restyle
+// them.
 constexpr const char* kStyle = R"(
 body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif;margin:0 auto;max-width:1400px;padding:12px 24px 40px;color:#1f2328;background:#f6f7f9;line-height:1.45}
 h1{font-size:24px;margin:10px 0 6px}
@@ -48,6 +52,31 @@ td.series{white-space:normal;min-width:12em;max-width:16em}
 .notes{color:#9a6700;font-size:13px}
 .environment td{white-space:normal;max-width:60ch}
 footer{margin-top:40px;color:#8c959f;font-size:12px}
+.warning{background:#fff8c5;border:1px solid #d4a72c;border-radius:6px;padding:8px 12px;margin:10px 0;color:#4d2d00}
+.summary table{margin-top:4px}
+.summary h3{font-size:15px;margin:16px 0 4px}
+tr.regressed td{background:#ffebe9}
+tr.improved td{background:#dafbe1}
+tr.noisy td,tr.missing td{background:#fff8c5}
+td.verdict{font-weight:600}
+.gate{font-weight:600;margin:6px 0}
+@media (prefers-color-scheme:dark){
+body{color:#e6edf3;background:#0d1117}
+.lede,.description,caption{color:#9da7b3}
+h2{border-bottom-color:#30363d}
+th{background:#161b22}
+th,td{border-bottom-color:#21262d}
+.notes{color:#d29922}
+.warning{background:#341a00;border-color:#9e6a03;color:#f0d8a8}
+tr.regressed td{background:#4a1419}
+tr.improved td{background:#12361f}
+tr.noisy td,tr.missing td{background:#3b2e05}
+a{color:#58a6ff}
+figure{color:#1f2328;border-color:#30363d}
+figure th{background:#f6f8fa}
+figure th,figure td{border-bottom-color:#eaeef2}
+figure caption{color:#444}
+}
 )";
 
 svg::Marker marker_for_input(std::size_t input) {
@@ -162,9 +191,18 @@ svg::Chart chart_over_counts(const Scenario& scenario, ChartKind kind) {
     chart.series.push_back(s);
   }
   if (kind == ChartKind::fairness) {
-    // Jain's index never exceeds 1; the axis stops there so "perfectly fair" is its top.
+    // Jain's index never exceeds 1; the axis stops there so "perfectly fair" is its top, and
+    // reaches down past the least fair repetition (the bars' lower ends), in steps of 0.05.
     chart.y.title = "Jain's index (1 = equal shares)";
     chart.y.max = 1;
+    double lowest = 1;
+    for (const svg::Series& s : chart.series) {
+      for (const svg::Point& p : s.points) {
+        if (std::isfinite(p.y)) lowest = std::min(lowest, p.y);
+        if (std::isfinite(p.low)) lowest = std::min(lowest, p.low);
+      }
+    }
+    chart.y.min = std::max(0.0, std::floor((lowest - 0.01) * 20.0) / 20.0);
   } else {
     choose_value_scale(chart.y, plotted, chart_unit(kind));
   }
@@ -264,6 +302,59 @@ std::string scenario_section(const Scenario& scenario, std::size_t index) {
   return out;
 }
 
+std::string summary_section(const ReportSummary& summary) {
+  std::string out = "<section id=\"summary\" class=\"summary\">\n<h2>Summary</h2>\n";
+  for (const std::string& line : summary.incomplete) {
+    out += fmt::format("<p class=\"warning\">Incomplete input — {}: its figures cover only what ran.</p>\n",
+                       escape_xml(line));
+  }
+  if (summary.before_after) {
+    const Comparison& c = *summary.before_after;
+    out += fmt::format("<h3>{} → {}</h3>\n<p class=\"gate\">{}</p>\n<p>gate: {} — {}</p>\n",
+                       escape_xml(c.base.label), escape_xml(c.current.label), escape_xml(before_after_headline(c)),
+                       escape_xml(std::string(to_string(c.gate.decision))), escape_xml(c.gate.reason));
+    out += "<table>\n<caption>throughput, new / base − 1: the Hodges-Lehmann change with its 95% interval; "
+           "regressed or improved needs Holm-adjusted p &lt; 0.01 and the whole interval past ±5% (as contend "
+           "compare)</caption>\n<thead><tr><th>configuration</th><th>before</th><th>after</th><th>change</th>"
+           "<th>95% interval</th><th>verdict</th></tr></thead>\n<tbody>\n";
+    for (const ConfigComparison& x : c.configs) {
+      const auto mops = [](const Summary& s) { return s.n == 0 ? std::string(kNotMeasuredText) : format_3sig(s.median / 1e6) + " Mops/s"; };
+      out += fmt::format(
+          "<tr class=\"{0}\"><td>{1}</td><td class=\"number\">{2}</td><td class=\"number\">{3}</td>"
+          "<td class=\"number\">{4}</td><td class=\"number\">{5}</td><td class=\"verdict\" title=\"{6}\">{0}</td></tr>\n",
+          to_string(x.verdict), escape_xml(x.name), escape_xml(mops(x.base)), escape_xml(mops(x.current)),
+          x.change ? fmt::format("{:+.1f}%", *x.change * 100.0) : std::string("—"),
+          escape_xml(change_interval_text(x)), escape_xml(x.reason));
+    }
+    out += "</tbody>\n</table>\n";
+    std::string reasons;
+    for (const ConfigComparison& x : c.configs) {
+      if (x.reason.empty()) continue;
+      reasons += fmt::format("<li>{} {}: {}</li>\n", to_string(x.verdict), escape_xml(x.name), escape_xml(x.reason));
+    }
+    if (!reasons.empty()) out += "<ul class=\"notes\">\n" + reasons + "</ul>\n";
+  }
+  if (!summary.highlights.empty()) {
+    out += "<h3>Fastest and fairest</h3>\n<table>\n<caption>per scenario, at the highest worker count measured: the "
+           "series with the highest median throughput, and with the highest median Jain index</caption>\n"
+           "<thead><tr><th>scenario</th><th>at</th><th>fastest</th><th>fairest</th></tr></thead>\n<tbody>\n";
+    for (const ScenarioHighlight& h : summary.highlights) {
+      out += fmt::format("<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n", escape_xml(h.scenario),
+                         escape_xml(h.count), escape_xml(h.fastest), escape_xml(h.fairest));
+    }
+    out += "</tbody>\n</table>\n";
+  }
+  if (!summary.not_ok.empty()) {
+    out += "<h3>Not ok</h3>\n<ul class=\"notes\">\n";
+    for (const std::string& note : summary.not_ok) out += fmt::format("<li>{}</li>\n", escape_xml(note));
+    out += "</ul>\n";
+  } else {
+    out += "<p>Every repetition of every configuration finished ok.</p>\n";
+  }
+  out += "</section>\n";
+  return out;
+}
+
 std::string environment_section(const std::vector<LabeledResults>& inputs) {
   std::string out = "<section id=\"environment\">\n<h2>Environment</h2>\n<table class=\"environment\">\n<thead><tr><th></th>";
   for (const LabeledResults& input : inputs) out += fmt::format("<th>{}</th>", escape_xml(input.label));
@@ -287,11 +378,13 @@ std::string to_html_report(const std::vector<LabeledResults>& inputs, const std:
       "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
       "<title>{0}</title>\n<style>{1}</style>\n</head>\n<body>\n<h1>{0}</h1>\n<p class=\"lede\">{2}</p>\n",
       escape_xml(heading), kStyle, escape_xml(report_lede(inputs, true)));
-  out += "<nav><ul>\n";
+  const ReportSummary summary = summarize_report(inputs, scenarios);
+  out += "<nav><ul>\n<li><a href=\"#summary\">summary</a></li>\n";
   for (std::size_t i = 0; i < scenarios.size(); ++i) {
     out += fmt::format("<li><a href=\"#scenario-{}\">{}</a></li>\n", i, escape_xml(scenarios[i].name));
   }
   out += "<li><a href=\"#environment\">environment</a></li>\n</ul></nav>\n";
+  out += summary_section(summary);
   if (scenarios.empty()) out += "<p>No configurations in the input.</p>\n";
   for (std::size_t i = 0; i < scenarios.size(); ++i) out += scenario_section(scenarios[i], i);
   out += environment_section(inputs);

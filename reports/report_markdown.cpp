@@ -4,6 +4,9 @@
 
 #include <string_view>
 
+#include "reports/report_summary.hpp"
+#include "reports/table.hpp"
+
 namespace contend {
 namespace {
 
@@ -41,12 +44,53 @@ void append_table(std::string& out, const FigureTable& table) {
   out += "\n";
 }
 
+void append_summary(std::string& out, const ReportSummary& summary) {
+  out += "## Summary\n\n";
+  for (const std::string& line : summary.incomplete) {
+    out += fmt::format("> **Incomplete input** — {}: its figures cover only what ran.\n\n", escape(line));
+  }
+  if (summary.before_after) {
+    const Comparison& c = *summary.before_after;
+    out += fmt::format("### {} → {}\n\n**{}**\n\ngate: {} — {}\n\n", escape(c.base.label), escape(c.current.label),
+                       escape(before_after_headline(c)), to_string(c.gate.decision), escape(c.gate.reason));
+    append_row(out, "configuration", {"before (Mops/s)", "after (Mops/s)", "change", "95% interval", "verdict"});
+    out += "| :--- | ---: | ---: | ---: | ---: | :--- |\n";
+    for (const ConfigComparison& x : c.configs) {
+      const auto mops = [](const Summary& s) { return s.n == 0 ? std::string(kNotMeasuredText) : format_3sig(s.median / 1e6); };
+      append_row(out, x.name,
+                 {mops(x.base), mops(x.current), x.change ? fmt::format("{:+.1f}%", *x.change * 100.0) : "—",
+                  change_interval_text(x), std::string(to_string(x.verdict))});
+    }
+    out += "\n";
+    for (const ConfigComparison& x : c.configs) {
+      if (!x.reason.empty()) out += fmt::format("- {} {}: {}\n", to_string(x.verdict), escape(x.name), escape(x.reason));
+    }
+    out += "\n";
+  }
+  if (!summary.highlights.empty()) {
+    out += "Fastest and fairest, per scenario at the highest worker count measured:\n\n";
+    append_row(out, "scenario", {"at", "fastest", "fairest"});
+    out += "| :--- | :--- | :--- | :--- |\n";
+    for (const ScenarioHighlight& h : summary.highlights) append_row(out, h.scenario, {h.count, h.fastest, h.fairest});
+    out += "\n";
+  }
+  if (summary.not_ok.empty()) {
+    out += "Every repetition of every configuration finished ok.\n\n";
+  } else {
+    out += "Not ok:\n\n";
+    for (const std::string& note : summary.not_ok) out += "- " + escape(note) + "\n";
+    out += "\n";
+  }
+}
+
 }  // namespace
 
 std::string to_markdown_report(const std::vector<LabeledResults>& inputs, const std::string& title) {
   std::string out = fmt::format("# {}\n\n{}\n\n", escape(title.empty() ? std::string("contend report") : title),
                                 escape(report_lede(inputs, false)));
-  for (const Scenario& scenario : group_scenarios(inputs)) {
+  const std::vector<Scenario> scenarios = group_scenarios(inputs);
+  append_summary(out, summarize_report(inputs, scenarios));
+  for (const Scenario& scenario : scenarios) {
     out += fmt::format("## {}\n\n{}\n\n", escape(scenario.name), escape(scenario_description(scenario)));
     for (ChartKind kind : kChartKinds) {
       if (const auto table = figure_table(scenario, kind)) {

@@ -13,7 +13,7 @@
 # A/A and planted trials alternate, so the machine's drift falls on both alike. Each trial is one
 # `contend ab` of the suite's lock runs (1, 2 and 4 workers, threads and processes: 6
 # configurations, 10 repetitions per variant, default alpha 0.01 Holm-corrected, threshold 5%).
-# Prints a Markdown summary (the README's "Gate quality"): per configuration, the planted change
+# Prints a Markdown summary (scripts/bench/MEASURED.md, "The CI gate"): per configuration, the planted change
 # as measured (median of the trials' Hodges-Lehmann estimates), how often each verdict came, and
 # the half-width of the A/A 95% interval, from which the smallest change the gate can detect
 # here follows (threshold + half-width: the whole interval must clear the threshold).

@@ -8,7 +8,7 @@
 #   3. uncontended (1 worker, --sample 0): hybrid ns/op <= std-mutex's
 #   4. 2 workers: pthread-robust-pshared and hybrid on processes within 1.25x of their thread-mode
 #      throughput (process / thread >= 0.8)
-# Prints a Markdown table (the README's "What it measures here") and exits 1 if a target fails.
+# Prints a Markdown table (scripts/bench/MEASURED.md) and exits 1 if a target fails.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/setup.sh

@@ -8,7 +8,7 @@ packages=(
   libcli11-dev libfmt-dev libbenchmark-dev libgtest-dev libgmock-dev nlohmann-json3-dev
   libconcurrentqueue-dev libatomic-queue-dev libboost-dev libtbb-dev libtomlplusplus-dev
   chromium
-  python3
+  python3 python3-yaml
 )
 
 missing=()

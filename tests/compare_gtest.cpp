@@ -176,7 +176,7 @@ TEST(CompareGate, TooFewRepetitionsAreInconclusiveEvenForALargeDrop) {
                                  side("b", {set("x", {67, 68, 66}), set("y", around(100))}), {});
   EXPECT_EQ(two.gate.decision, GateDecision::inconclusive);
   EXPECT_EQ(two.gate.reason,
-            "1 of 2 configurations noisy (see why above); more repetitions, or --allow-noisy passes without them");
+            "1 of 2 configurations noisy (each with its reason); more repetitions, or --allow-noisy passes without them");
   CompareSettings allow;
   allow.allow_noisy = true;
   EXPECT_EQ(compare(side("a", {set("x", {100, 101, 99}), set("y", around(100))}),

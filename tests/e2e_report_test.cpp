@@ -80,6 +80,25 @@ TEST_F(ReportE2E, LabelsComeFromThePathsAndAreMadeUnique) {
   EXPECT_NE(r.out.find("| base: ttas (threads) |"), std::string::npos);
 }
 
+TEST_F(ReportE2E, TwoFilesAreABeforeAndAfterPageWithTheGatesVerdicts) {
+  TempDir out;
+  const fs::path page = out.path() / "diff.html";
+  const RunOutput r = run_contend(
+      {"report", results().string(), results().string(), "--label", "old", "--label", "new", "-o", page.string()});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const std::string html = read_file(page);
+  const std::size_t summary = html.find("<section id=\"summary\"");
+  ASSERT_NE(summary, std::string::npos);
+  EXPECT_NE(html.find("<h3>old → new</h3>", summary), std::string::npos);
+  // The same file twice: nothing regressed or improved, whatever the noise.
+  EXPECT_NE(html.find("none regressed, 0 improved", summary), std::string::npos) << html.substr(summary, 2000);
+  EXPECT_NE(html.find("<p>gate: ", summary), std::string::npos);
+  EXPECT_NE(html.find("<th>95% interval</th><th>verdict</th>", summary), std::string::npos);
+  const RunOutput md = run_contend({"report", results().string(), results().string(), "--label", "old", "--label",
+                                    "new", "--format", "markdown"});
+  EXPECT_NE(md.out.find("### old → new"), std::string::npos) << md.out;
+}
+
 TEST_F(ReportE2E, LabelsFromTheCommandLine) {
   const RunOutput r = run_contend({"report", results().string(), results().string(), "--label", "old",
                                    "--label", "new box", "--format", "markdown"});

@@ -267,6 +267,70 @@ TEST_F(HtmlReport, FailedConfigurationIsNotMeasuredNeverFilledIn) {
   EXPECT_NE(html.find("broken-crash (processes), 2 workers: 2.00"), std::string::npos);
 }
 
+// ---------------------------------------------------------------------------------------------
+// The summary at the top: fastest and fairest, what was not ok, an incomplete input, before/after.
+
+// One lock configuration of ttas at 1 and 2 workers, ten 1 s repetitions each near `mops_per_s`.
+Results steady_results(double mops_per_s) {
+  Results r;
+  r.environment = testing::fixture_environment();
+  for (int workers : {1, 2}) {
+    ConfigResult c;
+    c.spec = testing::fixture_spec(Workload::lock, "ttas", Mode::threads, workers, 10);
+    for (int i = 0; i < 10; ++i) {
+      const auto ops = static_cast<std::uint64_t>(mops_per_s * 1e6 * (1.0 + 0.002 * (i % 5 - 2)));
+      testing::add_fixture_repetition(c, i, Status::ok, "", 1.0,
+                                      testing::fixture_workers({ops / 2, ops - ops / 2}, 0.5, 0.0),
+                                      testing::fixture_histogram({{100, 10}}));
+    }
+    r.configs.push_back(c);
+  }
+  return r;
+}
+
+TEST_F(HtmlReport, SummaryAtTheTopNamesTheFastestTheFairestAndWhatWasNotOk) {
+  const std::size_t summary = html.find("<section id=\"summary\"");
+  ASSERT_NE(summary, std::string::npos);
+  EXPECT_LT(summary, html.find("<section id=\"scenario-0\""));
+  EXPECT_NE(html.find("<td>lock</td><td>2 workers</td><td>std-mutex (threads), 10.0 Mops/s</td>"), std::string::npos)
+      << html.substr(summary, 3000);
+  EXPECT_NE(html.find("<h3>Not ok</h3>"), std::string::npos);
+  EXPECT_NE(html.find("crashed: SIGSEGV"), std::string::npos);
+  EXPECT_EQ(html.find("Incomplete input"), std::string::npos);
+}
+
+TEST(HtmlReportSummary, AnIncompleteInputIsFlaggedAtTheTop) {
+  std::vector<LabeledResults> inputs = {{"after", testing::fixture_results()}};
+  inputs[0].results.complete = false;
+  const std::string page = to_html_report(inputs, "");
+  const std::size_t warning = page.find("<p class=\"warning\">Incomplete input — after: interrupted");
+  ASSERT_NE(warning, std::string::npos);
+  EXPECT_LT(warning, page.find("<section id=\"scenario-0\""));
+  EXPECT_NE(to_markdown_report(inputs, "").find("> **Incomplete input** — after: interrupted"), std::string::npos);
+}
+
+TEST(HtmlReportSummary, TwoInputsAreABeforeAndAfterWithVerdicts) {
+  Results after = steady_results(8.0);  // 20% slower at both counts
+  after.configs[0] = steady_results(10.0).configs[0];  // but unchanged at 1 worker
+  const std::vector<LabeledResults> inputs = {{"before", steady_results(10.0)}, {"after", after}};
+  const std::string page = to_html_report(inputs, "");
+  EXPECT_NE(page.find("<h3>before → after</h3>"), std::string::npos);
+  EXPECT_NE(page.find("1 regressed (lock/ttas/threads/workers:2: -20.0%), 0 improved, 1 unchanged"), std::string::npos)
+      << page.substr(page.find("summary"), 2000);
+  EXPECT_NE(page.find("<p>gate: regressed — 1 of 2 judged configurations regressed"), std::string::npos);
+  EXPECT_NE(page.find("<tr class=\"regressed\"><td>lock/ttas/threads/workers:2</td>"), std::string::npos);
+  EXPECT_NE(page.find("<tr class=\"unchanged\"><td>lock/ttas/threads/workers:1</td>"), std::string::npos);
+  const std::string markdown = to_markdown_report(inputs, "");
+  EXPECT_NE(markdown.find("| lock/ttas/threads/workers:2 | 10.0 | 8.00 | -20.0% |"), std::string::npos) << markdown;
+  // One input, or three: no before/after.
+  EXPECT_EQ(to_html_report({inputs[0]}, "").find("→"), std::string::npos);
+}
+
+TEST(HtmlReportSummary, DarkModeFollowsTheSystem) {
+  EXPECT_NE(to_html_report({{"x", testing::fixture_results()}}, "").find("@media (prefers-color-scheme:dark)"),
+            std::string::npos);
+}
+
 TEST(HtmlReportEscaping, TextFromTheInputIsEscaped) {
   Results results = testing::fixture_results();
   results.configs[0].spec.primitive = "<script>alert(1)</script>";
@@ -291,6 +355,21 @@ TEST(HtmlReportEscaping, EmptyInputStillMakesAPage) {
 constexpr const char* kExpectedMarkdown = R"md(# Fixture
 
 1 result file: fixture. Each figure is the median over the repetitions that finished ok, with their range (min..max) when there were several. A figure that was not measured reads "not measured" in the tables; "not run" means the file has no such configuration.
+
+## Summary
+
+Fastest and fairest, per scenario at the highest worker count measured:
+
+| scenario | at | fastest | fairest |
+| :--- | :--- | :--- | :--- |
+| lock | 2 workers | std-mutex (threads), 10.0 Mops/s | std-mutex (threads), Jain 0.990 |
+| lock/cs:100ns | 2 workers | broken-crash (processes), 2.00 Mops/s | broken-crash (processes), Jain 0.800 |
+| semaphore/permits:2/pin:compact | 4 workers | posix-sem (threads), 7.50 Mops/s | posix-sem (threads), Jain 0.971 |
+
+Not ok:
+
+- lock: broken-hang (threads), 1 worker: timeout: after 2 s (1 of 1 repetitions not ok)
+- lock/cs:100ns: broken-crash (processes), 2 workers: crashed: SIGSEGV (2 of 3 repetitions not ok)
 
 ## lock
 
