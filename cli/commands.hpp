@@ -131,6 +131,7 @@ struct ReportOptions {
   ReportFormat format = ReportFormat::html;
   std::string title;
   std::vector<std::string> labels;  // --label, one per input in input order; empty: from the paths
+  bool log_throughput = false;       // --log-throughput
 };
 void setup_report(Command& app, ReportOptions& options);
 int run_report(const ReportOptions& options);

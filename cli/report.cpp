@@ -117,6 +117,8 @@ void setup_report(Command& app, ReportOptions& o) {
                            "html: one page with inline SVG charts, no script, opens offline; markdown: the "
                            "same figures as tables");
   cmd.option("--title", o.title, "The report's heading (default: contend report)");
+  cmd.flag("--log-throughput", o.log_throughput,
+           "Throughput on a log axis in every chart (by default only where figures span over two decades)");
   cmd.option("--label", o.labels,
              "A name for the next result file's series, once per file in input order (default: the "
              "file's directory, or its name when it is not results.json, made unique)")
@@ -138,7 +140,8 @@ int run_report(const ReportOptions& o) {
   for (std::size_t i = 0; i < o.inputs.size(); ++i) inputs.push_back({labels[i], read_results(o.inputs[i])});
   if (!o.output.empty()) prepare_out_file(o.output);
   const std::string text =
-      o.format == ReportFormat::html ? to_html_report(inputs, o.title) : to_markdown_report(inputs, o.title);
+      o.format == ReportFormat::html ? to_html_report(inputs, o.title, {.log_throughput = o.log_throughput})
+                                     : to_markdown_report(inputs, o.title);
   if (o.output.empty()) {
     std::cout << text << std::flush;
   } else {

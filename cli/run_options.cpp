@@ -81,15 +81,17 @@ std::string type_name(const Knob& k) {
 
 }  // namespace
 
-Option add_workload_option(Command& cmd, std::function<void(Workload)> take, const std::string& help) {
+Option add_workload_option(Command& cmd, std::function<void(Workload)> take, const std::string& help, bool stress) {
   return cmd
       .text_option(
           "workload",
-          [take = std::move(take)](const std::string& name) {
+          [take = std::move(take), stress](const std::string& name) {
             const WorkloadInfo* info = find_workload(name);
             if (info == nullptr) {
               std::vector<std::string> names;
-              for (const WorkloadInfo& w : workloads()) names.emplace_back(w.name);
+              for (const WorkloadInfo& w : workloads()) {
+                if (!stress || w.stress) names.emplace_back(w.name);
+              }
               throw UsageError(fmt::format("workload: '{}' is not a workload{}; expected one of {}", name,
                                            suggestion(name, names), fmt::join(names, ", ")));
             }

@@ -51,8 +51,10 @@ struct RunOptions {
   std::string command_line;          // as typed; set by main, recorded in the results
 };
 
-// Binds the workload positional of `run` or `stress`: `take` gets the workload named.
-Option add_workload_option(Command& command, std::function<void(Workload)> take, const std::string& help);
+// Binds the workload positional of `run` or `stress`: `take` gets the workload named. An unknown
+// name is refused with the workloads the subcommand takes (`stress`: those it has checks for).
+Option add_workload_option(Command& command, std::function<void(Workload)> take, const std::string& help,
+                           bool stress = false);
 // "What to measure: lock, semaphore, rw (reader-writer locks), ...", from the table.
 std::string workload_help();
 

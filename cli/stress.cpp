@@ -27,7 +27,8 @@ void setup_stress(Command& app, StressOptions& o) {
   add_workload_option(
       cmd, [&o](Workload w) { o.workload = w; },
       "What to check: lock, semaphore, rw (reader-writer locks) or queue (producers and consumers); pingpong and "
-      "pairs check their own deliveries in `contend run`");
+      "pairs check their own deliveries in `contend run`",
+      /*stress=*/true);
   // Stress's own defaults (the table's stress_default) are long enough to find rare
   // interleavings, time every operation, and oversubscribe a small machine.
   add_run_options(cmd, o.run);

@@ -18,6 +18,7 @@ using svg::escape_xml;
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 constexpr int kChartWidth = 560;
+constexpr int kSmallChartWidth = 330;
 
 // The latency chart's x positions are 1/(1-p): p50 at 2, p90 at 10, p99 at 100, ... so every
 // extra nine gets the same width. The maximum sits one decade past p99.99.
@@ -40,6 +41,8 @@ figure svg{display:block;width:100%;height:auto;max-width:640px}
 figure.wide{grid-column:1/-1;display:flex;flex-wrap:wrap;gap:8px 24px;align-items:flex-start}
 figure.wide svg{flex:0 1 560px;min-width:0}
 figure.wide table{flex:0 1 auto}
+figure.multiples svg{flex:0 1 330px}
+figcaption{width:100%;font-size:13px;font-weight:600}
 table{border-collapse:collapse;font-size:12px;margin-top:8px}
 caption{text-align:left;padding:2px 0 4px;color:#444;font-size:12px;caption-side:top}
 th,td{padding:3px 8px;border-bottom:1px solid #eaeef2;white-space:nowrap;text-align:left}
@@ -139,12 +142,13 @@ svg::Axis count_axis(const Scenario& scenario) {
 }
 
 // Linear from zero, unless the figures span more than two decades (a ticket lock at 0.02
-// Mops/s beside a mutex at 30), where a linear axis would flatten all but the largest.
-void choose_value_scale(svg::Axis& axis, const std::vector<double>& values, const std::string& unit) {
+// Mops/s beside a mutex at 30), where a linear axis would flatten all but the largest, or a log
+// axis was asked for.
+void choose_value_scale(svg::Axis& axis, const std::vector<double>& values, const std::string& unit, bool log) {
   const bool all_positive = !values.empty() && std::all_of(values.begin(), values.end(), [](double v) { return v > 0; });
   if (all_positive) {
     const auto [low, high] = std::minmax_element(values.begin(), values.end());
-    if (*high / *low > 100) {
+    if (log || *high / *low > 100) {
       axis.scale = svg::Scale::log;
       axis.title = unit + " (log scale)";
       return;
@@ -161,7 +165,7 @@ std::string latency_tick(double ns) {
   return fmt::format("{:g}s", ns / 1e9);
 }
 
-svg::Chart chart_over_counts(const Scenario& scenario, ChartKind kind) {
+svg::Chart chart_over_counts(const Scenario& scenario, ChartKind kind, const HtmlReportOptions& options) {
   svg::Chart chart;
   chart.title = fmt::format("{} — {}", *chart_title(scenario, kind), scenario.name);
   chart.width = kChartWidth;
@@ -204,7 +208,7 @@ svg::Chart chart_over_counts(const Scenario& scenario, ChartKind kind) {
     }
     chart.y.min = std::max(0.0, std::floor((lowest - 0.01) * 20.0) / 20.0);
   } else {
-    choose_value_scale(chart.y, plotted, chart_unit(kind));
+    choose_value_scale(chart.y, plotted, chart_unit(kind), options.log_throughput && kind == ChartKind::throughput);
   }
   return chart;
 }
@@ -216,10 +220,12 @@ std::vector<double> spectrum_positions() {
   return positions;
 }
 
-svg::Chart latency_chart(const Scenario& scenario, WorkerCount count) {
+svg::Chart latency_chart(const Scenario& scenario, WorkerCount count, int width = kChartWidth) {
   svg::Chart chart;
-  chart.title = fmt::format("{} — {}", *chart_title(scenario, ChartKind::latency), scenario.name);
-  chart.width = kChartWidth;
+  chart.title = width == kChartWidth
+                    ? fmt::format("{} — {}", *chart_title(scenario, ChartKind::latency), scenario.name)
+                    : fmt::format("at {}", count_phrase(scenario, count));
+  chart.width = width;
   chart.x.title = "percentile (spaced by 1/(1−p): each nine gets equal room)";
   chart.x.scale = svg::Scale::log;
   chart.x.min = 1.4;
@@ -272,7 +278,40 @@ std::string html_table(const FigureTable& table, const Scenario& scenario) {
   return out;
 }
 
-std::string scenario_section(const Scenario& scenario, std::size_t index) {
+// The latency spectrum at every other worker count with samples, small and side by side, on one
+// shared y range so their heights compare (small multiples).
+std::string latency_small_multiples(const Scenario& scenario, WorkerCount shown) {
+  std::vector<svg::Chart> charts;
+  double low = std::numeric_limits<double>::infinity();
+  double high = 0;
+  for (const WorkerCount& count : scenario.counts) {
+    if (count == shown) continue;
+    svg::Chart chart = latency_chart(scenario, count, kSmallChartWidth);
+    for (const svg::Series& s : chart.series) {
+      for (const svg::Point& p : s.points) {
+        if (p.y > 0) {
+          low = std::min(low, p.y);
+          high = std::max(high, p.y);
+        }
+      }
+    }
+    if (!chart.series.empty()) charts.push_back(std::move(chart));
+  }
+  if (charts.empty()) return {};
+  std::string out = "<figure class=\"wide multiples\">\n";
+  out += fmt::format("<figcaption>Latency spectrum at the other worker counts — {} (one y range for all)</figcaption>\n",
+                     escape_xml(scenario.name));
+  for (svg::Chart& chart : charts) {
+    chart.y.min = low;
+    chart.y.max = high;
+    chart.plot_height = 150;
+    chart.legend = false;
+    out += svg::render_svg(chart);
+  }
+  return out + "</figure>\n";
+}
+
+std::string scenario_section(const Scenario& scenario, std::size_t index, const HtmlReportOptions& options) {
   std::string out = fmt::format("<section id=\"scenario-{}\">\n<h2>{}</h2>\n<p class=\"description\">{}</p>\n", index,
                                 escape_xml(scenario.name), escape_xml(scenario_description(scenario)));
   std::string missing;
@@ -283,13 +322,14 @@ std::string scenario_section(const Scenario& scenario, std::size_t index) {
       missing += fmt::format("<p class=\"description\">{}</p>\n", escape_xml(no_latency_reason(scenario)));
       continue;
     }
-    const svg::Chart chart =
-        kind == ChartKind::latency ? latency_chart(scenario, *latency_count(scenario)) : chart_over_counts(scenario, kind);
+    const svg::Chart chart = kind == ChartKind::latency ? latency_chart(scenario, *latency_count(scenario))
+                                                        : chart_over_counts(scenario, kind, options);
     // Throughput and latency, the figures people come for, get a row each with room for their
     // table beside the chart (or under it on a narrow screen); fairness and CPU share a row.
     const bool wide = kind == ChartKind::throughput || kind == ChartKind::latency;
     out += fmt::format("<figure{}>\n", wide ? " class=\"wide\"" : "") + svg::render_svg(chart) +
            html_table(*table, scenario) + "</figure>\n";
+    if (kind == ChartKind::latency) out += latency_small_multiples(scenario, *latency_count(scenario));
   }
   out += "</div>\n" + missing;
   const std::vector<std::string> notes = scenario_notes(scenario);
@@ -370,7 +410,8 @@ std::string environment_section(const std::vector<LabeledResults>& inputs) {
 
 }  // namespace
 
-std::string to_html_report(const std::vector<LabeledResults>& inputs, const std::string& title) {
+std::string to_html_report(const std::vector<LabeledResults>& inputs, const std::string& title,
+                           const HtmlReportOptions& options) {
   const std::string heading = title.empty() ? std::string("contend report") : title;
   const std::vector<Scenario> scenarios = group_scenarios(inputs);
   std::string out = fmt::format(
@@ -386,7 +427,7 @@ std::string to_html_report(const std::vector<LabeledResults>& inputs, const std:
   out += "<li><a href=\"#environment\">environment</a></li>\n</ul></nav>\n";
   out += summary_section(summary);
   if (scenarios.empty()) out += "<p>No configurations in the input.</p>\n";
-  for (std::size_t i = 0; i < scenarios.size(); ++i) out += scenario_section(scenarios[i], i);
+  for (std::size_t i = 0; i < scenarios.size(); ++i) out += scenario_section(scenarios[i], i, options);
   out += environment_section(inputs);
   out += "<footer>Made by contend report: one self-contained file, no script, drawn from the result files "
          "alone.</footer>\n</body>\n</html>\n";

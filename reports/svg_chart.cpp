@@ -204,9 +204,12 @@ std::string render_svg(const Chart& chart) {
   for (const Tick& t : y_axis.ticks) widest_y_label = std::max(widest_y_label, text_width(t.label));
   const double last_x_label = x_axis.ticks.empty() ? 0 : text_width(x_axis.ticks.back().label);
   double widest_name = 0;
-  for (const Series& s : chart.series) widest_name = std::max(widest_name, text_width(s.name));
+  if (chart.legend) {
+    for (const Series& s : chart.series) widest_name = std::max(widest_name, text_width(s.name));
+  }
   const double legend_item_width = kLegendSwatchWidth + widest_name + 18;
-  const double width = std::max(static_cast<double>(chart.width), 2 * kSideMargin + legend_item_width);
+  const double width = chart.legend ? std::max(static_cast<double>(chart.width), 2 * kSideMargin + legend_item_width)
+                                    : static_cast<double>(chart.width);
 
   const double plot_left = 30 + widest_y_label + 8;
   const double plot_right = width - std::max(kSideMargin, last_x_label / 2 + 4);
@@ -215,7 +218,7 @@ std::string render_svg(const Chart& chart) {
   const double plot_width = plot_right - plot_left;
   const auto columns = static_cast<std::size_t>(
       std::clamp(std::floor((width - 2 * kSideMargin) / legend_item_width), 1.0, 3.0));
-  const std::size_t rows = (chart.series.size() + columns - 1) / columns;
+  const std::size_t rows = chart.legend ? (chart.series.size() + columns - 1) / columns : 0;
   const double legend_top = plot_bottom + 56;
   const double height = legend_top + static_cast<double>(rows) * kLegendRowHeight + 6;
 
@@ -306,7 +309,7 @@ std::string render_svg(const Chart& chart) {
   }
 
   // Legend below the plot, row by row, so it never covers a line.
-  for (std::size_t i = 0; i < chart.series.size(); ++i) {
+  for (std::size_t i = 0; chart.legend && i < chart.series.size(); ++i) {
     const Series& s = chart.series[i];
     const double x = kSideMargin + static_cast<double>(i % columns) * legend_item_width;
     const double y = legend_top + static_cast<double>(i / columns) * kLegendRowHeight;

@@ -72,6 +72,7 @@ struct Chart {
   std::vector<Series> series;
   int width = 640;        // of the whole SVG, in CSS pixels
   int plot_height = 280;  // of the plotting area; the SVG adds title, axes and legend to it
+  bool legend = true;     // false: small multiples, whose series the full-size chart above names
 };
 
 // Okabe and Ito's colour-blind-safe palette, without its yellow (too faint on white).

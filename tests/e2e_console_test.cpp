@@ -87,6 +87,10 @@ TEST_F(Console, MistypedNamesGetTheNearestOne) {
             std::string::npos);
   EXPECT_NE(one_line(run_contend({"run", "lokc"})).find("'lokc' is not a workload (did you mean 'lock'?)"),
             std::string::npos);
+  // stress names only the workloads it checks.
+  EXPECT_TRUE(one_line(run_contend({"stress", "lok"}))
+                  .ends_with("'lok' is not a workload (did you mean 'lock'?); expected one of lock, semaphore, rw, "
+                             "queue (see 'contend stress --help')\n"));
 }
 
 TEST_F(Console, ErrorsPointToTheSubcommandsHelp) {

@@ -191,7 +191,8 @@ TEST_F(ReportRender, ChromiumDrawsEveryChart) {
   ASSERT_EQ(dom.exit_code, 0) << dom.err.substr(dom.err.size() > 2000 ? dom.err.size() - 2000 : 0);
   std::size_t svgs = 0;
   for (std::size_t at = dom.out.find("<svg "); at != std::string::npos; at = dom.out.find("<svg ", at + 1)) ++svgs;
-  EXPECT_EQ(svgs, 4u) << "throughput, latency, fairness and CPU charts of the lock scenario";
+  EXPECT_EQ(svgs, 5u) << "throughput, latency, fairness and CPU charts of the lock scenario, and latency at the "
+                         "other worker count, small";
   EXPECT_NE(dom.out.find("<polyline"), std::string::npos);
 
   const fs::path shot = dir.path() / "shot.png";

@@ -47,7 +47,8 @@ TEST_F(ReportE2E, WritesOneSelfContainedPage) {
   EXPECT_TRUE(r.out.empty()) << "with -o nothing goes to stdout";
   ASSERT_TRUE(fs::exists(page));
   const std::string html = read_file(page);
-  EXPECT_EQ(count_of(html, "<svg "), 4u) << "throughput, latency, fairness, CPU for the one lock scenario";
+  EXPECT_EQ(count_of(html, "<svg "), 5u)
+      << "throughput, latency at 2 workers, fairness, CPU for the one lock scenario, and latency at 1 worker small";
   EXPECT_NE(html.find("std-mutex (threads)"), std::string::npos);
   EXPECT_NE(html.find("ttas (threads)"), std::string::npos);
   EXPECT_EQ(html.find("<script"), std::string::npos);

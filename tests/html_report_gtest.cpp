@@ -326,6 +326,24 @@ TEST(HtmlReportSummary, TwoInputsAreABeforeAndAfterWithVerdicts) {
   EXPECT_EQ(to_html_report({inputs[0]}, "").find("→"), std::string::npos);
 }
 
+TEST(HtmlReportCharts, LatencyAtEveryWorkerCountAsSmallMultiples) {
+  // The fixture's lock scenario has latency at 2 workers only; two counts with samples give the
+  // full chart at the highest and one small chart, without a legend, at the other.
+  const std::string page = to_html_report({{"x", steady_results(10.0)}}, "");
+  EXPECT_NE(page.find("Latency spectrum at 2 workers — lock"), std::string::npos);
+  EXPECT_NE(page.find("<figcaption>Latency spectrum at the other worker counts — lock (one y range for all)"),
+            std::string::npos);
+  EXPECT_NE(page.find(">at 1 worker</text>"), std::string::npos);
+  EXPECT_EQ(to_html_report({{"x", testing::fixture_results()}}, "").find("at the other worker counts"), std::string::npos)
+      << "one count with latency: no small multiples";
+}
+
+TEST(HtmlReportCharts, ThroughputOnALogAxisWhenAsked) {
+  const std::vector<LabeledResults> inputs = {{"x", steady_results(10.0)}};
+  EXPECT_EQ(to_html_report(inputs, "").find("Mops/s (log scale)"), std::string::npos);
+  EXPECT_NE(to_html_report(inputs, "", {.log_throughput = true}).find("Mops/s (log scale)"), std::string::npos);
+}
+
 TEST(HtmlReportSummary, DarkModeFollowsTheSystem) {
   EXPECT_NE(to_html_report({{"x", testing::fixture_results()}}, "").find("@media (prefers-color-scheme:dark)"),
             std::string::npos);
