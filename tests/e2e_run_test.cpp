@@ -108,12 +108,23 @@ json check_result_files(const fs::path& dir, std::size_t configs, std::size_t re
       EXPECT_NE(read_file(e.path()).find("Percentile"), std::string::npos);
     }
   }
-  EXPECT_EQ(hgrm, configs);
   const json j = json::parse(read_file(dir / "results.json"));
   EXPECT_TRUE(j.contains("context"));
   EXPECT_TRUE(j.contains("benchmarks"));
   EXPECT_TRUE(j.contains("contend"));
   EXPECT_EQ(j["contend"]["configurations"].size(), configs);
+  // One .hgrm per configuration with latency samples: on a slow machine (a sanitizer build) a
+  // short repetition may time none of its few operations, and then it has no file.
+  std::size_t sampled = 0;
+  for (const json& config : j["contend"]["configurations"]) {
+    std::uint64_t samples = config["latency_histogram"]["total"].get<std::uint64_t>();
+    if (config.contains("violation_latency_histogram")) {
+      samples += config["violation_latency_histogram"]["total"].get<std::uint64_t>();
+    }
+    if (samples > 0) ++sampled;
+  }
+  EXPECT_EQ(hgrm, sampled);
+  EXPECT_GT(sampled, 0u);
   return j;
 }
 
