@@ -84,7 +84,7 @@ std::vector<std::string> chosen_labels(const ReportOptions& o) {
   return o.labels;
 }
 
-Results read_results(const std::string& input) {
+std::string read_text(const std::string& input) {
   std::error_code ec;
   if (!fs::exists(input, ec)) throw UsageError(fmt::format("{}: no such file", input));
   if (fs::is_directory(input, ec)) {
@@ -94,8 +94,23 @@ Results read_results(const std::string& input) {
   std::stringstream text;
   text << file.rdbuf();
   if (!file) throw UsageError(fmt::format("{}: cannot be read", input));
+  return text.str();
+}
+
+Results read_results(const std::string& input) {
+  const std::string text = read_text(input);
   try {
-    return results_from_json(text.str());
+    return results_from_json(text);
+  } catch (const std::exception& e) {
+    throw UsageError(fmt::format("{}: {}", input, e.what()));
+  }
+}
+
+// A verdicts file (compare --format json, ab's DIR/ab.json), or nothing when it is another file.
+std::optional<Comparison> read_verdicts(const std::string& input) {
+  const std::string text = read_text(input);
+  try {
+    return comparison_from_json(text);
   } catch (const std::exception& e) {
     throw UsageError(fmt::format("{}: {}", input, e.what()));
   }
@@ -107,7 +122,8 @@ void setup_report(Command& app, ReportOptions& o) {
   Command cmd = app.subcommand(
       "report", "One self-contained HTML page with charts (or Markdown tables) from one or more result files");
   cmd.option("results", o.inputs,
-             "results.json files (as run, suite, micro or ab write them with -o DIR); several are overlaid")
+             "results.json files (as run, suite, micro or ab write them with -o DIR); several are overlaid, two "
+             "are a before/after page; or one verdicts file (ab's DIR/ab.json, compare --format json)")
       .required();
   cmd.option("-o,--out", o.output,
                   "The file to write, whole or not at all (written to a temporary name, then renamed); "
@@ -131,10 +147,28 @@ void setup_report(Command& app, ReportOptions& o) {
       "  contend report results/lock/results.json -o report.html\n"
       "  contend report before/results.json after/results.json -o diff.html   # labelled before, after\n"
       "  contend report a.json b.json --label 'EPYC 2c' --label 'Xeon 16c' --title 'Locks on two machines' -o r.html\n"
-      "  contend report results/queue/results.json --format markdown > report.md");
+      "  contend report results/queue/results.json --format markdown > report.md\n"
+      "  contend report ab-out/ab.json -o ab.html      # the verdicts of `contend ab -o ab-out`");
+}
+
+static void write_or_print(const ReportOptions& o, const std::string& text) {
+  if (o.output.empty()) {
+    std::cout << text << std::flush;
+  } else {
+    write_file_atomically(o.output, text);
+  }
 }
 
 int run_report(const ReportOptions& o) {
+  // One verdicts file: its before/after page.
+  if (o.inputs.size() == 1) {
+    if (const std::optional<Comparison> verdicts = read_verdicts(o.inputs.front())) {
+      if (!o.output.empty()) prepare_out_file(o.output);
+      write_or_print(o, o.format == ReportFormat::html ? to_html_comparison_page(*verdicts, o.title)
+                                                       : to_markdown_comparison(*verdicts, o.title));
+      return kExitOk;
+    }
+  }
   const std::vector<std::string> labels = chosen_labels(o);
   std::vector<LabeledResults> inputs;
   for (std::size_t i = 0; i < o.inputs.size(); ++i) inputs.push_back({labels[i], read_results(o.inputs[i])});
@@ -142,11 +176,7 @@ int run_report(const ReportOptions& o) {
   const std::string text =
       o.format == ReportFormat::html ? to_html_report(inputs, o.title, {.log_throughput = o.log_throughput})
                                      : to_markdown_report(inputs, o.title);
-  if (o.output.empty()) {
-    std::cout << text << std::flush;
-  } else {
-    write_file_atomically(o.output, text);
-  }
+  write_or_print(o, text);
   return kExitOk;
 }
 

@@ -129,6 +129,11 @@ std::string p_value_text(double p);
 // "-3.1% .. +2.0%": the 95% interval of the change, or "—" without one.
 std::string change_interval_text(const ConfigComparison& c);
 
+// Reads back what to_compare_json wrote (compare --format json, ab's DIR/ab.json): the sides'
+// labels and units, every configuration's verdict, figures and interval, and the gate. Nothing
+// when the text is not such a file; throws std::runtime_error when it is one but malformed.
+std::optional<Comparison> comparison_from_json(std::string_view text);
+
 std::string to_compare_table(const Comparison& comparison);
 std::string to_compare_markdown(const Comparison& comparison);
 std::string to_compare_json(const Comparison& comparison);

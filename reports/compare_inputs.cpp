@@ -170,4 +170,83 @@ ComparisonInput comparison_input_from_json(std::string_view text, CompareMetric 
       "array");
 }
 
+std::optional<Comparison> comparison_from_json(std::string_view text) {
+  Json root;
+  try {
+    root = Json::parse(text);
+  } catch (const Json::parse_error&) {
+    return std::nullopt;
+  }
+  if (!root.is_object() || !root.contains("gate") || !root.contains("configs") || !root.contains("metric")) {
+    return std::nullopt;
+  }
+  try {
+    Comparison c;
+    const auto metric = compare_metric_from_string(root.at("metric").get<std::string>());
+    if (!metric) throw std::runtime_error("unknown metric");
+    c.settings.metric = *metric;
+    c.settings.alpha = root.at("alpha").get<double>();
+    c.settings.threshold = root.at("threshold").get<double>();
+    c.tested = root.at("tested").get<std::size_t>();
+    const auto side = [](const Json& j) {
+      ComparisonInput in;
+      in.label = j.at("label").get<std::string>();
+      in.format = j.at("format").get<std::string>();
+      in.unit = j.at("unit").get<std::string>();
+      in.description = j.at("description").get<std::string>();
+      return in;
+    };
+    c.base = side(root.at("base"));
+    c.current = side(root.at("new"));
+    c.current.complete = root.value("new_complete", true);
+    const auto summary = [](const Json& j) {
+      Summary s;
+      if (j.is_null()) return s;
+      s.n = j.at("n").get<std::size_t>();
+      s.median = j.at("median").get<double>();
+      s.min = j.at("min").get<double>();
+      s.max = j.at("max").get<double>();
+      s.cv = j.at("cv").is_null() ? 0.0 : j.at("cv").get<double>();
+      return s;
+    };
+    const auto number = [](const Json& j) -> std::optional<double> {
+      if (j.is_null()) return std::nullopt;
+      return j.get<double>();
+    };
+    for (const Json& j : root.at("configs")) {
+      ConfigComparison x;
+      x.name = j.at("name").get<std::string>();
+      const std::string verdict = j.at("verdict").get<std::string>();
+      bool known = false;
+      for (Verdict v : {Verdict::improved, Verdict::regressed, Verdict::unchanged, Verdict::noisy, Verdict::missing}) {
+        if (to_string(v) == verdict) {
+          x.verdict = v;
+          known = true;
+        }
+      }
+      if (!known) throw std::runtime_error("unknown verdict '" + verdict + "'");
+      x.reason = j.at("reason").get<std::string>();
+      x.base = summary(j.at("base"));
+      x.current = summary(j.at("new"));
+      x.change = number(j.at("change"));
+      x.change_low = number(j.at("change_low"));
+      x.change_high = number(j.at("change_high"));
+      x.p_value = number(j.at("p_value"));
+      x.p_adjusted = number(j.at("p_adjusted"));
+      c.configs.push_back(std::move(x));
+    }
+    const Json& gate = root.at("gate");
+    const std::string decision = gate.at("decision").get<std::string>();
+    for (GateDecision d : {GateDecision::pass, GateDecision::regressed, GateDecision::failed, GateDecision::inconclusive}) {
+      if (to_string(d) == decision) c.gate.decision = d;
+    }
+    c.gate.reason = gate.at("reason").get<std::string>();
+    c.settings.allow_missing = gate.value("allow_missing", false);
+    c.settings.allow_noisy = gate.value("allow_noisy", false);
+    return c;
+  } catch (const Json::exception& e) {
+    throw std::runtime_error(std::string("a compare or ab verdicts file, but malformed: ") + e.what());
+  }
+}
+
 }  // namespace contend

@@ -353,12 +353,14 @@ std::string summary_section(const ReportSummary& summary) {
     out += fmt::format("<h3>{} → {}</h3>\n<p class=\"gate\">{}</p>\n<p>gate: {} — {}</p>\n",
                        escape_xml(c.base.label), escape_xml(c.current.label), escape_xml(before_after_headline(c)),
                        escape_xml(std::string(to_string(c.gate.decision))), escape_xml(c.gate.reason));
-    out += "<table>\n<caption>throughput, new / base − 1: the Hodges-Lehmann change with its 95% interval; "
-           "regressed or improved needs Holm-adjusted p &lt; 0.01 and the whole interval past ±5% (as contend "
-           "compare)</caption>\n<thead><tr><th>configuration</th><th>before</th><th>after</th><th>change</th>"
-           "<th>95% interval</th><th>verdict</th></tr></thead>\n<tbody>\n";
+    out += fmt::format(
+        "<table>\n<caption>{}, new / base − 1: the Hodges-Lehmann change with its 95% interval; regressed or "
+        "improved needs Holm-adjusted p &lt; {} and the whole interval past ±{:.0f}% (as contend compare)</caption>\n"
+        "<thead><tr><th>configuration</th><th>before</th><th>after</th><th>change</th><th>95% interval</th>"
+        "<th>verdict</th></tr></thead>\n<tbody>\n",
+        to_string(c.settings.metric), c.settings.alpha, c.settings.threshold * 100.0);
     for (const ConfigComparison& x : c.configs) {
-      const auto mops = [](const Summary& s) { return s.n == 0 ? std::string(kNotMeasuredText) : format_3sig(s.median / 1e6) + " Mops/s"; };
+      const auto mops = [&c](const Summary& s) { return comparison_value(c, s); };
       out += fmt::format(
           "<tr class=\"{0}\"><td>{1}</td><td class=\"number\">{2}</td><td class=\"number\">{3}</td>"
           "<td class=\"number\">{4}</td><td class=\"number\">{5}</td><td class=\"verdict\" title=\"{6}\">{0}</td></tr>\n",
@@ -388,7 +390,7 @@ std::string summary_section(const ReportSummary& summary) {
     out += "<h3>Not ok</h3>\n<ul class=\"notes\">\n";
     for (const std::string& note : summary.not_ok) out += fmt::format("<li>{}</li>\n", escape_xml(note));
     out += "</ul>\n";
-  } else {
+  } else if (!summary.highlights.empty()) {
     out += "<p>Every repetition of every configuration finished ok.</p>\n";
   }
   out += "</section>\n";
@@ -408,17 +410,35 @@ std::string environment_section(const std::vector<LabeledResults>& inputs) {
   return out;
 }
 
+std::string page_head(const std::string& heading, const std::string& lede) {
+  return fmt::format(
+      "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+      "<title>{0}</title>\n<style>{1}</style>\n</head>\n<body>\n<h1>{0}</h1>\n<p class=\"lede\">{2}</p>\n",
+      escape_xml(heading), kStyle, escape_xml(lede));
+}
+
+constexpr const char* kFooter =
+    "<footer>Made by contend report: one self-contained file, no script, drawn from the result files "
+    "alone.</footer>\n</body>\n</html>\n";
+
 }  // namespace
+
+std::string to_html_comparison_page(const Comparison& comparison, const std::string& title) {
+  ReportSummary summary;
+  summary.before_after = comparison;
+  return page_head(title.empty() ? std::string("contend report") : title,
+                   fmt::format("The verdicts of {} against {}, as contend compare or ab judged them ({}); the "
+                               "repetitions' figures are in their own results files.",
+                               comparison.current.label, comparison.base.label, comparison.base.description)) +
+         summary_section(summary) + kFooter;
+}
 
 std::string to_html_report(const std::vector<LabeledResults>& inputs, const std::string& title,
                            const HtmlReportOptions& options) {
   const std::string heading = title.empty() ? std::string("contend report") : title;
   const std::vector<Scenario> scenarios = group_scenarios(inputs);
-  std::string out = fmt::format(
-      "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-      "<title>{0}</title>\n<style>{1}</style>\n</head>\n<body>\n<h1>{0}</h1>\n<p class=\"lede\">{2}</p>\n",
-      escape_xml(heading), kStyle, escape_xml(report_lede(inputs, true)));
+  std::string out = page_head(heading, report_lede(inputs, true));
   const ReportSummary summary = summarize_report(inputs, scenarios);
   out += "<nav><ul>\n<li><a href=\"#summary\">summary</a></li>\n";
   for (std::size_t i = 0; i < scenarios.size(); ++i) {
@@ -429,9 +449,7 @@ std::string to_html_report(const std::vector<LabeledResults>& inputs, const std:
   if (scenarios.empty()) out += "<p>No configurations in the input.</p>\n";
   for (std::size_t i = 0; i < scenarios.size(); ++i) out += scenario_section(scenarios[i], i, options);
   out += environment_section(inputs);
-  out += "<footer>Made by contend report: one self-contained file, no script, drawn from the result files "
-         "alone.</footer>\n</body>\n</html>\n";
-  return out;
+  return out + kFooter;
 }
 
 }  // namespace contend

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "reports/compare.hpp"
 #include "reports/report_model.hpp"  // LabeledResults
 
 namespace contend {
@@ -24,5 +25,9 @@ struct HtmlReportOptions {
 // `title` heads the page; empty: "contend report".
 std::string to_html_report(const std::vector<LabeledResults>& inputs, const std::string& title,
                            const HtmlReportOptions& options = {});
+
+// The page of a verdicts file (compare --format json, ab's DIR/ab.json): the before/after
+// section alone, since the repetitions are in the two results files.
+std::string to_html_comparison_page(const Comparison& comparison, const std::string& title);
 
 }  // namespace contend

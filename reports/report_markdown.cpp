@@ -53,10 +53,10 @@ void append_summary(std::string& out, const ReportSummary& summary) {
     const Comparison& c = *summary.before_after;
     out += fmt::format("### {} → {}\n\n**{}**\n\ngate: {} — {}\n\n", escape(c.base.label), escape(c.current.label),
                        escape(before_after_headline(c)), to_string(c.gate.decision), escape(c.gate.reason));
-    append_row(out, "configuration", {"before (Mops/s)", "after (Mops/s)", "change", "95% interval", "verdict"});
+    append_row(out, "configuration", {"before", "after", "change", "95% interval", "verdict"});
     out += "| :--- | ---: | ---: | ---: | ---: | :--- |\n";
     for (const ConfigComparison& x : c.configs) {
-      const auto mops = [](const Summary& s) { return s.n == 0 ? std::string(kNotMeasuredText) : format_3sig(s.median / 1e6); };
+      const auto mops = [&c](const Summary& s) { return comparison_value(c, s); };
       append_row(out, x.name,
                  {mops(x.base), mops(x.current), x.change ? fmt::format("{:+.1f}%", *x.change * 100.0) : "—",
                   change_interval_text(x), std::string(to_string(x.verdict))});
@@ -75,7 +75,7 @@ void append_summary(std::string& out, const ReportSummary& summary) {
     out += "\n";
   }
   if (summary.not_ok.empty()) {
-    out += "Every repetition of every configuration finished ok.\n\n";
+    if (!summary.highlights.empty()) out += "Every repetition of every configuration finished ok.\n\n";
   } else {
     out += "Not ok:\n\n";
     for (const std::string& note : summary.not_ok) out += "- " + escape(note) + "\n";
@@ -84,6 +84,14 @@ void append_summary(std::string& out, const ReportSummary& summary) {
 }
 
 }  // namespace
+
+std::string to_markdown_comparison(const Comparison& comparison, const std::string& title) {
+  std::string out = fmt::format("# {}\n\n", escape(title.empty() ? std::string("contend report") : title));
+  ReportSummary summary;
+  summary.before_after = comparison;
+  append_summary(out, summary);
+  return out;
+}
 
 std::string to_markdown_report(const std::vector<LabeledResults>& inputs, const std::string& title) {
   std::string out = fmt::format("# {}\n\n{}\n\n", escape(title.empty() ? std::string("contend report") : title),

@@ -6,11 +6,14 @@
 #include <string>
 #include <vector>
 
+#include "reports/compare.hpp"
 #include "reports/report_model.hpp"
 
 namespace contend {
 
 // `title` heads the document; empty: "contend report".
 std::string to_markdown_report(const std::vector<LabeledResults>& inputs, const std::string& title = "");
+// A verdicts file's (compare --format json, ab's ab.json) before/after table alone.
+std::string to_markdown_comparison(const Comparison& comparison, const std::string& title = "");
 
 }  // namespace contend

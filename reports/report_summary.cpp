@@ -1,6 +1,8 @@
 #include "reports/report_summary.hpp"
 
 #include <fmt/format.h>
+
+#include "reports/table.hpp"
 #include <fmt/ranges.h>
 
 namespace contend {
@@ -63,6 +65,18 @@ ReportSummary summarize_report(const std::vector<LabeledResults>& inputs, const 
                 comparison_input(inputs[1].results, CompareMetric::throughput, inputs[1].label), CompareSettings{});
   }
   return summary;
+}
+
+std::string comparison_value(const Comparison& c, const Summary& s) {
+  if (s.n == 0) return kNotMeasuredText;
+  switch (c.settings.metric) {
+    case CompareMetric::throughput: return format_3sig(s.median / 1e6) + " Mops/s";
+    case CompareMetric::p50:
+    case CompareMetric::p99:
+    case CompareMetric::p999: return format_latency_ns(s.median);
+    case CompareMetric::cpu_per_op: return format_3sig(s.median) + " " + c.base.unit;
+  }
+  return kNotMeasuredText;
 }
 
 std::string before_after_headline(const Comparison& c) {

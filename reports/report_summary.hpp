@@ -30,6 +30,10 @@ struct ReportSummary {
 
 ReportSummary summarize_report(const std::vector<LabeledResults>& inputs, const std::vector<Scenario>& scenarios);
 
+// A side's median as the before/after table shows it, in the comparison's metric ("12.3 Mops/s",
+// "1.2µs", "0.40 CPU s per M ops"); "not measured" without one.
+std::string comparison_value(const Comparison& comparison, const Summary& side);
+
 // The before/after verdicts' one-line headline: "1 regressed (lock/ttas/...: -12.4%), 3 improved,
 // 20 unchanged, 2 could not be judged".
 std::string before_after_headline(const Comparison& comparison);

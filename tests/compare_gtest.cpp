@@ -276,6 +276,17 @@ TEST(CompareOutput, MarkdownIsExact) {
             "(-10.0%).**\n");
 }
 
+TEST(CompareOutput, JsonReadsBackAsTheSameVerdicts) {
+  const Comparison written = fixed_comparison();
+  const std::optional<Comparison> read = comparison_from_json(to_compare_json(written));
+  ASSERT_TRUE(read);
+  EXPECT_EQ(to_compare_table(*read), to_compare_table(written));
+  EXPECT_EQ(read->gate.decision, GateDecision::regressed);
+  EXPECT_FALSE(comparison_from_json(R"({"benchmarks": []})"));
+  EXPECT_FALSE(comparison_from_json("not json"));
+  EXPECT_THROW(comparison_from_json(R"({"gate": {}, "configs": [], "metric": "speed"})"), std::runtime_error);
+}
+
 TEST(CompareOutput, JsonHasVerdictsAndNullsForMissingFigures) {
   const auto j = nlohmann::json::parse(to_compare_json(fixed_comparison()));
   EXPECT_EQ(j["metric"], "throughput");

@@ -263,6 +263,12 @@ TEST_F(E2ECompare, AbOfOneVariantAgainstItselfPasses) {
   for (const char* file : {"a/results.json", "b/results.json", "ab.json"}) {
     EXPECT_TRUE(fs::exists(dir.path() / "out" / file)) << file;
   }
+  // Its verdicts as a page: the before/after table alone.
+  const RunOutput page = run_contend({"report", (dir.path() / "out" / "ab.json").string(), "--format", "markdown"});
+  EXPECT_EQ(page.exit_code, 0) << page.err;
+  EXPECT_NE(page.out.find("### A: ttas → B: ttas"), std::string::npos) << page.out;
+  EXPECT_NE(page.out.find("| lock/ttas/threads/workers:1 | "), std::string::npos) << page.out;
+  EXPECT_NE(page.out.find("gate: "), std::string::npos) << page.out;
   const json a = json::parse(read_file(dir.path() / "out" / "a" / "results.json"));
   ASSERT_EQ(a["contend"]["configurations"].size(), 1u);
   EXPECT_EQ(a["contend"]["configurations"][0]["repetitions"].size(), 5u);

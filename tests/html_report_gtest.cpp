@@ -321,7 +321,7 @@ TEST(HtmlReportSummary, TwoInputsAreABeforeAndAfterWithVerdicts) {
   EXPECT_NE(page.find("<tr class=\"regressed\"><td>lock/ttas/threads/workers:2</td>"), std::string::npos);
   EXPECT_NE(page.find("<tr class=\"unchanged\"><td>lock/ttas/threads/workers:1</td>"), std::string::npos);
   const std::string markdown = to_markdown_report(inputs, "");
-  EXPECT_NE(markdown.find("| lock/ttas/threads/workers:2 | 10.0 | 8.00 | -20.0% |"), std::string::npos) << markdown;
+  EXPECT_NE(markdown.find("| lock/ttas/threads/workers:2 | 10.0 Mops/s | 8.00 Mops/s | -20.0% |"), std::string::npos) << markdown;
   // One input, or three: no before/after.
   EXPECT_EQ(to_html_report({inputs[0]}, "").find("→"), std::string::npos);
 }
