@@ -56,9 +56,8 @@ void append_summary(std::string& out, const ReportSummary& summary) {
     append_row(out, "configuration", {"before", "after", "change", "95% interval", "verdict"});
     out += "| :--- | ---: | ---: | ---: | ---: | :--- |\n";
     for (const ConfigComparison& x : c.configs) {
-      const auto mops = [&c](const Summary& s) { return comparison_value(c, s); };
       append_row(out, x.name,
-                 {mops(x.base), mops(x.current), x.change ? fmt::format("{:+.1f}%", *x.change * 100.0) : "—",
+                 {comparison_value(c, x.base), comparison_value(c, x.current), x.change ? fmt::format("{:+.1f}%", *x.change * 100.0) : "—",
                   change_interval_text(x), std::string(to_string(x.verdict))});
     }
     out += "\n";
