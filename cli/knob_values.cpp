@@ -41,6 +41,9 @@ std::string accepted_values(const Knob& k) {
       return fmt::format("a duration from {} to {}, e.g. 500ms or 2s", format_duration(k.min), format_duration(k.max));
     case KnobKind::flag: return "true or false";
     case KnobKind::choice: return choice_list(k);
+    case KnobKind::fraction:
+      return fmt::format("a number from {:g} to {:g}, e.g. 0.8", static_cast<double>(k.min) / 1e6,
+                         static_cast<double>(k.max) / 1e6);
   }
   return {};
 }
@@ -49,6 +52,9 @@ void check_knob_value(const Knob& k, std::string_view label, const KnobValue& v)
   if (k.kind == KnobKind::names) return;
   const std::int64_t n = as_integer(v);
   switch (k.kind) {
+    case KnobKind::fraction:
+      if (n < k.min || n > k.max) throw UsageError(fmt::format("{}: expected {}", label, accepted_values(k)));
+      return;
     case KnobKind::count:
       if (n < k.min || n > k.max || (k.power_of_two && !is_power_of_two(n))) {
         throw UsageError(fmt::format("{}: expected {}, not {}", label, accepted_values(k), n));
@@ -111,6 +117,15 @@ std::vector<KnobValue> parse_knob_text(const Knob& k, std::string_view label, st
         }
       }
       throw UsageError(fmt::format("{}: expected {}, not '{}'", label, choice_list(k), text));
+    case KnobKind::fraction: {
+      double x = 0;
+      const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), x);
+      if (text.empty() || ec != std::errc() || end != text.data() + text.size() || !(x >= 0)) {
+        throw UsageError(fmt::format("{}: '{}' is not a number; expected {}", label, text, accepted_values(k)));
+      }
+      values.emplace_back(static_cast<std::int64_t>(x * 1e6 + 0.5));
+      break;
+    }
   }
   for (const KnobValue& v : values) check_knob_value(k, label, v);
   return values;

@@ -74,6 +74,7 @@ std::string type_name(const Knob& k) {
       return names;
     }
     case KnobKind::count: return k.sweep ? "LIST" : "N";
+    case KnobKind::fraction: return "J";
     case KnobKind::flag: return "";
   }
   return "";

@@ -190,6 +190,11 @@ class KeyReader {
         return {std::int64_t{v->get()}};
       }
       case KnobKind::choice: return {std::int64_t{choice(k.choices)}};
+      case KnobKind::fraction: {
+        const std::optional<double> v = entry_.value->value<double>();
+        if (!v) fail("a number like 0.8", type_phrase(*entry_.value));
+        return parse_knob_text(k, label_, fmt::format("{}", *v));
+      }
     }
     return {};
   }

@@ -44,6 +44,7 @@
 #include "primitives/testing/broken_crash.hpp"
 #include "primitives/testing/broken_locks.hpp"
 #include "primitives/testing/broken_semaphores.hpp"
+#include "primitives/testing/broken_waiting.hpp"
 #include "primitives/testing/broken_queue.hpp"
 #include "primitives/testing/broken_hang.hpp"
 
@@ -73,7 +74,11 @@ using BuiltinLocks = TypeList<
     BrokenTasRaceLock,
     BrokenTryLock,
     BrokenLostWakeupLock,
-    BrokenStarveLock>;
+    BrokenStarveLock,
+    BrokenRaceHangLock,
+    BrokenRareWakeupLock,
+    BrokenWaiterFlagLock,
+    BrokenFifoBargingLock>;
 
 using BuiltinSemaphores = TypeList<
     StdCountingSemaphore,
@@ -83,7 +88,8 @@ using BuiltinSemaphores = TypeList<
     FutexSemaphore,
     MonitorSemaphore,
     BrokenSemRace,
-    BrokenSemLeak>;
+    BrokenSemLeak,
+    BrokenSemNoWake>;
 
 using BuiltinRwLocks = TypeList<
     StdSharedMutex,

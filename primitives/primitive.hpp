@@ -239,6 +239,18 @@ constexpr bool is_baseline() {
   }
 }
 
+// True for a lock whose contract is FIFO (ticket, MCS, Anderson): waiters enter in the order
+// they arrived. `contend stress` then checks its overtakes against that bound by default
+// (workloads/stress_verdict.cpp says how much slack the bound gets, and why).
+template <class T>
+constexpr bool is_fifo() {
+  if constexpr (requires { T::kFifo; }) {
+    return T::kFifo;
+  } else {
+    return false;
+  }
+}
+
 // True for test-only primitives that `list` hides unless asked (planted bugs).
 template <class T>
 constexpr bool is_hidden() {

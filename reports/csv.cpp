@@ -60,6 +60,9 @@ std::string knob_cell(KnobId id, const RunSpec& spec) {
     case KnobKind::names: return as_name(v);
     case KnobKind::flag: return as_integer(v) != 0 ? "true" : "false";
     case KnobKind::choice: return plain_text(k, v);
+    case KnobKind::fraction:
+      if (k.zero_is_unset && as_integer(v) == 0) return {};
+      return plain_text(k, v);
     case KnobKind::duration:
       if (k.zero_is_unset && as_integer(v) == 0) return {};
       return number(static_cast<double>(as_integer(v)) / 1e9);
@@ -96,6 +99,7 @@ std::vector<Column> columns() {
   const auto queue = [is](const Row& r) { return is(r, Workload::queue); };
   const auto rw = [is](const Row& r) { return is(r, Workload::rw); };
   const auto writes_sampled = [measured](const Row& r) { return measured(r) && r.rep.write_latency.total_count() > 0; };
+  const auto overtakes = [measured](const Row& r) { return measured(r) && r.rep.overtakes.total_count() > 0; };
   std::vector<Column> c = {
       {"name", [](const Row& r) { return r.config.name(); }},
       {"workload", [](const Row& r) { return std::string(to_string(r.config.spec.workload)); }},
@@ -172,6 +176,9 @@ std::vector<Column> columns() {
          return integer_if(workload_info(r.config.spec.workload).family == Family::queue && measured(r),
                            r.rep.reordered_items);
        }},
+      // Bounded waiting: acquisitions by others between a timed acquisition's arrival and entry.
+      {"overtakes_p99_9", [=](const Row& r) { return integer_if(overtakes(r), r.rep.overtakes.value_at_percentile(99.9)); }},
+      {"overtakes_max", [=](const Row& r) { return integer_if(overtakes(r), r.rep.overtakes.max()); }},
   };
   for (const Knob& k : knobs()) {
     if (k.csv_column.empty()) continue;

@@ -167,6 +167,7 @@ KnobValue read_knob(const Knob& k, const Json& j, const std::string& path) {
     case KnobKind::flag: return std::int64_t{get_bool(j, key, path)};
     case KnobKind::count:
     case KnobKind::duration: return get_i64(j, key, path);
+    case KnobKind::fraction: return static_cast<std::int64_t>(get_double(j, key, path) * 1e6 + 0.5);
     case KnobKind::choice: {
       const std::string text = get_string(j, key, path);
       for (std::size_t i = 0; i < k.choices.size(); ++i) {
@@ -308,6 +309,9 @@ void read_configuration_v2(ConfigResult& config, const Json& cj, const std::stri
     rep.latency = read_latency_summary(member(reps[r], "latency_ns", rp), child(rp, "latency_ns"));
     if (reps[r].contains("write_latency_ns")) {
       rep.write_latency = read_latency_summary(member(reps[r], "write_latency_ns", rp), child(rp, "write_latency_ns"));
+    }
+    if (reps[r].contains("overtakes")) {
+      rep.overtakes = read_latency_summary(member(reps[r], "overtakes", rp), child(rp, "overtakes"));
     }
     config.repetitions.push_back(std::move(rep));
   }

@@ -266,6 +266,7 @@ OrderedJson knob_json(const Knob& k, const KnobValue& v) {
     case KnobKind::names: return as_name(v);
     case KnobKind::flag: return as_integer(v) != 0;
     case KnobKind::choice: return plain_text(k, v);
+    case KnobKind::fraction: return static_cast<double>(as_integer(v)) / 1e6;
     case KnobKind::count:
     case KnobKind::duration: return as_integer(v);
   }
@@ -346,6 +347,8 @@ OrderedJson repetition_json(const Repetition& rep) {
   r["latency_ns"] = latency_summary_json(rep.latency);
   // Only the rw workload times writes apart; other repetitions have no such figures.
   if (rep.write_latency.total_count() > 0) r["write_latency_ns"] = latency_summary_json(rep.write_latency);
+  // Only the lock workloads count overtakes (bounded waiting).
+  if (rep.overtakes.total_count() > 0) r["overtakes"] = latency_summary_json(rep.overtakes);
   // Only stress repetitions have checks.
   if (!rep.checks.empty()) {
     r["checks"] = OrderedJson::array();

@@ -35,6 +35,20 @@ std::string worst_wait(const ConfigResult& config) {
   return h.total_count() > 0 ? format_latency_ns(static_cast<double>(h.max())) : std::string("not timed");
 }
 
+// ", overtakes p99.9 1 (max 983)": the worst repetition's, for the workloads that count them.
+std::string overtakes_text(const ConfigResult& config) {
+  std::uint64_t p999 = 0;
+  std::uint64_t max = 0;
+  bool any = false;
+  for (const Repetition& r : config.repetitions) {
+    if (!r.measured() || r.overtakes.total_count() == 0) continue;
+    any = true;
+    p999 = std::max(p999, r.overtakes.value_at_percentile(99.9));
+    max = std::max(max, r.overtakes.max());
+  }
+  return any ? fmt::format(", overtakes p99.9 {} (max {})", p999, max) : std::string();
+}
+
 std::string count_text(std::uint64_t n) {
   if (n >= 10'000'000) return fmt::format("{:.1f}M", static_cast<double>(n) / 1e6);
   if (n >= 100'000) return fmt::format("{:.0f}k", static_cast<double>(n) / 1e3);
@@ -47,8 +61,9 @@ std::string summary_text(const ConfigResult& config) {
   const std::uint64_t ops = operations_checked(config);
   if (verdict == "pass") {
     const auto jain = worst_jain(config);
-    return fmt::format("no violation in {} operations; fairness {}, worst wait {}", count_text(ops),
-                       jain ? fmt::format("{:.3f}", *jain) : std::string("—"), worst_wait(config));
+    return fmt::format("no violation in {} operations; fairness {}, worst wait {}{}", count_text(ops),
+                       jain ? fmt::format("{:.3f}", *jain) : std::string("—"), worst_wait(config),
+                       overtakes_text(config));
   }
   if (verdict == "inconclusive") {
     const std::uint64_t fewest = fewest_operations_per_worker(config);
@@ -101,18 +116,38 @@ std::vector<std::string> unchecked_notes(const ConfigResult& config) {
 
 namespace {
 
-// True when starvation is the only check that failed in every repetition that failed.
-bool only_starved(const ConfigResult& config) {
-  bool any = false;
+// The checks that failed in the repetitions that did not pass.
+std::vector<std::string_view> failed_checks(const ConfigResult& config) {
+  std::vector<std::string_view> names;
   for (const Repetition& r : config.repetitions) {
     if (r.status == Status::ok) continue;
     for (const CheckResult& c : r.checks) {
-      if (c.passed()) continue;
-      if (c.name != check_name(CheckId::starvation)) return false;
-      any = true;
+      if (!c.passed() && std::find(names.begin(), names.end(), c.name) == names.end()) names.push_back(c.name);
     }
   }
-  return any;
+  return names;
+}
+
+bool has(const std::vector<std::string_view>& names, CheckId id) {
+  return std::find(names.begin(), names.end(), check_name(id)) != names.end();
+}
+
+// A violation or watchdog ending named by what failed: a safety check (exclusion, lost updates,
+// permits, deliveries) says "violation" whatever else failed; a lost wake-up says so; only
+// fairness checks failing is "starved" (a worker did nothing) or "unfair" (a bound exceeded).
+std::string_view finding_verdict(const ConfigResult& config, std::string_view otherwise) {
+  const std::vector<std::string_view> failed = failed_checks(config);
+  bool safety = false;
+  for (std::string_view name : failed) {
+    safety = safety || (name != check_name(CheckId::starvation) && name != check_name(CheckId::bounded_waiting) &&
+                        name != check_name(CheckId::lost_wakeup) && name != check_name(CheckId::progress));
+  }
+  if (safety) return "violation";
+  if (has(failed, CheckId::lost_wakeup)) return "lost wakeup";
+  if (has(failed, CheckId::progress)) return otherwise;
+  if (has(failed, CheckId::starvation)) return "starved";
+  if (has(failed, CheckId::bounded_waiting)) return "unfair";
+  return otherwise;
 }
 
 }  // namespace
@@ -131,9 +166,9 @@ std::string_view stress_verdict(const ConfigResult& config) {
   if (config.repetitions.empty()) return "not run";
   switch (config.status()) {
     case Status::ok: return fewest_operations_per_worker(config) < kStressOperationsPerWorker ? "inconclusive" : "pass";
-    case Status::violation: return only_starved(config) ? "starved" : "violation";
-    case Status::timeout: return "hang";
-    case Status::hang: return "hang";
+    case Status::violation: return finding_verdict(config, "violation");
+    case Status::timeout: return finding_verdict(config, "hang");
+    case Status::hang: return finding_verdict(config, "hang");
     case Status::crashed: return "crashed";
     case Status::error: return "error";
     case Status::interrupted: return "interrupted";
@@ -176,8 +211,8 @@ std::string to_stress_table(const Results& results) {
 }
 
 std::string to_stress_markdown(const Results& results) {
-  std::string out = "| configuration | verdict | operations | fairness | worst wait | detail |\n";
-  out += "|---|---|---:|---:|---:|---|\n";
+  std::string out = "| configuration | verdict | operations | fairness | worst wait | overtakes p99.9 (max) | detail |\n";
+  out += "|---|---|---:|---:|---:|---:|---|\n";
   for (const ConfigResult& c : results.configs) {
     const auto jain = worst_jain(c);
     const std::string_view verdict = stress_verdict(c);
@@ -185,8 +220,10 @@ std::string to_stress_markdown(const Results& results) {
     for (char& ch : detail) {
       if (ch == '|') ch = '/';
     }
-    out += fmt::format("| `{}` | {} | {} | {} | {} | {} |\n", c.name(), verdict, operations_checked(c),
-                       jain ? fmt::format("{:.3f}", *jain) : std::string("—"), worst_wait(c), detail);
+    const std::string overtakes = overtakes_text(c);  // ", overtakes p99.9 N (max M)" or empty
+    out += fmt::format("| `{}` | {} | {} | {} | {} | {} | {} |\n", c.name(), verdict, operations_checked(c),
+                       jain ? fmt::format("{:.3f}", *jain) : std::string("—"), worst_wait(c),
+                       overtakes.empty() ? std::string("—") : overtakes.substr(overtakes.find("p99.9 ") + 6), detail);
   }
   bool any_failed = false;
   for (const ConfigResult& c : results.configs) {

@@ -219,6 +219,9 @@ std::vector<std::string> measurement_notes(const Results& results) {
     std::uint64_t failed_pushes = 0;
     std::uint64_t failed_pops = 0;
     std::uint64_t reordered = 0;
+    std::uint64_t overtakes_p999 = 0;  // the worst repetition's
+    std::uint64_t overtakes_max = 0;
+    std::uint64_t overtakes_samples = 0;
     const Histogram write_latency = config.write_latency.measured();
     for (const Repetition& rep : config.repetitions) {
       if (!rep.measured()) continue;
@@ -229,6 +232,11 @@ std::vector<std::string> measurement_notes(const Results& results) {
       failed_pushes += rep.failed_pushes();
       failed_pops += rep.failed_pops();
       reordered += rep.reordered_items;
+      overtakes_samples += rep.overtakes.total_count();
+      if (rep.overtakes.total_count() > 0) {
+        overtakes_p999 = std::max(overtakes_p999, rep.overtakes.value_at_percentile(99.9));
+        overtakes_max = std::max(overtakes_max, rep.overtakes.max());
+      }
     }
     if (operations == 0) continue;
     // A micro case reads only or writes only, as its name says.
@@ -238,6 +246,9 @@ std::vector<std::string> measurement_notes(const Results& results) {
       notes.push_back(fmt::format("{}: lost {} of {} updates of the shared counter (warmup included): it "
                                   "gives no mutual exclusion, so this is expected",
                                   config.name(), lost, checked));
+    }
+    if (overtakes_samples > 0) {
+      notes.push_back(fmt::format("{}: overtakes p99.9 {}, max {}", config.name(), overtakes_p999, overtakes_max));
     }
     if (reordered > 0 && config.status() == Status::ok) {
       notes.push_back(fmt::format("{}: {} items reached a consumer out of their producer's order: {} does not "
@@ -425,6 +436,14 @@ std::string to_table(const Results& results) {
     for (const std::string& name : configs_with_data(results)) out += "  " + name + "\n";
   }
   out += "\n" + summary_legend() + "\n";
+  const bool overtakes = std::any_of(results.configs.begin(), results.configs.end(), [](const ConfigResult& c) {
+    return std::any_of(c.repetitions.begin(), c.repetitions.end(),
+                       [](const Repetition& r) { return r.overtakes.total_count() > 0; });
+  });
+  if (overtakes) {
+    out += "Overtakes: acquisitions by other workers between a timed acquisition's arrival (just before lock()) and "
+           "its entry; a FIFO lock keeps all but the rare preempted arrival within workers - 1.\n";
+  }
   out += clock_description(results.environment.clock);
   if (const std::string reps = repetitions_description(results); !reps.empty()) out += "; " + reps;
   out += "\n";

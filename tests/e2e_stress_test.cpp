@@ -137,25 +137,18 @@ TEST_F(Stress, PlantedBugsOfEachFamilyAreCaughtByTheirCheck) {
   }
 }
 
-TEST_F(Stress, LostWakeupIsAHangWithEachWorkersPhaseAndTheSuiteGoesOn) {
-  const RunOutput r = run_contend({"stress", "lock", "-p", "broken-lost-wakeup,broken-crash,std-mutex", "-w", "4",
+TEST_F(Stress, HangIsAVerdictWithEachWorkersPhaseAndTheSuiteGoesOn) {
+  const RunOutput r = run_contend({"stress", "lock", "-p", "broken-hang,broken-crash,std-mutex", "-w", "4",
                                    "-d", "300ms", "--stall", "500ms"},
                                   60);
   EXPECT_EQ(r.exit_code, 1) << r.err << r.out;
-  EXPECT_NE(line_of(r.out, "lock/broken-lost-wakeup/threads/workers:4").find(" hang "), std::string::npos) << r.out;
+  EXPECT_NE(line_of(r.out, "lock/broken-hang/threads/workers:4").find(" hang "), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("no progress for 0.5 s"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("waiting to acquire"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("crashed: SIGSEGV"), std::string::npos) << r.out;
   EXPECT_NE(line_of(r.out, "lock/std-mutex/threads/workers:4").find(" pass "), std::string::npos) << r.out;
   // The hang ended within a few stalls, not at the 10 s timeout.
   EXPECT_LT(r.seconds, 9.0) << r.out;
-}
-
-TEST_F(Stress, SelfTestCatchesEveryPlantedBug) {
-  const RunOutput r = run_contend({"stress", "--self-test"}, 90);
-  EXPECT_EQ(r.exit_code, 0) << r.err << r.out;
-  EXPECT_NE(r.out.find("self-test passed"), std::string::npos) << r.out;
-  EXPECT_EQ(r.out.find("FAILED"), std::string::npos) << r.out;
 }
 
 // --plugin: the example plugin's primitives are listed, measured and stressed by their own

@@ -27,6 +27,10 @@ struct LoopSettings {
 };
 
 // `Ops` provides acquire(), inside() (the workload's own writes while holding) and release().
+// An Ops that counts its entries on a shared line (the lock workload) also provides
+// entries_counted() and entries(): timed acquisitions then record their overtakes, the entries
+// by others between arrival and entry. The arrival read comes before the clock starts, so it
+// adds nothing to the latency sample.
 template <bool kSample, class Ops>
 std::uint64_t acquire_release_loop(Ops& ops_of, const LoopSettings& s, int worker, WorkerSlot& slot,
                                    const StopFlag& stop, std::uint64_t quota) {
@@ -34,10 +38,20 @@ std::uint64_t acquire_release_loop(Ops& ops_of, const LoopSettings& s, int worke
   std::uint64_t ops = 0;
   while (ops < quota && !stop.is_raised()) {
     if (kSample && sampler.should_sample()) {
-      const std::uint64_t t0 = s.clock.now();
-      ops_of.acquire();
-      const std::uint64_t t1 = s.clock.now();
-      slot.latency.record(s.clock.to_ns(t1 - t0));
+      if constexpr (requires { ops_of.entries(); }) {
+        const std::uint64_t arrival = ops_of.entries();
+        const std::uint64_t t0 = s.clock.now();
+        ops_of.acquire();
+        const std::uint64_t t1 = s.clock.now();
+        const std::uint64_t entry = ops_of.entries();
+        slot.latency.record(s.clock.to_ns(t1 - t0));
+        if (ops_of.entries_counted()) slot.overtakes.record(entry >= arrival ? entry - arrival : 0);
+      } else {
+        const std::uint64_t t0 = s.clock.now();
+        ops_of.acquire();
+        const std::uint64_t t1 = s.clock.now();
+        slot.latency.record(s.clock.to_ns(t1 - t0));
+      }
     } else {
       ops_of.acquire();
     }

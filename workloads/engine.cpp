@@ -8,14 +8,17 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <climits>
 #include <csignal>
 #include <cstring>
 #include <ctime>
 #include <exception>
+#include <optional>
 #include <string>
 
 #include "workloads/model/knobs.hpp"
 #include "workloads/stress_verdict.hpp"
+#include "workloads/wake_watch.hpp"
 
 namespace contend {
 namespace {
@@ -67,6 +70,12 @@ std::string signal_name(int sig) {
 
 }  // namespace
 
+// Stress's quiet periods (RunControl::quiet): twice the wake-up watch's limit, so a sleeper
+// stranded as one begins is caught within it; one in twenty of the run, so they cost little
+// and seldom hand the lock to a worker a barging lock was starving.
+constexpr std::int64_t kQuietNs = 10'000'000;
+constexpr std::int64_t kQuietEveryNs = 200'000'000;
+
 namespace detail {
 
 std::uint64_t operations_quota(const RunSpec& spec, int worker) {
@@ -111,7 +120,21 @@ void drive_phases(RepetitionContext& ctx, const std::vector<pid_t>& worker_pids)
   // A run bounded by an operation count ends when each worker has done its share; only a
   // timed run is ended by the stop flag.
   if (ctx.spec.operations > 0) return;
-  if (!sleep_until(ctl.start_ns + ctx.spec.duration_ns, workers_alive)) return;
+  const std::int64_t end = ctl.start_ns + ctx.spec.duration_ns;
+  if (ctx.spec.stress && ctl.holders_allowed != 0) {
+    // Quiet periods for the lost wake-up watch: kQuietNs of every kQuietEveryNs, the first after
+    // one period, none that would run past the end.
+    const std::int64_t quiet_ns = std::min(kQuietNs, ctx.spec.stall_ns > 0 ? ctx.spec.stall_ns / 8 : kQuietNs);
+    for (std::int64_t next = ctl.start_ns + kQuietEveryNs; next + quiet_ns < end; next += kQuietEveryNs) {
+      if (!sleep_until(next, workers_alive)) return;
+      ctl.quiet.raise();
+      const bool alive = sleep_until(next + quiet_ns, workers_alive);
+      ctl.quiet.raised.store(0, std::memory_order_relaxed);
+      futex::wake(ctl.quiet.raised, INT_MAX, Sharing::process_shared);
+      if (!alive) return;
+    }
+  }
+  if (!sleep_until(end, workers_alive)) return;
   ctl.stop.raise();
 }
 
@@ -171,6 +194,19 @@ std::size_t engine_bytes(const RunSpec& spec) {
   _exit(0);
 }
 
+// A finding of the supervisor's watches (a starved worker, a lost wake-up) as a failed check.
+CheckResult watchdog_finding(CheckId id, int worker, const WorkerSlot* slots, const RunControl& ctl, std::int64_t now,
+                             const std::string& report) {
+  CheckResult c;
+  c.name = std::string(check_name(id));
+  c.violations = 1;
+  c.first_worker = worker;
+  c.first_operation = slots[worker].progress.load(std::memory_order_relaxed);
+  c.first_s = ctl.start_ns != 0 ? static_cast<double>(now - ctl.start_ns) / 1e9 : 0.0;
+  c.note = report;
+  return c;
+}
+
 RepetitionOutcome collect(const RunSpec& spec, int index, const RunControl& ctl, const WorkerSlot* slots) {
   RepetitionOutcome out;
   Repetition& rep = out.repetition;
@@ -194,7 +230,9 @@ RepetitionOutcome collect(const RunSpec& spec, int index, const RunControl& ctl,
     last_end = std::max(last_end, s.end_ns);
     s.latency.add_to(out.latency);
     s.write_latency.add_to(out.write_latency);
+    s.overtakes.add_to(out.overtakes);
   }
+  rep.overtakes = LatencySummary::of(out.overtakes);
   rep.elapsed_s = static_cast<double>(last_end - ctl.start_ns) / 1e9;
   rep.lost_updates = ctl.lost_updates;
   rep.checked_updates = ctl.checked_updates;
@@ -230,7 +268,9 @@ RepetitionOutcome run_repetition(const RunSpec& spec, int index, std::size_t wor
 
   const std::int64_t deadline = monotonic_ns() + effective_timeout_ns(spec);
   StallWatch stall(spec, slots, monotonic_ns());
+  WakeWatch wake(spec, *ctl, slots);
   std::string hang_report;
+  std::optional<CheckResult> found;  // what the watchdog found, when it ended the repetition for it
   Status ended_by = Status::ok;
   while (true) {
     siginfo_t info{};
@@ -247,8 +287,17 @@ RepetitionOutcome run_repetition(const RunSpec& spec, int index, std::size_t wor
       break;
     }
     if (stall.stalled(now)) {
-      ended_by = Status::hang;
       hang_report = stall.report();  // before the kill: the workers' last state
+      ended_by = Status::hang;
+      if (stall.stalled_worker() < 0) break;
+      // One worker stuck while the others went on: starved, said at once.
+      found = watchdog_finding(CheckId::starvation, stall.stalled_worker(), slots, *ctl, now, hang_report);
+      break;
+    }
+    if (wake.stranded(now)) {
+      ended_by = Status::hang;
+      hang_report = wake.report();
+      found = watchdog_finding(CheckId::lost_wakeup, wake.stranded_worker(), slots, *ctl, now, hang_report);
       break;
     }
     sleep_ns(1'000'000);
@@ -280,7 +329,9 @@ RepetitionOutcome run_repetition(const RunSpec& spec, int index, std::size_t wor
     if (spec.stress && rep.status != Status::error) {
       // A stress verdict names every check that failed; lost updates are a failure even for a
       // primitive that does not claim exclusion, since stress asks whether it holds.
-      collect_checks(rep, *ctl);
+      Histogram waits = out.latency;  // every timed acquisition: reads and writes of the rw workload
+      waits.merge(out.write_latency);
+      collect_checks(rep, *ctl, spec, waits, out.overtakes);
       std::string failed;
       for (const CheckResult& c : rep.checks) {
         if (c.passed()) continue;
@@ -295,11 +346,15 @@ RepetitionOutcome run_repetition(const RunSpec& spec, int index, std::size_t wor
   rep.status = ended_by;
   if (ended_by == Status::hang) {
     rep.status_detail = hang_report;
-    CheckResult progress;
-    progress.name = std::string(check_name(CheckId::progress));
-    progress.violations = 1;
-    progress.note = hang_report;
-    rep.checks.push_back(progress);
+    if (found) {
+      rep.checks.push_back(*found);
+    } else {
+      CheckResult progress;
+      progress.name = std::string(check_name(CheckId::progress));
+      progress.violations = 1;
+      progress.note = hang_report;
+      rep.checks.push_back(progress);
+    }
   } else if (ended_by == Status::timeout) {
     rep.status_detail = fmt::format("no end after {}", seconds_text(effective_timeout_ns(spec)));
   } else if (ended_by == Status::interrupted) {
@@ -314,6 +369,14 @@ RepetitionOutcome run_repetition(const RunSpec& spec, int index, std::size_t wor
     rep.status = Status::error;
     rep.status_detail = ctl->error[0] != '\0' ? std::string(ctl->error)
                                               : fmt::format("child exited with status {}", WEXITSTATUS(status));
+  }
+  // The verdict keeps its evidence: what the checks had already caught when it ended.
+  if (spec.stress && rep.status != Status::interrupted && rep.status != Status::error) {
+    for (CheckResult& c : checks_failed_before_end(*ctl, spec.workers)) {
+      rep.status_detail += fmt::format("; before it ended, {}: {} violation{}, first by worker {} at {:.6f} s", c.name,
+                                       c.violations, c.violations == 1 ? "" : "s", c.first_worker, c.first_s);
+      rep.checks.push_back(std::move(c));
+    }
   }
   return out;
 }

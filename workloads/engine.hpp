@@ -14,6 +14,7 @@
 #include <sched.h>
 #include <signal.h>
 #include <sys/resource.h>
+#include <unistd.h>
 
 #include <cstdint>
 #include <functional>
@@ -66,6 +67,7 @@ void worker_main(RepetitionContext& ctx, Loop& loop, int worker, int cpu) {
   WorkerSlot& slot = ctx.slots[worker];
   pin_current_worker(cpu, slot);
   slot.cpu_first = sched_getcpu();
+  slot.tid = static_cast<std::int32_t>(gettid());
   ctl.ready_barrier.arrive_and_wait([&] { ctl.warmup_start_ns = monotonic_ns(); });
   if (ctx.spec.warmup_ns > 0) {
     slot.phase.store(WorkerPhase::warmup, std::memory_order_relaxed);

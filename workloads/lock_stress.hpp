@@ -1,6 +1,14 @@
 #pragma once
 // `contend stress lock`: every operation checks strong and transparent mutual exclusion, lost
 // updates, and (one acquisition in four) try_lock while held (stress_common.hpp says how).
+//
+// Bounded waiting: every timed acquisition by lock() reads the shared counter (critical sections
+// completed so far) just before calling lock() — its arrival — and again on entry; the
+// difference is how many critical sections other workers completed in between: its overtakes.
+// A FIFO lock lets each other worker in at most once ahead of an arrival, so its overtakes are
+// at most workers - 1, except when the arriving worker is preempted between reading the counter
+// and the lock's own enqueue (stress_verdict.cpp says what slack that needs). Acquisitions by
+// try_lock are not counted: a spinning try_lock is not in any queue.
 #include "workloads/stress_common.hpp"
 
 namespace contend {
@@ -19,13 +27,17 @@ class LockStressLoop {
     std::uint64_t ops = 0;
     while (ops < quota && !stop.is_raised()) {
       const bool by_try = can_try_ && (w.random() & 3) == 0;
+      const bool sample = kSample && w.should_sample();
+      const bool count_overtakes = sample && !by_try && cs_lines_ > 0;
       const std::uint64_t t0 = w.begin_wait();
+      const std::uint64_t arrival = count_overtakes ? lines_[0].value.load(std::memory_order_relaxed) : 0;
       if (by_try) {
         if constexpr (TryLock<L>) spin_on_try([&] { return lock_.try_lock(); });
       } else {
         lock_.lock();
       }
-      w.end_wait(t0, kSample && w.should_sample());
+      w.end_wait(t0, sample);
+      if (count_overtakes) w.overtaken(arrival, lines_[0].value.load(std::memory_order_relaxed));
       const CheckId entry_check = by_try ? CheckId::try_lock_exclusion : CheckId::exclusion_strong;
       const bool strong = settings_.strong_window(t0);
       if (strong) {
@@ -84,10 +96,12 @@ template <Lock L>
 void run_lock_stress(RepetitionContext& ctx) {
   SharedLine* lines = make_shared_lines(ctx.arena, ctx.spec.cs_lines);
   auto* words = ctx.arena.make<ExclusionWords>();
-  CheckTallies* tallies = detail::make_tallies(ctx.arena, ctx.spec.workers);
+  CheckTallies* tallies = detail::make_tallies(ctx);
   L* lock = make_lock<L>(ctx.arena, ctx.spec.mode);
   LockStressLoop<L> loop(*lock, *words, lines, tallies, ctx);
   detail::mark_applies(tallies, ctx.spec.workers, {CheckId::exclusion_strong, CheckId::exclusion_transparent});
+  ctx.control.fifo_contract = is_fifo<L>() ? 1 : 0;
+  ctx.control.holders_allowed = 1;
   if (loop.can_try()) detail::mark_applies(tallies, ctx.spec.workers, {CheckId::try_lock_exclusion});
   run_workers(ctx, loop);
 

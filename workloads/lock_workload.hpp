@@ -47,6 +47,9 @@ class LockLoop {
 
   void acquire() { lock_.lock(); }
   void inside() { write_shared_lines<L>(lines_, cs_lines_); }
+  // Bounded waiting: the first shared line counts the critical sections entered so far.
+  bool entries_counted() const { return cs_lines_ > 0; }
+  std::uint64_t entries() const { return cs_lines_ > 0 ? lines_[0].value.load(std::memory_order_relaxed) : 0; }
   void release() { lock_.unlock(); }
 
  private:

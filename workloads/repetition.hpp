@@ -30,6 +30,7 @@ struct RepetitionOutcome {
   Repetition repetition;
   Histogram latency;
   Histogram write_latency;
+  Histogram overtakes;  // what repetition.overtakes summarizes; stress's bounded-waiting check reads it
 };
 
 // The supervisor's side: runs one repetition in a child process under the watchdog.

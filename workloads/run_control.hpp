@@ -101,8 +101,10 @@ struct alignas(kCacheLineSize) WorkerSlot {
   std::int64_t cpu_system_ns = 0;
   std::int64_t voluntary_switches = 0;
   std::int64_t involuntary_switches = 0;
+  std::int32_t tid = 0;  // the worker's kernel thread id, for the supervisor's wake-up watch
   alignas(kCacheLineSize) LatencyRecorder latency;
   LatencyRecorder write_latency;  // rw workload; untouched (and never paged in) otherwise
+  LatencyRecorder overtakes;      // lock workloads: overtakes per timed acquisition (bounded waiting)
 };
 
 // The control block of one repetition.
@@ -115,6 +117,10 @@ struct RunControl {
   SharedBarrier start_barrier;  // warmup is over; the measured window begins
   StopFlag warmup_over;
   StopFlag stop;
+  // `contend stress`: raised for a short quiet period now and then (drive_phases); workers stop
+  // between operations until it is lowered, so a sleeper that only other workers' progress
+  // would rescue is left stranded where the lost wake-up watch sees it (wake_watch.hpp).
+  StopFlag quiet;
   alignas(kCacheLineSize) std::int64_t warmup_start_ns = 0;
   std::int64_t start_ns = 0;
   // Filled by the repetition's child after its workers are done.
@@ -126,6 +132,16 @@ struct RunControl {
   char violation[256] = {};        // a check the workload ran after its workers failed (queue)
   // `contend stress`: every worker's check tallies merged, and the checks run after the run.
   CheckTallies checks;
+  // `contend stress`: where the workers' own tallies are (in this arena, at the same address in
+  // the supervisor), so that a repetition that hangs or crashes still reports the checks that
+  // had failed before (set by the workload before its workers start; null when it has none).
+  const CheckTallies* worker_tallies = nullptr;
+  // Set by the workload before its workers start: the lock's contract is FIFO, so its
+  // overtakes are checked against its own bound (stress_verdict.cpp).
+  std::uint32_t fifo_contract = 0;
+  // The lost wake-up watch (workloads/wake_watch.hpp): how many workers may be inside at once
+  // (1 for a lock, the permits for a semaphore; 0: the workload is not watched).
+  std::uint32_t holders_allowed = 0;
 };
 
 }  // namespace contend

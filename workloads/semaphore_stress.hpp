@@ -57,10 +57,11 @@ std::size_t semaphore_stress_bytes(const RunSpec& spec) {
 template <Semaphore S>
 void run_semaphore_stress(RepetitionContext& ctx) {
   auto* words = ctx.arena.make<ExclusionWords>();
-  CheckTallies* tallies = detail::make_tallies(ctx.arena, ctx.spec.workers);
+  CheckTallies* tallies = detail::make_tallies(ctx);
   S* sem = make_semaphore<S>(ctx.arena, ctx.spec.mode, ctx.spec.permits);
   SemaphoreStressLoop<S> loop(*sem, *words, tallies, ctx);
   detail::mark_applies(tallies, ctx.spec.workers, {CheckId::semaphore_holders});
+  ctx.control.holders_allowed = ctx.spec.permits;
   run_workers(ctx, loop);
 
   detail::merge_tallies(ctx, tallies);

@@ -40,6 +40,7 @@
 
 #include "primitives/cache_line.hpp"
 #include "primitives/cpu_relax.hpp"
+#include "primitives/futex.hpp"
 #include "primitives/primitive.hpp"
 #include "workloads/acquire_loop.hpp"
 #include "workloads/busy_work.hpp"
@@ -114,9 +115,10 @@ inline void note_violation(CheckTally& tally, int worker, std::uint64_t operatio
 struct StressSettings : LoopSettings {
   bool perturb;
   WorkCalibration work;
+  StopFlag* quiet;
 
   explicit StressSettings(const RepetitionContext& ctx)
-      : LoopSettings(ctx), perturb(ctx.spec.perturb), work(ctx.calibrations.work) {}
+      : LoopSettings(ctx), perturb(ctx.spec.perturb), work(ctx.calibrations.work), quiet(&ctx.control.quiet) {}
 
   // True in the windows where the strong check runs, false in the transparent ones.
   bool strong_window(std::uint64_t now_ticks) const { return (clock.to_ns(now_ticks) / kCheckWindowNs) % 2 == 0; }
@@ -155,9 +157,17 @@ class StressWorker {
     perturb_.point();
     if (s_.outside_iterations != 0) busy_iterations(s_.outside_iterations);
     slot_.progress.store(ops, std::memory_order_relaxed);
+    // A quiet period: sit it out asleep, so that nobody rescues a stranded waiter.
+    while (s_.quiet->is_raised()) futex::wait(s_.quiet->raised, 1, Sharing::process_shared);
   }
   void violation(CheckId id, std::uint64_t ops) { note_violation(tallies_[id], worker_, first_index_ + ops); }
   void checked(CheckId id) { ++tallies_[id].checked; }
+  // Bounded waiting: acquisitions by others between this one's arrival and its entry.
+  void overtaken(std::uint64_t arrival_count, std::uint64_t entry_count) {
+    // A broken lock lets two in at once, and their counts can cross: that is the exclusion
+    // checks' finding, not a negative overtake.
+    slot_.overtakes.record(entry_count >= arrival_count ? entry_count - arrival_count : 0);
+  }
   bool should_sample() { return sampler_.should_sample(); }
   std::uint64_t random() { return random_.next(); }
   const StressSettings& settings() const { return s_; }
@@ -193,10 +203,13 @@ inline std::size_t stress_extra_bytes(const RunSpec& spec) {
          sizeof(CheckTallies) * static_cast<std::size_t>(spec.workers) + alignof(CheckTallies);
 }
 
-inline CheckTallies* make_tallies(SharedArena& arena, int workers) {
+// The workers' tallies, in the arena, where the supervisor finds them too (RunControl).
+inline CheckTallies* make_tallies(RepetitionContext& ctx) {
+  const int workers = ctx.spec.workers;
   auto* tallies = static_cast<CheckTallies*>(
-      arena.allocate(sizeof(CheckTallies) * static_cast<std::size_t>(workers), alignof(CheckTallies)));
+      ctx.arena.allocate(sizeof(CheckTallies) * static_cast<std::size_t>(workers), alignof(CheckTallies)));
   for (int w = 0; w < workers; ++w) new (&tallies[w]) CheckTallies();
+  ctx.control.worker_tallies = tallies;
   return tallies;
 }
 

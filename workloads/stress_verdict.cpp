@@ -2,7 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <atomic>
+#include <optional>
 #include <vector>
 
 #include "workloads/model/check_names.hpp"
@@ -13,30 +15,63 @@ std::string seconds_text(std::int64_t ns) {
   return fmt::format("{:g} s", static_cast<double>(ns) / 1e9);
 }
 
+StallWatch::StallWatch(const RunSpec& spec, const WorkerSlot* slots, std::int64_t now)
+    : spec_(spec),
+      slots_(slots),
+      last_change_ns_(now),
+      worker_snapshot_(static_cast<std::size_t>(spec.workers), 0),
+      worker_change_ns_(static_cast<std::size_t>(spec.workers), now) {}
+
 bool StallWatch::stalled(std::int64_t now) {
   if (spec_.stall_ns <= 0) return false;
   std::uint64_t snapshot = 0;
   bool all_done = true;
   for (int w = 0; w < spec_.workers; ++w) {
+    const auto i = static_cast<std::size_t>(w);
     const WorkerSlot& s = slots_[w];
     const WorkerPhase phase = s.phase.load(std::memory_order_relaxed);
     all_done = all_done && phase == WorkerPhase::done;
     // Any change of any of them changes the sum (the weights keep a phase step from
     // cancelling a progress step).
-    snapshot += s.progress.load(std::memory_order_relaxed) * 0x9e3779b97f4a7c15ULL +
-                static_cast<std::uint64_t>(phase) * 0x100000001b3ULL +
-                static_cast<std::uint64_t>(s.activity.load(std::memory_order_relaxed)) * 0xc2b2ae3d27d4eb4fULL +
-                static_cast<std::uint64_t>(w);
+    const std::uint64_t mine =
+        s.progress.load(std::memory_order_relaxed) * 0x9e3779b97f4a7c15ULL +
+        static_cast<std::uint64_t>(phase) * 0x100000001b3ULL +
+        static_cast<std::uint64_t>(s.activity.load(std::memory_order_relaxed)) * 0xc2b2ae3d27d4eb4fULL +
+        static_cast<std::uint64_t>(w);
+    if (mine != worker_snapshot_[i]) {
+      worker_snapshot_[i] = mine;
+      worker_change_ns_[i] = now;
+    }
+    snapshot += mine;
   }
   if (snapshot != last_snapshot_ || all_done) {
     last_snapshot_ = snapshot;
     last_change_ns_ = now;
-    return false;
+  } else if (now - last_change_ns_ >= spec_.stall_ns) {
+    stalled_worker_ = -1;
+    return true;
   }
-  return now - last_change_ns_ >= spec_.stall_ns;
+  // One worker that has not moved for the limit while the others have since.
+  for (int w = 0; w < spec_.workers; ++w) {
+    const auto i = static_cast<std::size_t>(w);
+    const WorkerPhase phase = slots_[w].phase.load(std::memory_order_relaxed);
+    if (phase != WorkerPhase::warmup && phase != WorkerPhase::measuring) continue;
+    // "The others went on": they changed since it stopped, and lately (not just before all of
+    // them stopped too, which is the hang above).
+    if (now - worker_change_ns_[i] >= spec_.stall_ns && last_change_ns_ > worker_change_ns_[i] &&
+        now - last_change_ns_ <= spec_.stall_ns / 4) {
+      stalled_worker_ = w;
+      return true;
+    }
+  }
+  return false;
 }
+
 std::string StallWatch::report() const {
-  std::string text = fmt::format("no progress for {}", seconds_text(spec_.stall_ns));
+  std::string text = stalled_worker_ < 0
+                         ? fmt::format("no progress for {}", seconds_text(spec_.stall_ns))
+                         : fmt::format("worker {} made no progress for {} while the others went on",
+                                       stalled_worker_, seconds_text(spec_.stall_ns));
   constexpr int kListed = 8;
   for (int w = 0; w < spec_.workers && w < kListed; ++w) {
     const WorkerSlot& s = slots_[w];
@@ -100,28 +135,131 @@ CheckResult starvation_check(const Repetition& rep) {
   return c;
 }
 
+// Values recorded above `bound` in a histogram of small counts or of ns.
+std::uint64_t count_above(const Histogram& h, std::uint64_t bound) {
+  std::uint64_t n = 0;
+  for (const Histogram::Bucket& b : h.nonzero_buckets()) {
+    if (b.value > bound) n += b.count;
+  }
+  return n;
+}
+
+// Bounded waiting: the gates the user set (--max-wait, --max-overtakes, --min-fairness) and,
+// for a lock whose contract is FIFO and no --max-overtakes, its own bound.
+//
+// The FIFO bound and its slack: an arrival is the moment just before lock() is called, when the
+// worker reads the count of critical sections done; its overtakes are the critical sections
+// done between then and its entry. Under FIFO, everyone ahead of it entered at most once first,
+// so a correct FIFO lock keeps that at workers - 1 — except when the worker is preempted between
+// reading the count and the lock's own enqueue (a few instructions), when any number may go
+// first. That happens to roughly 1 timed acquisition in 10^4..10^5 on an oversubscribed 2-core
+// machine, so the bound is applied to the 99.9th percentile, not to the maximum: a lock that
+// lets a worker be overtaken more than that in 1 acquisition in 1000 is not FIFO.
+std::optional<CheckResult> bounded_waiting_check(const Repetition& rep, const RunControl& ctl, const RunSpec& spec,
+                                                 const Histogram& latency, const Histogram& overtakes) {
+  const bool fifo = ctl.fifo_contract != 0 && spec.max_overtakes == 0 && overtakes.total_count() > 0;
+  if (!fifo && spec.max_overtakes == 0 && spec.max_wait_ns == 0 && spec.min_fairness_millionths == 0) {
+    return std::nullopt;
+  }
+  CheckResult c;
+  c.name = std::string(check_name(CheckId::bounded_waiting));
+  c.checked = std::max(overtakes.total_count(), latency.total_count());
+  std::vector<std::string> notes;
+  if (fifo) {
+    const auto bound = static_cast<std::uint64_t>(spec.workers - 1);
+    const std::uint64_t p999 = overtakes.value_at_percentile(99.9);
+    if (p999 > bound) {
+      c.violations += count_above(overtakes, bound);
+      notes.push_back(fmt::format("a FIFO lock: p99.9 of overtakes is {}, above its bound of workers - 1 = {} "
+                                  "({} timed acquisitions above it, the worst overtaken {} times)",
+                                  p999, bound, count_above(overtakes, bound), overtakes.max()));
+    }
+  }
+  if (spec.max_overtakes > 0) {
+    const auto bound = static_cast<std::uint64_t>(spec.max_overtakes);
+    if (overtakes.total_count() == 0) {
+      notes.push_back("--max-overtakes not checked: overtakes are counted by the lock workload's timed acquisitions");
+    } else if (overtakes.max() > bound) {
+      c.violations += count_above(overtakes, bound);
+      notes.push_back(fmt::format("{} timed acquisitions were overtaken more than --max-overtakes {} times (the "
+                                  "worst {}, p99.9 {})",
+                                  count_above(overtakes, bound), bound, overtakes.max(),
+                                  overtakes.value_at_percentile(99.9)));
+    }
+  }
+  if (spec.max_wait_ns > 0) {
+    const auto bound = static_cast<std::uint64_t>(spec.max_wait_ns);
+    if (latency.total_count() == 0) {
+      notes.push_back("--max-wait not checked: no acquisition was timed");
+    } else if (latency.max() > bound) {
+      c.violations += count_above(latency, bound);
+      notes.push_back(fmt::format("{} timed acquisitions waited longer than --max-wait {} (the longest {})",
+                                  count_above(latency, bound), seconds_text(spec.max_wait_ns),
+                                  seconds_text(static_cast<std::int64_t>(latency.max()))));
+    }
+  }
+  if (spec.min_fairness_millionths > 0 && rep.operations() > 0) {
+    const double j = rep.jain_fairness();
+    const double bound = static_cast<double>(spec.min_fairness_millionths) / 1e6;
+    if (j < bound) {
+      c.violations += 1;
+      notes.push_back(fmt::format("Jain's fairness of the workers' operations is {:.3f}, below --min-fairness {:g} "
+                                  "(fewest {}, most {} operations)",
+                                  j, bound, rep.worker_ops_min(), rep.worker_ops_max()));
+    }
+  }
+  for (const std::string& n : notes) c.note += (c.note.empty() ? "" : "; ") + n;
+  return c;
+}
+
+CheckResult result_of(CheckId id, const CheckTally& t, const RunControl& ctl) {
+  CheckResult c;
+  c.name = std::string(check_name(id));
+  c.checked = t.checked;
+  c.violations = t.violations;
+  c.first_worker = t.first_worker;
+  c.first_operation = t.first_operation;
+  c.first_s = t.first_ns != 0 ? static_cast<double>(t.first_ns - ctl.start_ns) / 1e9 : 0.0;
+  c.note = t.note;
+  return c;
+}
+
 }  // namespace
 
-void collect_checks(Repetition& rep, const RunControl& ctl) {
+void collect_checks(Repetition& rep, const RunControl& ctl, const RunSpec& spec, const Histogram& latency,
+                    const Histogram& overtakes) {
   for (std::size_t i = 0; i < kCheckCount; ++i) {
     const auto id = static_cast<CheckId>(i);
     const CheckTally& t = ctl.checks[id];
     if (t.applies == 0 || id == CheckId::progress || id == CheckId::starvation) continue;
-    CheckResult c;
-    c.name = std::string(check_name(id));
-    c.checked = t.checked;
-    c.violations = t.violations;
-    c.first_worker = t.first_worker;
-    c.first_operation = t.first_operation;
-    c.first_s = t.first_ns != 0 ? static_cast<double>(t.first_ns - ctl.start_ns) / 1e9 : 0.0;
-    c.note = t.note;
-    rep.checks.push_back(std::move(c));
+    rep.checks.push_back(result_of(id, t, ctl));
   }
   CheckResult progress;
   progress.name = std::string(check_name(CheckId::progress));
   progress.checked = rep.operations();
   rep.checks.push_back(progress);
   rep.checks.push_back(starvation_check(rep));
+  if (auto bounded = bounded_waiting_check(rep, ctl, spec, latency, overtakes)) rep.checks.push_back(*bounded);
+  if (ctl.holders_allowed != 0) {
+    CheckResult wake;
+    wake.name = std::string(check_name(CheckId::lost_wakeup));
+    wake.checked = rep.operations();
+    rep.checks.push_back(wake);
+  }
+}
+
+std::vector<CheckResult> checks_failed_before_end(const RunControl& ctl, int workers) {
+  std::vector<CheckResult> failed;
+  if (ctl.worker_tallies == nullptr) return failed;
+  CheckTallies merged;
+  for (int w = 0; w < workers; ++w) {
+    for (std::size_t c = 0; c < kCheckCount; ++c) merge_tally(merged.by_check[c], ctl.worker_tallies[w].by_check[c]);
+  }
+  for (std::size_t i = 0; i < kCheckCount; ++i) {
+    const auto id = static_cast<CheckId>(i);
+    if (merged[id].violations > 0) failed.push_back(result_of(id, merged[id], ctl));
+  }
+  return failed;
 }
 
 }  // namespace contend

@@ -38,6 +38,7 @@ class AndersonLock {
       "Anderson array lock: FIFO, 512 padded slots, each waiter spins on its own";
   static constexpr Origin kOrigin = Origin::own;
   static constexpr bool kProcessShared = true;
+  static constexpr bool kFifo = true;
   static constexpr std::uint32_t kSlots = 512;
 
   AndersonLock() {

@@ -38,6 +38,7 @@ class McsLock {
       "MCS queue lock: FIFO, each waiter spins on its own thread_local node";
   static constexpr Origin kOrigin = Origin::own;
   static constexpr bool kProcessShared = false;
+  static constexpr bool kFifo = true;
 
   void lock() {
     Node& me = node_;

@@ -40,6 +40,7 @@ class TicketLock {
   static constexpr std::string_view kDescription = "ticket spinlock: FIFO, next and serving on separate lines";
   static constexpr Origin kOrigin = Origin::own;
   static constexpr bool kProcessShared = true;
+  static constexpr bool kFifo = true;
 
   TicketLock() {
     // Here, not at namespace scope, because offsetof needs access to the private members.

@@ -13,7 +13,11 @@
 //                     the run cannot end. Caught by the progress watchdog: `hang`.
 // broken-starve       a barging lock: a waiter may take the lock only once nobody released it
 //                     for 20 ms, while the holder re-takes it at once, so one worker keeps it
-//                     and the others wait out the run. Caught by the starvation check.
+//                     and the others wait out the run. Caught by the starvation check (at
+//                     once, by the per-worker stall check, when the run outlasts --stall).
+// broken-race-hang    broken-tas-race that also stops releasing after 50,000 acquisitions: it
+//                     breaks exclusion, then hangs. The verdict must keep the exclusion failure
+//                     seen before the hang, with its first occurrence.
 // (broken-hang and broken-crash, the watchdog's and the crash verdict's, have headers of their
 // own.)
 //
@@ -114,6 +118,31 @@ class BrokenLostWakeupLock {
   std::atomic<std::uint32_t> state_{0};  // 0 free, 1 held, 2 held and maybe waiters
   const Sharing sharing_;
   std::uint64_t acquisitions_ = 0;
+};
+
+class BrokenRaceHangLock {
+ public:
+  static constexpr std::string_view kName = "broken-race-hang";
+  static constexpr std::string_view kDescription =
+      "planted bug: lock() checks, then sets; and after 50,000 acquisitions unlock() stops releasing";
+  static constexpr Origin kOrigin = Origin::test;
+  static constexpr bool kProcessShared = true;
+
+  void lock() {
+    while (locked_.load(std::memory_order_acquire)) sched_yield();
+    cpu_relax();  // the check-then-act window, as broken-tas-race's
+    cpu_relax();
+    locked_.store(true, std::memory_order_relaxed);
+  }
+  void unlock() {
+    if (acquisitions_.fetch_add(1, std::memory_order_relaxed) >= kReleaseUntil) return;  // the hang
+    locked_.store(false, std::memory_order_release);
+  }
+
+ private:
+  static constexpr std::uint64_t kReleaseUntil = 50'000;
+  std::atomic<bool> locked_{false};
+  std::atomic<std::uint64_t> acquisitions_{0};
 };
 
 class BrokenStarveLock {

@@ -23,6 +23,8 @@ enum class CheckId : std::uint32_t {
   queue_order,            // queue: each consumer saw each producer's items in push order
   progress,               // the watchdog saw progress until the end (a hang fails it)
   starvation,             // no worker did (almost) nothing while the others progressed
+  bounded_waiting,        // overtakes, waits and fairness within the gates (and a FIFO lock's own bound)
+  lost_wakeup,            // no waiter slept on while the primitive was free and nobody else was awake to take it
   count
 };
 inline constexpr std::size_t kCheckCount = static_cast<std::size_t>(CheckId::count);
@@ -42,6 +44,8 @@ inline std::string_view check_name(CheckId id) {
     case CheckId::queue_order: return "per-producer order";
     case CheckId::progress: return "progress";
     case CheckId::starvation: return "starvation";
+    case CheckId::bounded_waiting: return "bounded waiting";
+    case CheckId::lost_wakeup: return "lost wake-up";
     case CheckId::count: break;
   }
   return "?";

@@ -83,6 +83,7 @@ std::string plain_text(const Knob& k, const KnobValue& v) {
   if (k.kind == KnobKind::choice && n >= 0 && static_cast<std::size_t>(n) < k.choices.size()) {
     return std::string(k.choices[static_cast<std::size_t>(n)]);
   }
+  if (k.kind == KnobKind::fraction) return fmt::format("{:g}", static_cast<double>(n) / 1e6);
   return fmt::format("{}", n);
 }
 

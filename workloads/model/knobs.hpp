@@ -57,6 +57,9 @@ enum class KnobId : std::uint8_t {
   timeout,
   stall,
   perturb,
+  max_wait,
+  max_overtakes,
+  min_fairness,
   count
 };
 inline constexpr std::size_t kKnobCount = static_cast<std::size_t>(KnobId::count);
@@ -70,6 +73,7 @@ enum class KnobKind {
   duration,  // "500ms", "2s", "0": nanoseconds from min to max
   flag,      // on or off: an option without a value, a boolean in a suite file
   choice,    // one of `choices`, kept as its index (the enum's value)
+  fraction,  // "0.9": a number from 0 to 1, kept in millionths (900000)
 };
 
 // A knob's value: a whole number (count; duration in ns; flag 0 or 1; choice's index) or a name.

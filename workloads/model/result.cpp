@@ -168,7 +168,7 @@ std::uint64_t Repetition::worker_ops_max() const {
 bool Repetition::operator==(const Repetition& o) const {
   return index == o.index && status == o.status && status_detail == o.status_detail &&
          elapsed_s == o.elapsed_s && workers == o.workers && latency == o.latency &&
-         write_latency == o.write_latency &&
+         write_latency == o.write_latency && overtakes == o.overtakes &&
          lost_updates == o.lost_updates && checked_updates == o.checked_updates &&
          reordered_items == o.reordered_items && checks == o.checks;
 }

@@ -105,6 +105,10 @@ struct Repetition {
   std::vector<WorkerResult> workers;
   LatencySummary latency;         // acquire latency of the sampled operations, in ns (rw: reads)
   LatencySummary write_latency;   // rw workload: exclusive acquire latency of sampled writes
+  // Bounded waiting (lock workload): for each timed acquisition, how many acquisitions by other
+  // workers happened between its arrival (just before lock()) and its entry. Not measured (no
+  // samples) for other workloads, or without a shared line to count entries on (--cs-lines 0).
+  LatencySummary overtakes;
   std::uint64_t lost_updates = 0; // shared-counter increments missing after the run
   // The increments the check expected: every critical section, warmup included (the counter
   // cannot tell warmup from measurement), so it is larger than operations().

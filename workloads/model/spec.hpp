@@ -65,6 +65,12 @@ struct RunSpec {
   bool stress = false;
   bool perturb = false;
   std::int64_t stall_ns = 0;
+  // `contend stress` fairness gates (0: not a gate): the longest wait any sampled acquisition
+  // may take, the most overtakes one may suffer (acquisitions by others between its arrival and
+  // its entry), and the least Jain's fairness index of per-worker operations, in millionths.
+  std::int64_t max_wait_ns = 0;
+  std::int64_t max_overtakes = 0;
+  std::int64_t min_fairness_millionths = 0;
 
   bool operator==(const RunSpec&) const = default;
 };

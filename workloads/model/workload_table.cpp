@@ -378,6 +378,45 @@ std::vector<Knob> make_knob_table() {
                .json_key = "perturb",
                .get = &get_field<&RunSpec::perturb>,
                .set = &set_field<&RunSpec::perturb>});
+  // Fairness gates: a configuration that exceeds one ends as `unfair` (exit 1).
+  k.push_back({.id = KnobId::max_wait,
+               .name = "max-wait",
+               .kind = KnobKind::duration,
+               .help = "Unfair if any timed acquisition waited longer than this, e.g. 50ms (default: no limit)",
+               .universal = true,
+               .stress_only = true,
+               .min = 1000,
+               .max = kMaxDurationNs,
+               .json_key = "max_wait_ns",
+               .zero_is_unset = true,
+               .get = &get_field<&RunSpec::max_wait_ns>,
+               .set = &set_field<&RunSpec::max_wait_ns>});
+  k.push_back({.id = KnobId::max_overtakes,
+               .name = "max-overtakes",
+               .kind = KnobKind::count,
+               .help = "Unfair if a timed acquisition was overtaken more than N times: N acquisitions by other "
+                       "workers between its arrival and its entry (lock workload; default: a FIFO lock's own bound)",
+               .universal = true,
+               .stress_only = true,
+               .min = 1,
+               .max = INT64_MAX,
+               .json_key = "max_overtakes",
+               .zero_is_unset = true,
+               .get = &get_field<&RunSpec::max_overtakes>,
+               .set = &set_field<&RunSpec::max_overtakes>});
+  k.push_back({.id = KnobId::min_fairness,
+               .name = "min-fairness",
+               .kind = KnobKind::fraction,
+               .help = "Unfair if Jain's index of the workers' operations is below J, e.g. 0.8 (1 = equal shares; "
+                       "default: no limit)",
+               .universal = true,
+               .stress_only = true,
+               .min = 1,
+               .max = 1'000'000,
+               .json_key = "min_fairness",
+               .zero_is_unset = true,
+               .get = &get_field<&RunSpec::min_fairness_millionths>,
+               .set = &set_field<&RunSpec::min_fairness_millionths>});
   return k;
 }
 

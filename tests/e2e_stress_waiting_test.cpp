@@ -1,0 +1,119 @@
+// End-to-end: what `contend stress` finds beyond exclusion — bounded waiting (overtakes, the
+// fairness gates, a FIFO lock held to its own bound), lost wake-ups while others progress, a
+// worker stalled while the others go on, and a hang that keeps the checks' evidence — and the
+// self-test that plants one bug per check. Its tests run alone (SERIAL): whether a barging lock
+// overtakes its queue depends on its workers running at once, which a busy machine prevents.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "tests/run_binary.hpp"
+
+namespace contend::test {
+namespace {
+
+using nlohmann::json;
+using StressWaiting = NoLeftoversTest;
+
+const json& first_config(const json& doc) { return doc["contend"]["configurations"][0]; }
+
+TEST_F(StressWaiting, SelfTestCatchesEveryPlantedBug) {
+  const RunOutput r = run_contend({"stress", "--self-test"}, 120);
+  EXPECT_EQ(r.exit_code, 0) << r.err << r.out;
+  EXPECT_NE(r.out.find("self-test passed"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("FAILED"), std::string::npos) << r.out;
+}
+
+// Overtakes are counted per timed acquisition and reported in JSON and CSV, by `run` too.
+TEST_F(StressWaiting, OvertakesAreReportedByRunInJsonAndCsv) {
+  const RunOutput r = run_contend({"run", "lock", "-p", "ticket", "-w", "2", "-d", "100ms", "-r", "1", "--warmup", "0",
+                                   "--format", "json"},
+                                  60);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const json doc = json::parse(r.out);
+  const json& rep = first_config(doc)["repetitions"][0];
+  ASSERT_TRUE(rep.contains("overtakes")) << r.out;
+  EXPECT_GT(rep["overtakes"]["samples"].get<std::uint64_t>(), 0u);
+  EXPECT_GE(rep["overtakes"]["max"].get<std::uint64_t>(), rep["overtakes"]["p99.9"].get<std::uint64_t>());
+
+  const RunOutput csv = run_contend({"run", "lock", "-p", "ticket", "-w", "2", "-d", "100ms", "-r", "1", "--warmup",
+                                     "0", "--format", "csv"},
+                                    60);
+  ASSERT_EQ(csv.exit_code, 0) << csv.err;
+  EXPECT_NE(csv.out.find(",overtakes_p99_9,overtakes_max"), std::string::npos) << csv.out;
+}
+
+// A gate a correct but unfair lock cannot meet is `unfair`, exit 1, with the bound in the detail.
+TEST_F(StressWaiting, GatesMakeUnfairnessAVerdict) {
+  const RunOutput r = run_contend({"stress", "lock", "-p", "ttas", "-w", "2", "-d", "300ms", "--max-wait", "1us",
+                                   "--min-fairness", "1"},
+                                  60);
+  EXPECT_EQ(r.exit_code, 1) << r.err << r.out;
+  EXPECT_NE(r.out.find(" unfair "), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("--max-wait"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("--min-fairness 1"), std::string::npos) << r.out;
+  // The reproduce line carries the gates.
+  EXPECT_NE(r.out.find("--max-wait 1us"), std::string::npos) << r.out;
+}
+
+TEST_F(StressWaiting, BadGateValuesAreOneLineAndExitTwo) {
+  for (const std::vector<std::string>& args :
+       {std::vector<std::string>{"--min-fairness", "1.5"}, {"--min-fairness", "fair"}, {"--max-overtakes", "0"},
+        {"--max-wait", "soon"}}) {
+    std::vector<std::string> full = {"stress", "lock", "-p", "ttas"};
+    full.insert(full.end(), args.begin(), args.end());
+    const RunOutput r = run_contend(full, 20);
+    EXPECT_EQ(r.exit_code, 2) << args[0] << " " << args[1] << ": " << r.err;
+    EXPECT_NE(r.err.find(args[0]), std::string::npos) << r.err;
+    EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+  }
+}
+
+// A waiter left asleep while the lock is free is `lost wakeup`, named, within the run.
+TEST_F(StressWaiting, LostWakeupNamesTheWorkerAndTheLocksState) {
+  const RunOutput r = run_contend({"stress", "lock", "-p", "broken-lost-wakeup", "-w", "4", "-d", "2s", "--format",
+                                   "json"},
+                                  60);
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  const json doc = json::parse(r.out);
+  const json& config = first_config(doc);
+  EXPECT_EQ(config["status"], "hang");
+  bool found = false;
+  for (const json& c : config["repetitions"][0]["checks"]) {
+    if (c["name"] != "lost wake-up") continue;
+    found = true;
+    EXPECT_EQ(c["verdict"], "violation");
+    EXPECT_NE(c["note"].get<std::string>().find("while the lock was free"), std::string::npos) << c;
+  }
+  EXPECT_TRUE(found) << r.out;
+  EXPECT_LT(r.seconds, 10.0);
+}
+
+// One worker stuck while the others go on is a verdict at --stall, not at the end of the run.
+TEST_F(StressWaiting, AStalledWorkerIsAVerdictAtOnce) {
+  const RunOutput r = run_contend({"stress", "lock", "-p", "broken-starve", "-w", "4", "-d", "30s", "--stall",
+                                   "500ms"},
+                                  60);
+  EXPECT_EQ(r.exit_code, 1) << r.err << r.out;
+  EXPECT_NE(r.out.find(" starved "), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("made no progress for 0.5 s while the others went on"), std::string::npos) << r.out;
+  EXPECT_LT(r.seconds, 15.0) << r.out;
+}
+
+// A lock that breaks exclusion and then hangs: the verdict keeps the exclusion failures.
+TEST_F(StressWaiting, AHangKeepsTheChecksThatFailedBeforeIt) {
+  const RunOutput r = run_contend({"stress", "lock", "-p", "broken-race-hang", "-w", "4", "--cs-ns", "200", "-d",
+                                   "2s", "--stall", "500ms"},
+                                  60);
+  EXPECT_EQ(r.exit_code, 1) << r.err << r.out;
+  EXPECT_NE(r.out.find("before it ended, mutual exclusion"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("first: worker"), std::string::npos) << r.out;
+}
+
+}  // namespace
+}  // namespace contend::test
