@@ -294,7 +294,16 @@ PlanOutcome build_run_plan(const RunOptions& o, const Registry& registry) {
                                       e->info.max_permits, permits));
       continue;
     }
-    for (Mode m : modes) {
+    // A plugin's claim to be process-shared is checked, not trusted: stress runs it on both
+    // threads and processes unless --mode says otherwise.
+    std::vector<Mode> modes_of_this = modes;
+    if (o.stress && !r.given(KnobId::mode) && e->info.origin == Origin::plugin && e->info.process_shared) {
+      modes_of_this = {Mode::threads, Mode::processes};
+      note_once(fmt::format("{} says it is process-shared: stressed on threads and on processes (--mode threads to "
+                            "skip the second)",
+                            e->info.name));
+    }
+    for (Mode m : modes_of_this) {
       if (m == Mode::processes && !e->info.process_shared) {
         out.notes.push_back(fmt::format("{} is not process-shared: measured on threads only", e->info.name));
         continue;

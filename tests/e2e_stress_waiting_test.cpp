@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -113,6 +114,26 @@ TEST_F(StressWaiting, AHangKeepsTheChecksThatFailedBeforeIt) {
   EXPECT_EQ(r.exit_code, 1) << r.err << r.out;
   EXPECT_NE(r.out.find("before it ended, mutual exclusion"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("first: worker"), std::string::npos) << r.out;
+}
+
+// A plugin's process_shared claim is stressed on processes too, without --mode: one whose
+// pthread mutex is private to a process strands a waiter there, and is caught.
+TEST_F(StressWaiting, APluginsProcessSharedClaimIsCheckedByDefault) {
+  const RunOutput r = run_contend({"stress", "lock", "--plugin", CONTEND_UNSHARED_PLUGIN, "--plugin",
+                                   CONTEND_EXAMPLE_PLUGIN, "-p", "unshared-mutex,example-ttas", "-w", "2,4", "-d",
+                                   "500ms", "--format", "json"},
+                                  90);
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  const json doc = json::parse(r.out);
+  std::map<std::string, std::string> status;
+  for (const json& c : doc["contend"]["configurations"]) status[c["name"]] = c["status"];
+  EXPECT_EQ(status.size(), 8u) << r.out;  // 2 primitives x 2 worker counts x 2 modes
+  EXPECT_EQ(status["lock/example-ttas/processes/workers:2"], "ok") << r.out;
+  EXPECT_EQ(status["lock/unshared-mutex/threads/workers:2"], "ok") << r.out;
+  EXPECT_NE(status["lock/unshared-mutex/processes/workers:4"], "ok") << r.out;
+  EXPECT_NE(r.err.find("unshared-mutex says it is process-shared: stressed on threads and on processes"),
+            std::string::npos)
+      << r.err;
 }
 
 }  // namespace

@@ -130,8 +130,9 @@ class BrokenRaceHangLock {
 
   void lock() {
     while (locked_.load(std::memory_order_acquire)) sched_yield();
-    cpu_relax();  // the check-then-act window, as broken-tas-race's
-    cpu_relax();
+    // The check-then-act window, with a yield in it now and then so that it opens even when the
+    // workers share one core (a busy machine): this bug must show before its hang does.
+    if ((entries_.fetch_add(1, std::memory_order_relaxed) & 15) == 0) sched_yield();
     locked_.store(true, std::memory_order_relaxed);
   }
   void unlock() {
@@ -143,6 +144,7 @@ class BrokenRaceHangLock {
   static constexpr std::uint64_t kReleaseUntil = 50'000;
   std::atomic<bool> locked_{false};
   std::atomic<std::uint64_t> acquisitions_{0};
+  std::atomic<std::uint32_t> entries_{0};  // paces the yields
 };
 
 class BrokenStarveLock {
