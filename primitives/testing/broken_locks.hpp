@@ -15,9 +15,9 @@
 //                     for 20 ms, while the holder re-takes it at once, so one worker keeps it
 //                     and the others wait out the run. Caught by the starvation check (at
 //                     once, by the per-worker stall check, when the run outlasts --stall).
-// broken-race-hang    broken-tas-race that also stops releasing after 50,000 acquisitions: it
-//                     breaks exclusion, then hangs. The verdict must keep the exclusion failure
-//                     seen before the hang, with its first occurrence.
+// broken-race-hang    lock() skips the lock once in 64 acquisitions, and unlock() stops releasing
+//                     after 50,000: it breaks exclusion, then hangs. The verdict must keep the
+//                     exclusion failures seen before the hang, with their first occurrence.
 // (broken-hang and broken-crash, the watchdog's and the crash verdict's, have headers of their
 // own.)
 //
@@ -124,19 +124,24 @@ class BrokenRaceHangLock {
  public:
   static constexpr std::string_view kName = "broken-race-hang";
   static constexpr std::string_view kDescription =
-      "planted bug: lock() checks, then sets; and after 50,000 acquisitions unlock() stops releasing";
+      "planted bug: lock() skips the lock once in 64, and after 50,000 acquisitions unlock() stops releasing";
   static constexpr Origin kOrigin = Origin::test;
   static constexpr bool kProcessShared = true;
 
   void lock() {
-    while (locked_.load(std::memory_order_acquire)) sched_yield();
-    // The check-then-act window, with a yield in it now and then so that it opens even when the
-    // workers share one core (a busy machine): this bug must show before its hang does.
-    if ((entries_.fetch_add(1, std::memory_order_relaxed) & 15) == 0) sched_yield();
-    locked_.store(true, std::memory_order_relaxed);
+    // The first bug: a "fast path" that forgets to take the lock, so whoever holds it has company.
+    if (acquisitions_.fetch_add(1, std::memory_order_relaxed) % 64 == 63) {
+      skipped_ = true;
+      return;
+    }
+    while (locked_.exchange(true, std::memory_order_acquire)) sched_yield();
   }
   void unlock() {
-    if (acquisitions_.fetch_add(1, std::memory_order_relaxed) >= kReleaseUntil) return;  // the hang
+    if (skipped_) {
+      skipped_ = false;
+      return;
+    }
+    if (releases_.fetch_add(1, std::memory_order_relaxed) >= kReleaseUntil) return;  // the second: the hang
     locked_.store(false, std::memory_order_release);
   }
 
@@ -144,7 +149,8 @@ class BrokenRaceHangLock {
   static constexpr std::uint64_t kReleaseUntil = 50'000;
   std::atomic<bool> locked_{false};
   std::atomic<std::uint64_t> acquisitions_{0};
-  std::atomic<std::uint32_t> entries_{0};  // paces the yields
+  std::atomic<std::uint64_t> releases_{0};
+  static inline thread_local bool skipped_ = false;  // this worker's acquisition took nothing
 };
 
 class BrokenStarveLock {
