@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <functional>
+#include <optional>
 #include <string>
 #include <utility>
 
@@ -173,6 +174,19 @@ PlanOutcome build_run_plan(const RunOptions& o, const Registry& registry) {
   if (mode != static_cast<std::int64_t>(Mode::processes)) modes.push_back(Mode::threads);
   if (mode != static_cast<std::int64_t>(Mode::threads)) modes.push_back(Mode::processes);
   const bool both = mode == kModeBoth;
+  if (o.stress && r.given(KnobId::fault)) {
+    const std::vector<KnobValue>& faults = r.values(KnobId::fault);
+    if (faults.size() != 1) throw UsageError("--fault: one fault per run, e.g. --fault kill-holder");
+    std::string error;
+    const std::optional<Fault> fault = parse_fault(as_name(faults.front()), error);
+    if (!fault) throw UsageError(fmt::format("--fault: {}", error));
+    if (fault->kind != FaultKind::none && mode != static_cast<std::int64_t>(Mode::processes)) {
+      throw UsageError("--fault kills or stops a worker process, so it needs --mode processes");
+    }
+  }
+  if (r.given(KnobId::fault_every) && !r.given(KnobId::fault)) {
+    throw UsageError("--fault-every says how often --fault strikes; give --fault too");
+  }
 
   // The configuration every primitive starts from: every knob of one value that applies.
   RunSpec base;

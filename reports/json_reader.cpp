@@ -313,6 +313,12 @@ void read_configuration_v2(ConfigResult& config, const Json& cj, const std::stri
     if (reps[r].contains("overtakes")) {
       rep.overtakes = read_latency_summary(member(reps[r], "overtakes", rp), child(rp, "overtakes"));
     }
+    if (reps[r].contains("faults")) {
+      const Json& faults = member(reps[r], "faults", rp);
+      const std::string fp = child(rp, "faults");
+      rep.faults_injected = get_u64(faults, "injected", fp);
+      rep.recovery = read_latency_summary(member(faults, "recovery_ns", fp), child(fp, "recovery_ns"));
+    }
     config.repetitions.push_back(std::move(rep));
   }
   const auto histogram = [&](std::string_view key, Histogram& into) {

@@ -349,6 +349,14 @@ OrderedJson repetition_json(const Repetition& rep) {
   if (rep.write_latency.total_count() > 0) r["write_latency_ns"] = latency_summary_json(rep.write_latency);
   // Only the lock workloads count overtakes (bounded waiting).
   if (rep.overtakes.total_count() > 0) r["overtakes"] = latency_summary_json(rep.overtakes);
+  // Only `stress --fault` injects faults.
+  if (rep.faults_injected > 0) {
+    OrderedJson faults;
+    faults["injected"] = rep.faults_injected;
+    faults["recovered"] = rep.recovery.total_count();
+    faults["recovery_ns"] = latency_summary_json(rep.recovery);
+    r["faults"] = std::move(faults);
+  }
   // Only stress repetitions have checks.
   if (!rep.checks.empty()) {
     r["checks"] = OrderedJson::array();

@@ -49,6 +49,30 @@ std::string overtakes_text(const ConfigResult& config) {
   return any ? fmt::format(", overtakes p99.9 {} (max {})", p999, max) : std::string();
 }
 
+// "; 12 faults injected, 12 recovered: next entry p50 1.2ms, p99 3.4ms (worst repetition)" for
+// `--fault`, or empty.
+std::string faults_text(const ConfigResult& config) {
+  std::uint64_t injected = 0;
+  std::uint64_t recovered = 0;
+  std::uint64_t p50 = 0;
+  std::uint64_t p99 = 0;
+  for (const Repetition& r : config.repetitions) {
+    injected += r.faults_injected;
+    recovered += r.recovery.total_count();
+    if (r.recovery.total_count() == 0) continue;
+    p50 = std::max(p50, r.recovery.value_at_percentile(50));
+    p99 = std::max(p99, r.recovery.value_at_percentile(99));
+  }
+  if (injected == 0) return {};
+  if (config.spec.fault.kind != FaultKind::kill_holder) return fmt::format("; {} holders paused", injected);
+  std::string text = fmt::format("; {} holders killed, {} recovered", injected, recovered);
+  if (recovered > 0) {
+    text += fmt::format(" (kill to next entry p50 {}, p99 {})", format_latency_ns(static_cast<double>(p50)),
+                        format_latency_ns(static_cast<double>(p99)));
+  }
+  return text;
+}
+
 std::string count_text(std::uint64_t n) {
   if (n >= 10'000'000) return fmt::format("{:.1f}M", static_cast<double>(n) / 1e6);
   if (n >= 100'000) return fmt::format("{:.0f}k", static_cast<double>(n) / 1e3);
@@ -61,9 +85,9 @@ std::string summary_text(const ConfigResult& config) {
   const std::uint64_t ops = operations_checked(config);
   if (verdict == "pass") {
     const auto jain = worst_jain(config);
-    return fmt::format("no violation in {} operations; fairness {}, worst wait {}{}", count_text(ops),
+    return fmt::format("no violation in {} operations; fairness {}, worst wait {}{}{}", count_text(ops),
                        jain ? fmt::format("{:.3f}", *jain) : std::string("—"), worst_wait(config),
-                       overtakes_text(config));
+                       overtakes_text(config), faults_text(config));
   }
   if (verdict == "inconclusive") {
     const std::uint64_t fewest = fewest_operations_per_worker(config);

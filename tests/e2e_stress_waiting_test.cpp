@@ -136,5 +136,50 @@ TEST_F(StressWaiting, APluginsProcessSharedClaimIsCheckedByDefault) {
       << r.err;
 }
 
+// --fault kill-holder: a robust mutex recovers (kill to next entry reported); a plain lock is a
+// hang that says the holder died and the lock was never released, within --stall.
+TEST_F(StressWaiting, KilledHoldersAreRecoveredByARobustMutexAndHangAnyOther) {
+  const RunOutput robust = run_contend({"stress", "lock", "-p", "pthread-robust-pshared", "--mode", "processes", "-w",
+                                        "2", "-d", "500ms", "--fault", "kill-holder", "--fault-every", "2000",
+                                        "--format", "json"},
+                                       60);
+  EXPECT_EQ(robust.exit_code, 0) << robust.err << robust.out;
+  const json doc = json::parse(robust.out);
+  const json& rep = first_config(doc)["repetitions"][0];
+  ASSERT_TRUE(rep.contains("faults")) << robust.out;
+  EXPECT_GT(rep["faults"]["injected"].get<int>(), 0);
+  EXPECT_GT(rep["faults"]["recovered"].get<int>(), 0);
+  EXPECT_GT(rep["faults"]["recovery_ns"]["p50"].get<std::uint64_t>(), 0u);
+
+  const RunOutput plain = run_contend({"stress", "lock", "-p", "ticket", "--mode", "processes", "-w", "2", "-d", "5s",
+                                       "--stall", "500ms", "--fault", "kill-holder", "--fault-every", "2000"},
+                                      60);
+  EXPECT_EQ(plain.exit_code, 1) << plain.err << plain.out;
+  EXPECT_NE(plain.out.find("holder died, lock never released"), std::string::npos) << plain.out;
+  EXPECT_LT(plain.seconds, 4.0) << plain.out;
+}
+
+TEST_F(StressWaiting, PausedHoldersAreContinued) {
+  const RunOutput r = run_contend({"stress", "lock", "-p", "ticket", "--mode", "processes", "-w", "2", "-d", "500ms",
+                                   "--fault", "pause-holder:10ms", "--fault-every", "5000"},
+                                  60);
+  EXPECT_EQ(r.exit_code, 0) << r.err << r.out;
+  EXPECT_NE(r.out.find("holders paused"), std::string::npos) << r.out;
+}
+
+TEST_F(StressWaiting, BadFaultOptionsAreOneLineAndExitTwo) {
+  for (const std::vector<std::string>& args :
+       {std::vector<std::string>{"stress", "lock", "-p", "ticket", "--fault", "kill-holder"},
+        {"stress", "lock", "-p", "ticket", "--mode", "processes", "--fault", "explode"},
+        {"stress", "lock", "-p", "ticket", "--mode", "processes", "--fault", "pause-holder:soon"},
+        {"stress", "lock", "-p", "ticket", "--mode", "processes", "--fault-every", "10"},
+        {"run", "lock", "-p", "ticket", "--mode", "processes", "--fault", "kill-holder"}}) {
+    const RunOutput r = run_contend(args, 20);
+    EXPECT_EQ(r.exit_code, 2) << r.err;
+    EXPECT_NE(r.err.find("--fault"), std::string::npos) << r.err;
+    EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+  }
+}
+
 }  // namespace
 }  // namespace contend::test

@@ -97,16 +97,49 @@ pid_t fork_worker_process() {
 
 void exit_worker_process() { _exit(0); }
 
-void drive_phases(RepetitionContext& ctx, const std::vector<pid_t>& worker_pids) {
+// --fault in process mode: continues the workers whose pause is over, and (while the phases run,
+// with `respawn`) forks a replacement for each worker the fault killed, reaping the dead one.
+void tend_faults(RepetitionContext& ctx, std::vector<pid_t>& worker_pids, const Respawn& respawn) {
+  const Fault& fault = ctx.spec.fault;
+  if (fault.kind == FaultKind::none) return;
+  const std::int64_t now = monotonic_ns();
+  for (std::size_t w = 0; w < worker_pids.size(); ++w) {
+    WorkerSlot& slot = ctx.slots[w];
+    const pid_t pid = worker_pids[w];
+    if (pid <= 0) continue;
+    if (fault.kind == FaultKind::pause_holder) {
+      // Sent again at every poll until the worker clears its mark: a SIGCONT that came before its
+      // SIGSTOP took effect would otherwise leave it stopped for good.
+      const std::int64_t since = slot.paused_since_ns.load(std::memory_order_acquire);
+      if (since != 0 && now - since >= fault.pause_ns) kill(pid, SIGCONT);
+      continue;
+    }
+    if (!respawn || ctx.control.stop.is_raised() || slot.killed_by_fault.load(std::memory_order_relaxed) == 0) continue;
+    // It marked itself just before raising SIGKILL: its death is a moment away, so wait for it
+    // (reaping it here, before the liveness check below can take it for a crash).
+    siginfo_t info{};
+    while (waitid(P_PID, static_cast<id_t>(pid), &info, WEXITED) != 0 && errno == EINTR) {
+    }
+    slot.killed_by_fault.store(0, std::memory_order_relaxed);  // before the replacement exists
+    worker_pids[w] = respawn(static_cast<int>(w));
+  }
+}
+
+void drive_phases(RepetitionContext& ctx, std::vector<pid_t>& worker_pids, const Respawn& respawn) {
   RunControl& ctl = ctx.control;
   // In process mode a worker can die at any phase; notice it here rather than waiting forever
   // at a barrier it will never reach.
   auto workers_alive = [&] {
-    for (pid_t pid : worker_pids) {
+    tend_faults(ctx, worker_pids, respawn);
+    for (std::size_t w = 0; w < worker_pids.size(); ++w) {
+      if (worker_pids[w] <= 0) continue;
       siginfo_t info{};
-      if (waitid(P_PID, static_cast<id_t>(pid), &info, WEXITED | WNOHANG | WNOWAIT) == 0 && info.si_pid != 0) {
-        return false;
+      if (waitid(P_PID, static_cast<id_t>(worker_pids[w]), &info, WEXITED | WNOHANG | WNOWAIT) != 0 || info.si_pid == 0) {
+        continue;
       }
+      // One --fault killed after tend_faults looked: replaced at its next look, not a death.
+      if (ctx.slots[w].killed_by_fault.load(std::memory_order_relaxed) != 0 && respawn) continue;
+      return false;
     }
     return true;
   };
@@ -140,16 +173,34 @@ void drive_phases(RepetitionContext& ctx, const std::vector<pid_t>& worker_pids)
 
 void reap_workers(RepetitionContext& ctx, std::vector<pid_t>& worker_pids) {
   RunControl& ctl = ctx.control;
-  std::size_t remaining = worker_pids.size();
+  auto remaining = static_cast<std::size_t>(std::count_if(worker_pids.begin(), worker_pids.end(), [](pid_t p) { return p > 0; }));
+  // With --fault a worker may be stopped for its pause: poll, so it is continued.
+  const bool poll = ctx.spec.fault.kind != FaultKind::none;
   while (remaining > 0) {
     int status = 0;
-    const pid_t pid = waitpid(-1, &status, 0);
+    if (poll) tend_faults(ctx, worker_pids, {});
+    const pid_t pid = waitpid(-1, &status, poll ? WNOHANG : 0);
+    if (pid == 0) {
+      sleep_ns(200'000);
+      continue;
+    }
     if (pid < 0) {
       if (errno == EINTR) continue;
       break;
     }
-    if (std::find(worker_pids.begin(), worker_pids.end(), pid) == worker_pids.end()) continue;
+    const auto it = std::find(worker_pids.begin(), worker_pids.end(), pid);
+    if (it == worker_pids.end()) continue;
     --remaining;
+    const WorkerSlot& slot = ctx.slots[it - worker_pids.begin()];
+    if (WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL && slot.killed_by_fault.load(std::memory_order_relaxed) != 0) {
+      // --fault kill-holder's own doing, not a crash; too late to replace it. Its figures are what
+      // it had published: the operations it finished.
+      WorkerSlot& killed = ctx.slots[it - worker_pids.begin()];
+      killed.operations = killed.progress.load(std::memory_order_relaxed);
+      killed.end_ns = ctl.last_kill_ns;
+      killed.phase.store(WorkerPhase::done, std::memory_order_release);
+      continue;
+    }
     const bool abnormal = WIFSIGNALED(status) || (WIFEXITED(status) && WEXITSTATUS(status) != 0);
     if (!abnormal) continue;
     if (WIFSIGNALED(status) && ctl.crash_signal == 0) ctl.crash_signal = WTERMSIG(status);
@@ -157,7 +208,9 @@ void reap_workers(RepetitionContext& ctx, std::vector<pid_t>& worker_pids) {
       copy_error(ctl, fmt::format("worker process exited with status {}", WEXITSTATUS(status)));
     }
     // The others may wait forever on a lock the dead worker held: end them now.
-    for (pid_t other : worker_pids) kill(other, SIGKILL);
+    for (pid_t other : worker_pids) {
+      if (other > 0) kill(other, SIGKILL);
+    }
   }
 }
 
@@ -192,6 +245,15 @@ std::size_t engine_bytes(const RunSpec& spec) {
     _exit(3);
   }
   _exit(0);
+}
+
+// --fault: how many were injected, and the recoveries after kills.
+void note_faults(Repetition& rep, const RunControl& ctl) {
+  rep.faults_injected = ctl.faults_injected.load(std::memory_order_relaxed);
+  const std::uint32_t n = std::min(ctl.recoveries.load(std::memory_order_relaxed), RunControl::kMaxRecoveries);
+  Histogram recovery;
+  for (std::uint32_t i = 0; i < n; ++i) recovery.record(static_cast<std::uint64_t>(std::max<std::int64_t>(ctl.recovery_ns[i], 1)));
+  rep.recovery = LatencySummary::of(recovery);
 }
 
 // A finding of the supervisor's watches (a starved worker, a lost wake-up) as a failed check.
@@ -234,6 +296,7 @@ RepetitionOutcome collect(const RunSpec& spec, int index, const RunControl& ctl,
   }
   rep.overtakes = LatencySummary::of(out.overtakes);
   rep.elapsed_s = static_cast<double>(last_end - ctl.start_ns) / 1e9;
+  note_faults(rep, ctl);
   rep.lost_updates = ctl.lost_updates;
   rep.checked_updates = ctl.checked_updates;
   rep.reordered_items = ctl.reordered_items;
@@ -344,8 +407,16 @@ RepetitionOutcome run_repetition(const RunSpec& spec, int index, std::size_t wor
   }
   rep.index = index;
   rep.status = ended_by;
+  note_faults(rep, *ctl);
   if (ended_by == Status::hang) {
     rep.status_detail = hang_report;
+    // A hang after --fault killed a holder that nobody got past: say what it was.
+    if (spec.fault.kind == FaultKind::kill_holder && ctl->fault_pending_ns.load() != 0) {
+      rep.status_detail = fmt::format("holder died, lock never released: worker {} was killed inside its critical "
+                                      "section by --fault kill-holder at {:.6f} s, and nobody entered after; {}",
+                                      ctl->last_killed_worker.load(), static_cast<double>(ctl->last_kill_ns - ctl->start_ns) / 1e9,
+                                      hang_report);
+    }
     if (found) {
       rep.checks.push_back(*found);
     } else {

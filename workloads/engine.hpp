@@ -46,10 +46,16 @@ struct RepetitionContext {
 
 namespace detail {
 
+// Forks a replacement for worker `w` (process mode, --fault kill-holder) and returns its pid.
+using Respawn = std::function<pid_t(int worker)>;
+
 // Runs in the repetition child: releases phases on time and, in process mode, stops early when
-// a worker died (reap_workers then reports it and ends the others).
-void drive_phases(RepetitionContext& ctx, const std::vector<pid_t>& worker_pids);
-// Reaps worker processes after the run; records the first abnormal death in the control block.
+// a worker died (reap_workers then reports it and ends the others) — unless --fault killed it,
+// when a replacement takes its place — and continues workers --fault paused, when their pause
+// is over.
+void drive_phases(RepetitionContext& ctx, std::vector<pid_t>& worker_pids, const Respawn& respawn);
+// Reaps worker processes after the run; records the first abnormal death in the control block
+// (a death --fault caused is not one).
 void reap_workers(RepetitionContext& ctx, std::vector<pid_t>& worker_pids);
 std::uint64_t operations_quota(const RunSpec& spec, int worker);
 [[noreturn]] void exit_worker_process();
@@ -99,6 +105,33 @@ void worker_main(RepetitionContext& ctx, Loop& loop, int worker, int cpu) {
   slot.phase.store(WorkerPhase::done, std::memory_order_release);
 }
 
+// A replacement for a worker process --fault killed: it joins the measured window where it is
+// (no barriers: the others passed them), takes over the dead one's slot, and does what is left of
+// its share. The dead one's finished operations (its published progress) stay counted.
+template <class Loop>
+void replacement_main(RepetitionContext& ctx, Loop& loop, int worker, int cpu) {
+  WorkerSlot& slot = ctx.slots[worker];
+  pin_current_worker(cpu, slot);
+  slot.tid = static_cast<std::int32_t>(gettid());
+  slot.inherited_operations = slot.progress.load(std::memory_order_relaxed);
+  slot.activity.store(WorkerActivity::outside, std::memory_order_relaxed);
+  rusage before{};
+  getrusage(RUSAGE_THREAD, &before);
+  const std::uint64_t quota = operations_quota(ctx.spec, worker);
+  const std::uint64_t left = quota > slot.inherited_operations ? quota - slot.inherited_operations : 0;
+  const std::uint64_t ops = ctx.spec.sample_every > 0 ? loop.template run<true>(worker, slot, ctx.control.stop, left)
+                                                      : loop.template run<false>(worker, slot, ctx.control.stop, left);
+  slot.operations = slot.inherited_operations + ops;
+  slot.end_ns = monotonic_ns();
+  rusage after{};
+  getrusage(RUSAGE_THREAD, &after);
+  slot.cpu_last = sched_getcpu();
+  slot.cpu_user_ns = timeval_ns(after.ru_utime) - timeval_ns(before.ru_utime);
+  slot.cpu_system_ns = timeval_ns(after.ru_stime) - timeval_ns(before.ru_stime);
+  slot.progress.store(slot.operations, std::memory_order_relaxed);
+  slot.phase.store(WorkerPhase::done, std::memory_order_release);
+}
+
 pid_t fork_worker_process();
 
 }  // namespace detail
@@ -115,7 +148,7 @@ void run_workers(RepetitionContext& ctx, Loop& loop) {
     for (int w = 0; w < ctx.spec.workers; ++w) {
       threads.emplace_back([&, w] { detail::worker_main(ctx, loop, w, cpus[static_cast<std::size_t>(w)]); });
     }
-    detail::drive_phases(ctx, pids);
+    detail::drive_phases(ctx, pids, {});
     for (auto& t : threads) t.join();
     return;
   }
@@ -127,7 +160,15 @@ void run_workers(RepetitionContext& ctx, Loop& loop) {
     }
     pids.push_back(pid);
   }
-  detail::drive_phases(ctx, pids);
+  const detail::Respawn respawn = [&](int w) {
+    const pid_t pid = detail::fork_worker_process();
+    if (pid == 0) {
+      detail::replacement_main(ctx, loop, w, cpus[static_cast<std::size_t>(w)]);
+      detail::exit_worker_process();
+    }
+    return pid;
+  };
+  detail::drive_phases(ctx, pids, respawn);
   detail::reap_workers(ctx, pids);
 }
 

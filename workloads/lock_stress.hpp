@@ -50,6 +50,18 @@ class LockStressLoop {
         }
         words_.owner.store(token, std::memory_order_relaxed);
       }
+      if (w.fault_due(stop)) {
+        // Dying inside: contend's own checker words are put back first (they are instruments,
+        // not the lock's data), so the next holder's entry checks judge the lock alone.
+        if (settings_.fault.kind == FaultKind::kill_holder) {
+          if (strong) {
+            words_.occupancy.fetch_sub(1, std::memory_order_acq_rel);
+          } else {
+            words_.owner.store(0, std::memory_order_relaxed);
+          }
+        }
+        w.strike();
+      }
       // Read-modify-write of the shared lines spans the critical section (read on entry, write
       // back on exit), so that two workers inside at once lose an update even when they entered
       // a little apart.

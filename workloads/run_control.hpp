@@ -102,6 +102,11 @@ struct alignas(kCacheLineSize) WorkerSlot {
   std::int64_t voluntary_switches = 0;
   std::int64_t involuntary_switches = 0;
   std::int32_t tid = 0;  // the worker's kernel thread id, for the supervisor's wake-up watch
+  // --fault: operations finished by the processes this worker's replacement took over from; the
+  // killed one's own mark; and when a paused one stopped itself (0: not paused).
+  std::uint64_t inherited_operations = 0;
+  std::atomic<std::uint32_t> killed_by_fault{0};
+  std::atomic<std::int64_t> paused_since_ns{0};
   alignas(kCacheLineSize) LatencyRecorder latency;
   LatencyRecorder write_latency;  // rw workload; untouched (and never paged in) otherwise
   LatencyRecorder overtakes;      // lock workloads: overtakes per timed acquisition (bounded waiting)
@@ -142,6 +147,15 @@ struct RunControl {
   // The lost wake-up watch (workloads/wake_watch.hpp): how many workers may be inside at once
   // (1 for a lock, the permits for a semaphore; 0: the workload is not watched).
   std::uint32_t holders_allowed = 0;
+  // --fault kill-holder: when the last holder was killed (0 once someone entered after it), and
+  // the times from each kill to the next entry (the recovery of a robust lock).
+  alignas(kCacheLineSize) std::atomic<std::int64_t> fault_pending_ns{0};
+  std::atomic<std::uint32_t> faults_injected{0};
+  std::atomic<std::uint32_t> recoveries{0};
+  std::atomic<std::int32_t> last_killed_worker{-1};
+  std::int64_t last_kill_ns = 0;
+  static constexpr std::uint32_t kMaxRecoveries = 4096;
+  std::int64_t recovery_ns[kMaxRecoveries] = {};
 };
 
 }  // namespace contend

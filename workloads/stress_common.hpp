@@ -31,6 +31,7 @@
 // inside, and after releasing, to widen race windows.
 #include <fmt/format.h>
 #include <sched.h>
+#include <signal.h>
 
 #include <algorithm>
 #include <atomic>
@@ -56,6 +57,8 @@
 namespace contend {
 
 inline constexpr std::uint64_t kCheckWindowNs = 4'000'000;
+// --fault without --fault-every: each measured acquisition strikes with probability 1 in this.
+inline constexpr std::uint64_t kRandomFaultOdds = 10'000;
 
 // The checkers' shared words, each alone on its cache line.
 struct ExclusionWords {
@@ -116,9 +119,18 @@ struct StressSettings : LoopSettings {
   bool perturb;
   WorkCalibration work;
   StopFlag* quiet;
+  RunControl* control;
+  Fault fault;
+  std::uint64_t fault_every;
 
   explicit StressSettings(const RepetitionContext& ctx)
-      : LoopSettings(ctx), perturb(ctx.spec.perturb), work(ctx.calibrations.work), quiet(&ctx.control.quiet) {}
+      : LoopSettings(ctx),
+        perturb(ctx.spec.perturb),
+        work(ctx.calibrations.work),
+        quiet(&ctx.control.quiet),
+        control(&ctx.control),
+        fault(ctx.spec.fault),
+        fault_every(ctx.spec.fault_every) {}
 
   // True in the windows where the strong check runs, false in the transparent ones.
   bool strong_window(std::uint64_t now_ticks) const { return (clock.to_ns(now_ticks) / kCheckWindowNs) % 2 == 0; }
@@ -135,7 +147,9 @@ class StressWorker {
         sampler_(s.sample_every, worker_seed(s.seed, worker)),
         random_(worker_seed(s.seed ^ 0x6a09e667f3bcc909ULL, worker)),
         perturb_(s.perturb, worker_seed(s.seed ^ 0xbb67ae8584caa73bULL, worker), s.work),
-        first_index_(slot.warmup_operations) {}
+        fault_random_(worker_seed(s.seed ^ 0x3c6ef372fe94f82bULL, worker) + slot.inherited_operations),
+        inherited_(slot.inherited_operations),
+        first_index_(slot.warmup_operations + slot.inherited_operations) {}
 
   // Before acquiring: returns the clock value the wait starts at.
   std::uint64_t begin_wait() {
@@ -146,6 +160,32 @@ class StressWorker {
   void end_wait(std::uint64_t t0, bool sample) {
     if (sample) slot_.latency.record(s_.clock.to_ns(s_.clock.now() - t0));
     slot_.activity.store(WorkerActivity::inside, std::memory_order_relaxed);
+    if (s_.fault.kind == FaultKind::kill_holder) note_recovery();
+  }
+  // --fault: true when this acquisition is the one to strike (in the measured window, not after
+  // the stop). Called inside the critical section, after the entry checks.
+  bool fault_due(const StopFlag& stop) {
+    if (s_.fault.kind == FaultKind::none) return false;
+    if (slot_.phase.load(std::memory_order_relaxed) != WorkerPhase::measuring || stop.is_raised()) return false;
+    ++acquisitions_;
+    return s_.fault_every != 0 ? acquisitions_ % s_.fault_every == 0 : fault_random_.next() % kRandomFaultOdds == 0;
+  }
+  // Kills this worker process holding the primitive (never returns), or stops it and returns
+  // once the repetition's child continues it after the pause.
+  void strike() {
+    RunControl& ctl = *s_.control;
+    ctl.faults_injected.fetch_add(1, std::memory_order_relaxed);
+    if (s_.fault.kind == FaultKind::kill_holder) {
+      slot_.killed_by_fault.store(1, std::memory_order_relaxed);
+      ctl.last_killed_worker.store(worker_, std::memory_order_relaxed);
+      ctl.last_kill_ns = monotonic_ns();
+      std::int64_t none = 0;
+      ctl.fault_pending_ns.compare_exchange_strong(none, ctl.last_kill_ns, std::memory_order_release);
+      raise(SIGKILL);
+    }
+    slot_.paused_since_ns.store(monotonic_ns(), std::memory_order_release);
+    raise(SIGSTOP);
+    slot_.paused_since_ns.store(0, std::memory_order_relaxed);
   }
   void inside_work() {
     perturb_.point();
@@ -156,7 +196,7 @@ class StressWorker {
     slot_.activity.store(WorkerActivity::outside, std::memory_order_relaxed);
     perturb_.point();
     if (s_.outside_iterations != 0) busy_iterations(s_.outside_iterations);
-    slot_.progress.store(ops, std::memory_order_relaxed);
+    slot_.progress.store(inherited_ + ops, std::memory_order_relaxed);
     // A quiet period: sit it out asleep, so that nobody rescues a stranded waiter.
     while (s_.quiet->is_raised()) futex::wait(s_.quiet->raised, 1, Sharing::process_shared);
   }
@@ -173,6 +213,15 @@ class StressWorker {
   const StressSettings& settings() const { return s_; }
 
  private:
+  // The first entry after a kill is the recovery: kill to entry, into the control block.
+  void note_recovery() {
+    RunControl& ctl = *s_.control;
+    std::int64_t killed = ctl.fault_pending_ns.load(std::memory_order_acquire);
+    if (killed == 0 || !ctl.fault_pending_ns.compare_exchange_strong(killed, 0, std::memory_order_acq_rel)) return;
+    const std::uint32_t i = ctl.recoveries.fetch_add(1, std::memory_order_relaxed);
+    if (i < RunControl::kMaxRecoveries) ctl.recovery_ns[i] = monotonic_ns() - killed;
+  }
+
   const StressSettings& s_;
   const int worker_;
   WorkerSlot& slot_;
@@ -180,7 +229,10 @@ class StressWorker {
   Sampler sampler_;
   StressRandom random_;
   Perturber perturb_;
-  const std::uint64_t first_index_;  // operations this worker did before this phase (warmup)
+  StressRandom fault_random_;
+  std::uint64_t acquisitions_ = 0;   // --fault-every counts these
+  const std::uint64_t inherited_;    // operations of the killed processes this one replaces
+  const std::uint64_t first_index_;  // operations this worker did before this phase (warmup, predecessors)
 };
 
 // Spins on a try-operation until it succeeds, yielding now and then so that with more workers

@@ -15,8 +15,8 @@
 //                     for 20 ms, while the holder re-takes it at once, so one worker keeps it
 //                     and the others wait out the run. Caught by the starvation check (at
 //                     once, by the per-worker stall check, when the run outlasts --stall).
-// broken-race-hang    lock() skips the lock once in 64 acquisitions, and unlock() stops releasing
-//                     after 50,000: it breaks exclusion, then hangs. The verdict must keep the
+// broken-race-hang    lock() enters a held lock anyway once in 8 tries that find it held, and
+//                     unlock() stops releasing after 50,000: it breaks exclusion, then hangs. The verdict must keep the
 //                     exclusion failures seen before the hang, with their first occurrence.
 // (broken-hang and broken-crash, the watchdog's and the crash verdict's, have headers of their
 // own.)
@@ -124,17 +124,21 @@ class BrokenRaceHangLock {
  public:
   static constexpr std::string_view kName = "broken-race-hang";
   static constexpr std::string_view kDescription =
-      "planted bug: lock() skips the lock once in 64, and after 50,000 acquisitions unlock() stops releasing";
+      "planted bug: lock() enters a held lock once in 8 tries, and after 50,000 unlocks stops releasing";
   static constexpr Origin kOrigin = Origin::test;
   static constexpr bool kProcessShared = true;
 
   void lock() {
-    // The first bug: a "fast path" that forgets to take the lock, so whoever holds it has company.
-    if (acquisitions_.fetch_add(1, std::memory_order_relaxed) % 64 == 63) {
-      skipped_ = true;
-      return;
+    while (locked_.exchange(true, std::memory_order_acquire)) {
+      // The first bug: a "give up waiting" path that enters anyway, once in 8 attempts that
+      // find the lock held, so whoever holds it has company.
+      if (busy_attempts_.fetch_add(1, std::memory_order_relaxed) % 8 == 7 &&
+          releases_.load(std::memory_order_relaxed) < kReleaseUntil) {
+        skipped_ = true;
+        return;
+      }
+      sched_yield();
     }
-    while (locked_.exchange(true, std::memory_order_acquire)) sched_yield();
   }
   void unlock() {
     if (skipped_) {
@@ -148,7 +152,7 @@ class BrokenRaceHangLock {
  private:
   static constexpr std::uint64_t kReleaseUntil = 50'000;
   std::atomic<bool> locked_{false};
-  std::atomic<std::uint64_t> acquisitions_{0};
+  std::atomic<std::uint64_t> busy_attempts_{0};
   std::atomic<std::uint64_t> releases_{0};
   static inline thread_local bool skipped_ = false;  // this worker's acquisition took nothing
 };

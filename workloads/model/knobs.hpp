@@ -60,6 +60,8 @@ enum class KnobId : std::uint8_t {
   max_wait,
   max_overtakes,
   min_fairness,
+  fault,
+  fault_every,
   count
 };
 inline constexpr std::size_t kKnobCount = static_cast<std::size_t>(KnobId::count);

@@ -169,6 +169,7 @@ bool Repetition::operator==(const Repetition& o) const {
   return index == o.index && status == o.status && status_detail == o.status_detail &&
          elapsed_s == o.elapsed_s && workers == o.workers && latency == o.latency &&
          write_latency == o.write_latency && overtakes == o.overtakes &&
+         faults_injected == o.faults_injected && recovery == o.recovery &&
          lost_updates == o.lost_updates && checked_updates == o.checked_updates &&
          reordered_items == o.reordered_items && checks == o.checks;
 }

@@ -109,6 +109,10 @@ struct Repetition {
   // workers happened between its arrival (just before lock()) and its entry. Not measured (no
   // samples) for other workloads, or without a shared line to count entries on (--cs-lines 0).
   LatencySummary overtakes;
+  // `contend stress --fault`: faults injected, and for kill-holder the time from each kill to the
+  // next entry into the lock (a robust lock's recovery), in ns; empty when nobody got in after.
+  std::uint64_t faults_injected = 0;
+  LatencySummary recovery;
   std::uint64_t lost_updates = 0; // shared-counter increments missing after the run
   // The increments the check expected: every critical section, warmup included (the counter
   // cannot tell warmup from measurement), so it is larger than operations().

@@ -3,6 +3,8 @@
 // once from its options; nothing below cli/ sees a raw argument.
 #include <cstdint>
 #include <string>
+
+#include "workloads/model/fault.hpp"
 #include <string_view>
 #include <vector>
 
@@ -71,6 +73,11 @@ struct RunSpec {
   std::int64_t max_wait_ns = 0;
   std::int64_t max_overtakes = 0;
   std::int64_t min_fairness_millionths = 0;
+  // `contend stress --fault`: what is done to a worker inside its critical section
+  // (workloads/model/fault.hpp), on every `fault_every`th acquisition of each worker, or, when
+  // that is 0, on a seeded random 1 in kRandomFaultOdds.
+  Fault fault;
+  std::uint64_t fault_every = 0;
 
   bool operator==(const RunSpec&) const = default;
 };

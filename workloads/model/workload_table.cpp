@@ -52,6 +52,13 @@ void set_field(RunSpec& s, const KnobValue& v) {
 KnobValue get_consumers(const RunSpec& s) { return std::int64_t{s.workers - s.producers}; }
 void set_consumers(RunSpec& s, const KnobValue& v) { s.workers = s.producers + static_cast<int>(as_integer(v)); }
 
+// --fault as text ("kill-holder", "pause-holder:50ms"); the plan checks it before it is set.
+KnobValue get_fault(const RunSpec& s) { return fault_text(s.fault); }
+void set_fault(RunSpec& s, const KnobValue& v) {
+  std::string error;
+  s.fault = parse_fault(as_name(v), error).value_or(Fault{});
+}
+
 std::string outside_name_value(const RunSpec& s) {
   return fmt::format("{}ns{}", s.outside_ns, s.outside_scales ? "xworkers" : "");
 }
@@ -417,6 +424,28 @@ std::vector<Knob> make_knob_table() {
                .zero_is_unset = true,
                .get = &get_field<&RunSpec::min_fairness_millionths>,
                .set = &set_field<&RunSpec::min_fairness_millionths>});
+  k.push_back({.id = KnobId::fault,
+               .name = "fault",
+               .kind = KnobKind::names,
+               .help = "Inject a fault inside the critical section of worker processes (--mode processes): "
+                       "kill-holder (SIGKILL; a replacement is forked) or pause-holder:DURATION (SIGSTOP, then SIGCONT)",
+               .stress_only = true,
+               .label = "fault",
+               .json_key = "fault",
+               .get = &get_fault,
+               .set = &set_fault});
+  k.push_back({.id = KnobId::fault_every,
+               .name = "fault-every",
+               .kind = KnobKind::count,
+               .help = "With --fault: on every Nth acquisition of each worker (default: a seeded random 1 in 10,000)",
+               .stress_only = true,
+               .min = 1,
+               .max = INT64_MAX,
+               .label = "every",
+               .json_key = "fault_every",
+               .zero_is_unset = true,
+               .get = &get_field<&RunSpec::fault_every>,
+               .set = &set_field<&RunSpec::fault_every>});
   return k;
 }
 
@@ -429,7 +458,7 @@ std::vector<WorkloadInfo> make_workload_table() {
        .help = "",
        .operation = "An operation is one lock and unlock; latency is the time to acquire the lock.",
        .identity = {K::workers},
-       .knobs = {K::cs_ns, K::outside_ns, K::outside_scale, K::cs_lines}},
+       .knobs = {K::cs_ns, K::outside_ns, K::outside_scale, K::cs_lines, K::fault, K::fault_every}},
       {.workload = semaphore,
        .name = "semaphore",
        .family = Family::semaphore,
