@@ -143,6 +143,12 @@ std::vector<SelfTestCase> self_test_cases(std::uint64_t seed) {
     s.stall_ns = 500'000'000;
     return s;
   };
+  auto killing = [](RunSpec s) {
+    s.fault = Fault{FaultKind::kill_holder, 0};
+    s.fault_every = 2000;
+    s.stall_ns = 500'000'000;
+    return s;
+  };
   auto repeated = [](RunSpec s, int repetitions) {
     s.repetitions = repetitions;
     return s;
@@ -168,6 +174,9 @@ std::vector<SelfTestCase> self_test_cases(std::uint64_t seed) {
       {with_permits(semaphore("broken-sem-no-wake", 4), 1), Status::hang, {C::lost_wakeup}},
       // Three repetitions: its queue is overtaken only while both workers run at once.
       {repeated(make(Workload::lock, "broken-fifo-barging", 2), 3), Status::violation, {C::bounded_waiting}},
+      // --fault kill-holder: a lock that is not robust never comes back (and the verdict says the
+      // holder died); the robust mutex beside it recovers, below.
+      {killing(make(Workload::lock, "ticket", 2, Mode::processes)), Status::hang, {C::progress}},
       // The hang keeps its evidence: the exclusion failures seen before it.
       {with_cs(make(Workload::lock, "broken-race-hang", 4), 200), Status::hang,
        {C::exclusion_strong, C::exclusion_transparent}, true},
@@ -186,6 +195,7 @@ std::vector<SelfTestCase> self_test_cases(std::uint64_t seed) {
       {make(Workload::lock, "mcs", 8), Status::ok, {}},
       {make(Workload::lock, "std-mutex", 8), Status::ok, {}},
       {make(Workload::lock, "pthread-mutex", 4, Mode::processes), Status::ok, {}},
+      {killing(make(Workload::lock, "pthread-robust-pshared", 2, Mode::processes)), Status::ok, {}},
       {semaphore("posix-sem", 4), Status::ok, {}},
       {make(Workload::rw, "pthread-rwlock-reader", 4), Status::ok, {}},
       {queue("ring", 2, 2), Status::ok, {}},

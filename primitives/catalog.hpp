@@ -46,6 +46,7 @@
 #include "primitives/testing/broken_semaphores.hpp"
 #include "primitives/testing/broken_waiting.hpp"
 #include "primitives/testing/broken_queue.hpp"
+#include "primitives/testing/broken_queue_early_free.hpp"
 #include "primitives/testing/broken_hang.hpp"
 
 namespace contend {
@@ -127,6 +128,7 @@ using BuiltinQueues = TypeList<
     SocketpairQueue,
     BrokenQueue,
     BrokenQueueOrder,
-    BrokenQueueInvent>;
+    BrokenQueueInvent,
+    BrokenQueueEarlyFree>;
 
 }  // namespace contend

@@ -46,6 +46,8 @@ planted=(
   "broken-queue|queue|no item lost / duplicated|"
   "broken-queue-order|queue|per-producer order|"
   "broken-queue-invent|queue|nothing invented|"
+  "broken-queue-early-free|queue|no item lost / duplicated (capacity 2, 4+4)|--producers 4 --consumers 4 --capacity 2"
+  "broken-queue-early-free|queue|the same, with --perturb|--producers 4 --consumers 4 --capacity 2 --perturb"
   "unshared-mutex|lock|process sharing (plugin)|--plugin $unshared"
 )
 

@@ -27,6 +27,7 @@
 #include "workloads/interrupts.hpp"
 #include "workloads/model/result.hpp"
 #include "workloads/pinning.hpp"
+#include "workloads/preemption.hpp"
 #include "workloads/run_control.hpp"
 #include "workloads/repetition.hpp"
 #include "workloads/shared_arena.hpp"
@@ -60,6 +61,12 @@ void reap_workers(RepetitionContext& ctx, std::vector<pid_t>& worker_pids);
 std::uint64_t operations_quota(const RunSpec& spec, int worker);
 [[noreturn]] void exit_worker_process();
 
+// --perturb's in-call preemption schedule of a worker (a replacement's differs by where it took over).
+inline std::uint64_t preemption_seed(const RunSpec& spec, int worker, std::uint64_t taken_over_at) {
+  return (spec.seed ^ 0xa54ff53a5f1d36f1ULL) * 0x9e3779b97f4a7c15ULL + static_cast<std::uint64_t>(worker) * 0x100000001b3ULL +
+         taken_over_at;
+}
+
 inline std::int64_t timeval_ns(const timeval& tv) {
   return static_cast<std::int64_t>(tv.tv_sec) * 1'000'000'000 + static_cast<std::int64_t>(tv.tv_usec) * 1000;
 }
@@ -74,6 +81,8 @@ void worker_main(RepetitionContext& ctx, Loop& loop, int worker, int cpu) {
   pin_current_worker(cpu, slot);
   slot.cpu_first = sched_getcpu();
   slot.tid = static_cast<std::int32_t>(gettid());
+  const PreemptionTimer preemption(ctx.spec.stress && ctx.spec.perturb, preemption_seed(ctx.spec, worker, 0),
+                                   ctx.calibrations.work);
   ctl.ready_barrier.arrive_and_wait([&] { ctl.warmup_start_ns = monotonic_ns(); });
   if (ctx.spec.warmup_ns > 0) {
     slot.phase.store(WorkerPhase::warmup, std::memory_order_relaxed);
@@ -114,6 +123,8 @@ void replacement_main(RepetitionContext& ctx, Loop& loop, int worker, int cpu) {
   pin_current_worker(cpu, slot);
   slot.tid = static_cast<std::int32_t>(gettid());
   slot.inherited_operations = slot.progress.load(std::memory_order_relaxed);
+  const PreemptionTimer preemption(ctx.spec.stress && ctx.spec.perturb,
+                                   preemption_seed(ctx.spec, worker, slot.inherited_operations), ctx.calibrations.work);
   slot.activity.store(WorkerActivity::outside, std::memory_order_relaxed);
   rusage before{};
   getrusage(RUSAGE_THREAD, &before);
