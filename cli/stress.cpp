@@ -17,6 +17,7 @@
 #include "reports/stress_report.hpp"
 #include "workloads/model/check_names.hpp"
 #include "workloads/executor.hpp"
+#include "workloads/wake_watch.hpp"
 
 namespace contend::cli {
 
@@ -225,7 +226,16 @@ int run_self_test(const StressOptions& o) {
   const std::uint64_t seed = o.run.knobs.given(KnobId::seed)
                                  ? static_cast<std::uint64_t>(as_integer(o.run.knobs.values(KnobId::seed).front()))
                                  : random_seed();
-  const std::vector<SelfTestCase> cases = self_test_cases(seed);
+  std::vector<SelfTestCase> cases = self_test_cases(seed);
+  // Cases only the lost wake-up watch can judge are left out where it cannot run (TSan).
+  std::size_t skipped = 0;
+  if (!wake_watch_available()) {
+    const auto before = cases.size();
+    std::erase_if(cases, [](const SelfTestCase& c) {
+      return std::find(c.must_fail.begin(), c.must_fail.end(), CheckId::lost_wakeup) != c.must_fail.end();
+    });
+    skipped = before - cases.size();
+  }
   RunPlan plan;
   plan.command_line = o.run.command_line;
   for (const SelfTestCase& c : cases) plan.configs.push_back(c.spec);
@@ -237,6 +247,9 @@ int run_self_test(const StressOptions& o) {
   }
   int failures = 0;
   std::cout << fmt::format("stress self-test, seed {}\n", seed);
+  if (skipped > 0) {
+    std::cout << fmt::format("skipped {} lost wake-up cases: the watch cannot run under ThreadSanitizer\n", skipped);
+  }
   for (std::size_t i = 0; i < cases.size(); ++i) {
     const SelfTestCase& test = cases[i];
     ConfigResult& result = results.configs[i];

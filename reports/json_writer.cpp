@@ -1,3 +1,7 @@
+// The JSON writer: Google Benchmark's layout (context, benchmarks) with contend's own results
+// beside it (reports/json.hpp says what each part holds). Over 450 lines because it writes every
+// figure of the result model in one place, in the order a reader of the file meets them; the
+// reader is its mirror (json_reader.cpp).
 #include "reports/json.hpp"
 
 #include <fmt/format.h>

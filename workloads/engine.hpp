@@ -59,6 +59,8 @@ void drive_phases(RepetitionContext& ctx, std::vector<pid_t>& worker_pids, const
 // (a death --fault caused is not one).
 void reap_workers(RepetitionContext& ctx, std::vector<pid_t>& worker_pids);
 std::uint64_t operations_quota(const RunSpec& spec, int worker);
+void sleep_ns(std::int64_t ns);
+void copy_error(RunControl& ctl, const std::string& message);  // why the child could not run
 [[noreturn]] void exit_worker_process();
 
 // --perturb's in-call preemption schedule of a worker (a replacement's differs by where it took over).

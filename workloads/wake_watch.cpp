@@ -76,7 +76,7 @@ bool WakeWatch::read_thread(Waiter& w, char& state, std::uint64_t& run_count) {
 
 bool WakeWatch::stranded(std::int64_t now_ns) {
   const std::uint32_t allowed = control_.holders_allowed;
-  if (!spec_.stress || allowed == 0) return false;
+  if (!wake_watch_available() || !spec_.stress || allowed == 0) return false;
   // A holder --fault killed still holds it, dead, until someone recovers it: not free.
   if (control_.fault_pending_ns.load(std::memory_order_relaxed) != 0) return false;
   const std::int64_t gap = last_sample_ns_ == 0 ? 0 : std::min(now_ns - last_sample_ns_, kMaxSampleGapNs);

@@ -12,9 +12,11 @@
 //                     after 1000 acquisitions: a waiter that went to sleep is never woken, and
 //                     the run cannot end. Caught by the progress watchdog: `hang`.
 // broken-starve       a barging lock: a waiter may take the lock only once nobody released it
-//                     for 20 ms, while the holder re-takes it at once, so one worker keeps it
+//                     for 50 ms, while the holder re-takes it at once, so one worker keeps it
 //                     and the others wait out the run. Caught by the starvation check (at
-//                     once, by the per-worker stall check, when the run outlasts --stall).
+//                     once, by the per-worker stall check, when the run outlasts --stall). The
+//                     patience is 5 times stress's 10 ms quiet periods, in which the holder
+//                     steps out, so that they do not hand the lock to another worker.
 // broken-race-hang    lock() enters a held lock anyway once in 8 tries that find it held, and
 //                     unlock() stops releasing after 50,000: it breaks exclusion, then hangs. The verdict must keep the
 //                     exclusion failures seen before the hang, with their first occurrence.
@@ -161,7 +163,7 @@ class BrokenStarveLock {
  public:
   static constexpr std::string_view kName = "broken-starve";
   static constexpr std::string_view kDescription =
-      "planted bug: a waiter may take the lock only after nobody released it for 20 ms";
+      "planted bug: a waiter may take the lock only after nobody released it for 50 ms";
   static constexpr Origin kOrigin = Origin::test;
   static constexpr bool kProcessShared = true;
 
@@ -184,7 +186,7 @@ class BrokenStarveLock {
   }
 
  private:
-  static constexpr std::int64_t kPatienceNs = 20'000'000;
+  static constexpr std::int64_t kPatienceNs = 50'000'000;
   static std::int64_t now_ns() { return std::chrono::steady_clock::now().time_since_epoch().count(); }
 
   std::atomic<bool> locked_{false};
