@@ -28,7 +28,12 @@
 // writer must find it 0, a reader must find no writer; the transparent owner word as for locks.
 //
 // --perturb adds seeded random delays (up to 2 µs of busy work) and yields before acquiring,
-// inside, and after releasing, to widen race windows.
+// inside, and after releasing, to widen race windows (and, in every workload, a timer that
+// interrupts workers inside their calls: workloads/preemption.hpp).
+//
+// Between operations a worker also sits out stress's quiet periods (RunControl::quiet, for the
+// lost wake-up watch: workloads/wake_watch.hpp), and inside its critical section it may be
+// struck by --fault (killed or stopped there: workloads/model/fault.hpp).
 #include <fmt/format.h>
 #include <sched.h>
 #include <signal.h>
