@@ -17,6 +17,7 @@
 #include "reports/stress_report.hpp"
 #include "workloads/model/check_names.hpp"
 #include "workloads/executor.hpp"
+#include "primitives/sanitizers.hpp"
 #include "workloads/wake_watch.hpp"
 
 namespace contend::cli {
@@ -96,7 +97,19 @@ struct SelfTestCase {
   Status expected;
   std::vector<CheckId> must_fail;  // checks that must report a violation (empty: none may)
   bool any_of = false;             // one of must_fail is enough (which one sees it first is luck)
+  // Caught only when the workers run at the speed of a plain build: left out under a sanitizer.
+  bool timing_sensitive = false;
 };
+
+// True in a build with AddressSanitizer or ThreadSanitizer, whose instrumentation changes how
+// often a barging lock wins against its queue (CI saw broken-fifo-barging pass 3 repetitions).
+constexpr bool sanitized_build() {
+#if defined(__SANITIZE_ADDRESS__) || defined(CONTEND_THREAD_SANITIZER)
+  return true;
+#else
+  return false;
+#endif
+}
 
 std::vector<SelfTestCase> self_test_cases(std::uint64_t seed) {
   RunSpec base;
@@ -174,7 +187,8 @@ std::vector<SelfTestCase> self_test_cases(std::uint64_t seed) {
       {make(Workload::lock, "broken-waiter-flag", 8), Status::hang, {C::lost_wakeup}},
       {with_permits(semaphore("broken-sem-no-wake", 4), 1), Status::hang, {C::lost_wakeup}},
       // Three repetitions: its queue is overtaken only while both workers run at once.
-      {repeated(make(Workload::lock, "broken-fifo-barging", 2), 3), Status::violation, {C::bounded_waiting}},
+      {repeated(make(Workload::lock, "broken-fifo-barging", 2), 3), Status::violation, {C::bounded_waiting}, false,
+       true},
       // --fault kill-holder: a lock that is not robust never comes back (and the verdict says the
       // holder died); the robust mutex beside it recovers, below.
       {killing(make(Workload::lock, "ticket", 2, Mode::processes)), Status::hang, {C::progress}},
@@ -236,6 +250,12 @@ int run_self_test(const StressOptions& o) {
     });
     skipped = before - cases.size();
   }
+  std::size_t timing_skipped = 0;
+  if (sanitized_build()) {
+    const auto before = cases.size();
+    std::erase_if(cases, [](const SelfTestCase& c) { return c.timing_sensitive; });
+    timing_skipped = before - cases.size();
+  }
   RunPlan plan;
   plan.command_line = o.run.command_line;
   for (const SelfTestCase& c : cases) plan.configs.push_back(c.spec);
@@ -249,6 +269,11 @@ int run_self_test(const StressOptions& o) {
   std::cout << fmt::format("stress self-test, seed {}\n", seed);
   if (skipped > 0) {
     std::cout << fmt::format("skipped {} lost wake-up cases: the watch cannot run under ThreadSanitizer\n", skipped);
+  }
+  if (timing_skipped > 0) {
+    std::cout << fmt::format("skipped {} timing-sensitive case(s) (a barging lock against its queue): a sanitizer "
+                             "changes how often it wins\n",
+                             timing_skipped);
   }
   for (std::size_t i = 0; i < cases.size(); ++i) {
     const SelfTestCase& test = cases[i];
