@@ -55,6 +55,8 @@ TEST_F(Stress, CorrectPrimitivesPassEveryCheck) {
     }
     for (const json& c : configs[i]["repetitions"][0]["checks"]) {
       if (c["name"] == "starvation") continue;
+      // A check that could not run says why instead (the lost wake-up watch under TSan).
+      if (c.contains("note") && c["note"].get<std::string>().rfind("not checked", 0) == 0) continue;
       EXPECT_GT(c["checked"].get<std::uint64_t>(), 0u) << c["name"] << " checked nothing";
     }
   }
