@@ -54,7 +54,11 @@ std::string knob_help(const Knob& k, bool stress) {
   if (k.zero_is_unset && values.size() == 1 && as_integer(values.front()) == 0) return text;
   text += fmt::format(" [default: {}", knob_list_text(k, values));
   for (const WorkloadInfo& w : workloads()) {
-    for (const auto& [id, own] : w.defaults) {
+    // Under stress a workload's own stress defaults, else its run defaults when the knob has no
+    // stress default of its own (default_values' order).
+    const auto& own_defaults = stress && (!w.stress_defaults.empty() || !k.stress_default.empty()) ? w.stress_defaults
+                                                                                                   : w.defaults;
+    for (const auto& [id, own] : own_defaults) {
       if (id == k.id && applies(k, w.workload) && (w.stress || !stress)) {
         text += fmt::format("; {}: {}", w.name, knob_list_text(k, own));
       }

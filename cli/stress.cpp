@@ -204,6 +204,8 @@ std::vector<SelfTestCase> self_test_cases(std::uint64_t seed) {
       {queue("broken-queue", 2, 2), Status::violation, {C::queue_lost, C::queue_duplicated}},
       {queue("broken-queue-order", 1, 1), Status::violation, {C::queue_order}},
       {queue("broken-queue-invent", 2, 2), Status::violation, {C::queue_invented}},
+      {make(Workload::pingpong, "broken-handoff-early-turn", 2), Status::violation, {C::handoff_sequence}},
+      {make(Workload::pingpong, "broken-handoff-lost-wake", 2), Status::hang, {C::lost_wakeup}},
       // Correct primitives beside them: any verdict but pass is a false positive.
       {make(Workload::lock, "ttas", 4), Status::ok, {}},
       {make(Workload::lock, "ticket", 4), Status::ok, {}},  // FIFO: held to its own bound
@@ -214,6 +216,8 @@ std::vector<SelfTestCase> self_test_cases(std::uint64_t seed) {
       {semaphore("posix-sem", 4), Status::ok, {}},
       {make(Workload::rw, "pthread-rwlock-reader", 4), Status::ok, {}},
       {queue("ring", 2, 2), Status::ok, {}},
+      {make(Workload::pingpong, "futex", 4), Status::ok, {}},
+      {make(Workload::pingpong, "cv", 2, Mode::processes), Status::ok, {}},
   };
 }
 

@@ -42,6 +42,7 @@
 #include "primitives/semaphores/std_binary.hpp"
 #include "primitives/semaphores/std_counting.hpp"
 #include "primitives/testing/broken_crash.hpp"
+#include "primitives/testing/broken_handoffs.hpp"
 #include "primitives/testing/broken_locks.hpp"
 #include "primitives/testing/broken_semaphores.hpp"
 #include "primitives/testing/broken_waiting.hpp"
@@ -112,7 +113,9 @@ using BuiltinHandoffs = TypeList<
     QueuePairHandoff<MoodycamelQueue>,
     QueuePairHandoff<AtomicQueueAdapter>,
     QueuePairHandoff<BoostLockfreeQueue>,
-    QueuePairHandoff<TbbBoundedQueue>>;
+    QueuePairHandoff<TbbBoundedQueue>,
+    BrokenHandoffEarlyTurn,
+    BrokenHandoffLostWake>;
 
 using BuiltinQueues = TypeList<
     MpmcRing,

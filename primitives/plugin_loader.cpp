@@ -2,6 +2,8 @@
 
 #include <dlfcn.h>
 
+#include <cstddef>
+#include <cstdint>
 #include <cstring>
 #include <filesystem>
 #include <set>
@@ -131,6 +133,38 @@ std::string dl_error() {
   return text;
 }
 
+// The versions of the table this contend reads (plugin.h, "Versions"), and where each ends.
+constexpr std::uint32_t kOldestAbi = 1;
+static_assert(CONTEND_PLUGIN_ABI == 2, "a new version: add where its table ends to table_bytes()");
+
+std::size_t table_bytes(std::uint32_t abi) {
+  return abi == 1 ? offsetof(contend_plugin, n_rwlocks) : sizeof(contend_plugin);
+}
+
+// A copy of the plugin's table with only the fields of its version read; the later ones zero.
+contend_plugin read_table(void* handle, const Checker& check) {
+  dlerror();
+  void* symbol = dlsym(handle, "contend_plugin_v1");
+  if (symbol == nullptr) {
+    check.fail("it does not export contend_plugin_v1; a plugin defines `const contend_plugin "
+               "*contend_plugin_v1(void)` (see contend/plugin.h)");
+  }
+  using Entry = const contend_plugin* (*)();
+  // POSIX guarantees that dlsym's void* converts to a function pointer.
+  const auto entry = reinterpret_cast<Entry>(symbol);
+  const contend_plugin* table = entry();
+  if (table == nullptr) check.fail("contend_plugin_v1() returned NULL; expected its table of primitives");
+  // `abi` is the first field of every version, so reading it is safe whatever the version.
+  if (table->abi < kOldestAbi || table->abi > CONTEND_PLUGIN_ABI) {
+    check.fail("ABI " + std::to_string(table->abi) + ", this contend accepts " + std::to_string(kOldestAbi) +
+               " to " + std::to_string(CONTEND_PLUGIN_ABI) +
+               "; rebuild the plugin with this contend's contend/plugin.h");
+  }
+  contend_plugin copy{};
+  std::memcpy(static_cast<void*>(&copy), table, table_bytes(table->abi));
+  return copy;
+}
+
 }  // namespace
 
 LoadedPlugin load_plugin(const std::string& path) {
@@ -150,27 +184,17 @@ LoadedPlugin load_plugin(const std::string& path) {
   Handle handle(dlopen(file.c_str(), RTLD_NOW | RTLD_LOCAL));
   if (handle.get() == nullptr) check.fail("cannot load it: " + dl_error());
 
-  dlerror();
-  void* symbol = dlsym(handle.get(), "contend_plugin_v1");
-  if (symbol == nullptr) {
-    check.fail("it does not export contend_plugin_v1; a plugin defines `const contend_plugin "
-               "*contend_plugin_v1(void)` (see contend/plugin.h)");
-  }
-  using Entry = const contend_plugin* (*)();
-  // POSIX guarantees that dlsym's void* converts to a function pointer.
-  const auto entry = reinterpret_cast<Entry>(symbol);
-  const contend_plugin* table = entry();
-  if (table == nullptr) check.fail("contend_plugin_v1() returned NULL; expected its table of primitives");
-  if (table->abi != CONTEND_PLUGIN_ABI) {
-    check.fail("ABI " + std::to_string(table->abi) + ", this contend accepts " +
-               std::to_string(CONTEND_PLUGIN_ABI) + "; rebuild the plugin with this contend's contend/plugin.h");
-  }
+  const contend_plugin read = read_table(handle.get(), check);
+  const contend_plugin* table = &read;
   check.array(table->n_locks, table->locks, "n_locks", "locks");
   check.array(table->n_semaphores, table->semaphores, "n_semaphores", "semaphores");
   check.array(table->n_queues, table->queues, "n_queues", "queues");
+  check.array(table->n_rwlocks, table->rwlocks, "n_rwlocks", "rwlocks");
+  check.array(table->n_handoffs, table->handoffs, "n_handoffs", "handoffs");
 
   LoadedPlugin plugin;
   plugin.path = path;
+  plugin.abi = table->abi;
   for (std::size_t i = 0; i < table->n_locks; ++i) {
     const contend_lock_ops& l = table->locks[i];
     check.name(l.name, "lock", "locks", i);
@@ -203,6 +227,30 @@ LoadedPlugin load_plugin(const std::string& path) {
     check.function(q.try_pop != nullptr, "queue", q.name, "try_pop", required);
     check.align(q.align, "queue", q.name);
     plugin.queues.push_back(&q);
+  }
+  for (std::size_t i = 0; i < table->n_rwlocks; ++i) {
+    const contend_rwlock_ops& r = table->rwlocks[i];
+    check.name(r.name, "rwlock", "rwlocks", i);
+    constexpr std::string_view required = "init, lock, unlock, lock_shared and unlock_shared";
+    check.function(r.init != nullptr, "rwlock", r.name, "init", required);
+    check.function(r.lock != nullptr, "rwlock", r.name, "lock", required);
+    check.function(r.unlock != nullptr, "rwlock", r.name, "unlock", required);
+    check.function(r.lock_shared != nullptr, "rwlock", r.name, "lock_shared", required);
+    check.function(r.unlock_shared != nullptr, "rwlock", r.name, "unlock_shared", required);
+    check.size(r.size, "rwlock", r.name);
+    check.align(r.align, "rwlock", r.name);
+    plugin.rwlocks.push_back(&r);
+  }
+  for (std::size_t i = 0; i < table->n_handoffs; ++i) {
+    const contend_handoff_ops& h = table->handoffs[i];
+    check.name(h.name, "handoff", "handoffs", i);
+    constexpr std::string_view required = "init, send and receive";
+    check.function(h.init != nullptr, "handoff", h.name, "init", required);
+    check.function(h.send != nullptr, "handoff", h.name, "send", required);
+    check.function(h.receive != nullptr, "handoff", h.name, "receive", required);
+    check.size(h.size, "handoff", h.name);
+    check.align(h.align, "handoff", h.name);
+    plugin.handoffs.push_back(&h);
   }
   // Never closed: the ops must stay valid for the life of the process (see the header).
   handle.keep();

@@ -7,8 +7,13 @@
 // It is never dlclose'd: the ops pointers stay valid for the life of the process, including in
 // every repetition child and forked worker (fork() keeps the mapping at the same address).
 //
+// Versions (plugin.h says how they evolve): the table's `abi` says its version, and a version 1
+// table is read only up to its last field (`queues`), so the fields version 2 appended are never
+// read past the end of an older plugin's table.
+//
 // A name clash with a built-in primitive or with another plugin's is the registry's to refuse;
 // the loader checks only what one plugin says about itself.
+#include <cstdint>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -22,6 +27,9 @@ struct LoadedPlugin {
   std::vector<const contend_lock_ops*> locks;
   std::vector<const contend_semaphore_ops*> semaphores;
   std::vector<const contend_queue_ops*> queues;
+  std::vector<const contend_rwlock_ops*> rwlocks;    // version 2 on
+  std::vector<const contend_handoff_ops*> handoffs;  // version 2 on
+  std::uint32_t abi = 0;                             // the table's version
 };
 
 // A plugin contend does not accept. what() is one line, "--plugin 'PATH': ...", naming what is

@@ -1,5 +1,5 @@
 #pragma once
-// plugin-lock, plugin-semaphore, plugin-queue — adapters that run a user's plugin primitive
+// plugin-lock, plugin-semaphore, plugin-queue, plugin-rwlock, plugin-handoff — adapters that run a user's plugin primitive
 // (primitives/include/contend/plugin.h, loaded by plugin_loader.hpp) through the same workload
 // templates as the built-in ones: each satisfies its family's concept by calling the plugin's
 // functions through pointers.
@@ -74,51 +74,78 @@ inline void check_init(int rc, std::string_view kind, const char* name) {
   }
 }
 
+// What every adapter shares: the table it was built with and its plugin's instance, which starts
+// on the first `align` boundary after the adapter's one cache line (every adapter is exactly one
+// line: asserted below). The constructor takes the current table; the family's adapter zero-fills
+// the instance and calls the table's init, whose arguments differ by family.
+template <class Ops>
+class alignas(kCacheLineSize) Adapter {
+ public:
+  // The table the next adapters are built with (see the header comment).
+  static void use(const Ops* ops) { current_ = ops; }
+  static const Ops* current() { return current_; }
+
+  Adapter(const Adapter&) = delete;
+  Adapter& operator=(const Adapter&) = delete;
+
+  const Ops& ops() const { return *ops_; }
+  void* instance() const { return self_; }
+
+ protected:
+  static const Ops& table(std::string_view adapter) { return plugin_detail::current(current_, adapter); }
+  // Bytes for an adapter, its padding and an instance of `size` bytes aligned to the table's align.
+  static std::size_t footprint_for(std::string_view adapter, std::size_t size) {
+    return plugin_detail::footprint(kCacheLineSize, kCacheLineSize, size, table(adapter).align);
+  }
+
+  explicit Adapter(std::string_view adapter)
+      : ops_(&table(adapter)), self_(instance_at(reinterpret_cast<char*>(this) + kCacheLineSize, ops_->align)) {}
+  // destroy() only after an init() that succeeded: a family's constructor that throws leaves this
+  // base constructed, and its destructor runs.
+  ~Adapter() {
+    if (initialized_ && ops_->destroy != nullptr) ops_->destroy(self_);
+  }
+
+  // Zero-fills `bytes` of the instance: plugin.h's promise, whatever memory it was given.
+  void zero(std::size_t bytes) { std::memset(self_, 0, bytes); }
+  // init()'s result: throws when it failed, else the instance is destroyed with the adapter.
+  void initialized(int rc, std::string_view family) {
+    plugin_detail::check_init(rc, family, ops_->name);
+    initialized_ = true;
+  }
+
+  const Ops* const ops_;
+  void* const self_;
+  bool initialized_ = false;
+
+ private:
+  inline static const Ops* current_ = nullptr;
+};
+
 }  // namespace plugin_detail
 
-class alignas(kCacheLineSize) PluginLock {
+class PluginLock : public plugin_detail::Adapter<contend_lock_ops> {
  public:
   static constexpr std::string_view kName = "plugin-lock";
   static constexpr std::string_view kDescription = "a lock from a --plugin library, called through its function table";
   static constexpr Origin kOrigin = Origin::plugin;
   static constexpr bool kProcessShared = true;
 
-  // The table the next adapters are built with (see the header comment).
-  static void use(const contend_lock_ops* ops) { current_ = ops; }
-  static const contend_lock_ops* current() { return current_; }
-  // Bytes for an adapter over the current table, its padding and the plugin's instance.
-  static std::size_t footprint() {
-    const auto& ops = plugin_detail::current(current_, kName);
-    return plugin_detail::footprint(sizeof(PluginLock), alignof(PluginLock), ops.size, ops.align);
-  }
+  static std::size_t footprint() { return footprint_for(kName, table(kName).size); }
 
-  explicit PluginLock(Sharing)
-      : ops_(&plugin_detail::current(current_, kName)), self_(plugin_detail::instance_at(this + 1, ops_->align)) {
-    std::memset(self_, 0, ops_->size);
-    plugin_detail::check_init(ops_->init(self_), "lock", ops_->name);
+  explicit PluginLock(Sharing) : Adapter(kName) {
+    zero(ops_->size);
+    initialized(ops_->init(self_), "lock");
   }
-  ~PluginLock() {
-    if (ops_->destroy != nullptr) ops_->destroy(self_);
-  }
-  PluginLock(const PluginLock&) = delete;
-  PluginLock& operator=(const PluginLock&) = delete;
 
   void lock() { ops_->lock(self_); }
   void unlock() { ops_->unlock(self_); }
   // Only when try_lock_supported().
   bool try_lock() { return ops_->try_lock(self_) != 0; }
   bool try_lock_supported() const { return ops_->try_lock != nullptr; }
-
-  const contend_lock_ops& ops() const { return *ops_; }
-  void* instance() const { return self_; }
-
- private:
-  inline static const contend_lock_ops* current_ = nullptr;
-  const contend_lock_ops* const ops_;
-  void* const self_;
 };
 
-class alignas(kCacheLineSize) PluginSemaphore {
+class PluginSemaphore : public plugin_detail::Adapter<contend_semaphore_ops> {
  public:
   static constexpr std::string_view kName = "plugin-semaphore";
   static constexpr std::string_view kDescription =
@@ -126,84 +153,91 @@ class alignas(kCacheLineSize) PluginSemaphore {
   static constexpr Origin kOrigin = Origin::plugin;
   static constexpr bool kProcessShared = true;
 
-  static void use(const contend_semaphore_ops* ops) { current_ = ops; }
-  static const contend_semaphore_ops* current() { return current_; }
-  static std::size_t footprint() {
-    const auto& ops = plugin_detail::current(current_, kName);
-    return plugin_detail::footprint(sizeof(PluginSemaphore), alignof(PluginSemaphore), ops.size, ops.align);
-  }
+  static std::size_t footprint() { return footprint_for(kName, table(kName).size); }
 
-  PluginSemaphore(std::uint32_t permits, Sharing)
-      : ops_(&plugin_detail::current(current_, kName)), self_(plugin_detail::instance_at(this + 1, ops_->align)) {
-    std::memset(self_, 0, ops_->size);
-    plugin_detail::check_init(ops_->init(self_, permits), "semaphore", ops_->name);
+  PluginSemaphore(std::uint32_t permits, Sharing) : Adapter(kName) {
+    zero(ops_->size);
+    initialized(ops_->init(self_, permits), "semaphore");
   }
-  ~PluginSemaphore() {
-    if (ops_->destroy != nullptr) ops_->destroy(self_);
-  }
-  PluginSemaphore(const PluginSemaphore&) = delete;
-  PluginSemaphore& operator=(const PluginSemaphore&) = delete;
 
   void acquire() { ops_->acquire(self_); }
   void release() { ops_->release(self_); }
   // Only when try_acquire_supported().
   bool try_acquire() { return ops_->try_acquire(self_) != 0; }
   bool try_acquire_supported() const { return ops_->try_acquire != nullptr; }
-
-  const contend_semaphore_ops& ops() const { return *ops_; }
-  void* instance() const { return self_; }
-
- private:
-  inline static const contend_semaphore_ops* current_ = nullptr;
-  const contend_semaphore_ops* const ops_;
-  void* const self_;
 };
 
-class alignas(kCacheLineSize) PluginQueue {
+class PluginQueue : public plugin_detail::Adapter<contend_queue_ops> {
  public:
   static constexpr std::string_view kName = "plugin-queue";
   static constexpr std::string_view kDescription = "a queue from a --plugin library, called through its function table";
   static constexpr Origin kOrigin = Origin::plugin;
   static constexpr bool kProcessShared = true;
 
-  static void use(const contend_queue_ops* ops) { current_ = ops; }
-  static const contend_queue_ops* current() { return current_; }
   static std::size_t footprint(std::uint32_t capacity) {
-    const auto& ops = plugin_detail::current(current_, kName);
-    return plugin_detail::footprint(sizeof(PluginQueue), alignof(PluginQueue), ops.footprint(capacity), ops.align);
+    return footprint_for(kName, table(kName).footprint(capacity));
   }
 
-  PluginQueue(std::uint32_t capacity, Sharing)
-      : ops_(&plugin_detail::current(current_, kName)), self_(plugin_detail::instance_at(this + 1, ops_->align)) {
+  PluginQueue(std::uint32_t capacity, Sharing) : Adapter(kName) {
     const std::size_t bytes = ops_->footprint(capacity);
     if (bytes == 0) {
       throw std::runtime_error(std::string("plugin queue '") + ops_->name + "': footprint(" +
                                std::to_string(capacity) + ") returned 0");
     }
-    std::memset(self_, 0, bytes);
-    plugin_detail::check_init(ops_->init(self_, capacity), "queue", ops_->name);
+    zero(bytes);
+    initialized(ops_->init(self_, capacity), "queue");
   }
-  ~PluginQueue() {
-    if (ops_->destroy != nullptr) ops_->destroy(self_);
-  }
-  PluginQueue(const PluginQueue&) = delete;
-  PluginQueue& operator=(const PluginQueue&) = delete;
 
   bool try_push(std::uint64_t item) { return ops_->try_push(self_, item) != 0; }
   bool try_pop(std::uint64_t& out) { return ops_->try_pop(self_, &out) != 0; }
+};
 
-  const contend_queue_ops& ops() const { return *ops_; }
-  void* instance() const { return self_; }
+class PluginRwLock : public plugin_detail::Adapter<contend_rwlock_ops> {
+ public:
+  static constexpr std::string_view kName = "plugin-rwlock";
+  static constexpr std::string_view kDescription =
+      "a reader-writer lock from a --plugin library, called through its function table";
+  static constexpr Origin kOrigin = Origin::plugin;
+  static constexpr bool kProcessShared = true;
 
- private:
-  inline static const contend_queue_ops* current_ = nullptr;
-  const contend_queue_ops* const ops_;
-  void* const self_;
+  static std::size_t footprint() { return footprint_for(kName, table(kName).size); }
+
+  explicit PluginRwLock(Sharing) : Adapter(kName) {
+    zero(ops_->size);
+    initialized(ops_->init(self_), "rwlock");
+  }
+
+  void lock() { ops_->lock(self_); }
+  void unlock() { ops_->unlock(self_); }
+  void lock_shared() { ops_->lock_shared(self_); }
+  void unlock_shared() { ops_->unlock_shared(self_); }
+};
+
+// The channel's ends are Peer's values, 0 and 1, which is what the plugin's `to` and `at` are.
+class PluginHandoff : public plugin_detail::Adapter<contend_handoff_ops> {
+ public:
+  static constexpr std::string_view kName = "plugin-handoff";
+  static constexpr std::string_view kDescription =
+      "a handoff channel from a --plugin library, called through its function table";
+  static constexpr Origin kOrigin = Origin::plugin;
+  static constexpr bool kProcessShared = true;
+
+  static std::size_t footprint() { return footprint_for(kName, table(kName).size); }
+
+  explicit PluginHandoff(Sharing) : Adapter(kName) {
+    zero(ops_->size);
+    initialized(ops_->init(self_), "handoff");
+  }
+
+  void send(Peer to, std::uint32_t message) { ops_->send(self_, static_cast<int>(to), message); }
+  std::uint32_t receive(Peer at) { return ops_->receive(self_, static_cast<int>(at)); }
 };
 
 static_assert(sizeof(PluginLock) == kCacheLineSize && sizeof(PluginSemaphore) == kCacheLineSize &&
-                  sizeof(PluginQueue) == kCacheLineSize,
+                  sizeof(PluginQueue) == kCacheLineSize && sizeof(PluginRwLock) == kCacheLineSize &&
+                  sizeof(PluginHandoff) == kCacheLineSize,
               "an adapter is one line of read-only pointers; the plugin's instance starts on the next");
-static_assert(TryLock<PluginLock> && TrySemaphore<PluginSemaphore> && Queue<PluginQueue>);
+static_assert(TryLock<PluginLock> && TrySemaphore<PluginSemaphore> && Queue<PluginQueue> && RwLock<PluginRwLock> &&
+              Handoff<PluginHandoff>);
 
 }  // namespace contend

@@ -8,8 +8,8 @@
 #                 default anyway) and a different seed each time. Caught: the run exits 1 (a
 #                 check failed, a hang or a crash). Target: at least 19 of 20 for every bug that
 #                 can show on x86, each within 10 s.
-#   correct:      every correct primitive of every family (`contend stress lock|semaphore|rw|queue`
-#                 with its default "all", 2 and 8 workers), RUNS times. A false positive is any
+#   correct:      every correct primitive of every family (`contend stress lock|semaphore|rw|queue|
+#                 pingpong` with its default "all", 2 and 8 workers; pingpong 2 and 4), RUNS times. A false positive is any
 #                 configuration that does not pass (inconclusive ones are counted apart: too few
 #                 operations is not a verdict). Target: none.
 #
@@ -48,6 +48,8 @@ planted=(
   "broken-queue-invent|queue|nothing invented|"
   "broken-queue-early-free|queue|no item lost / duplicated (capacity 2, 4+4)|--producers 4 --consumers 4 --capacity 2"
   "broken-queue-early-free|queue|the same, with --perturb|--producers 4 --consumers 4 --capacity 2 --perturb"
+  "broken-handoff-early-turn|pingpong|handoff sequence|"
+  "broken-handoff-lost-wake|pingpong|lost wake-up (both ends asleep)|"
   "unshared-mutex|lock|process sharing (plugin)|--plugin $unshared"
 )
 
@@ -82,7 +84,7 @@ echo
 echo "| correct primitives | configurations | false positives | inconclusive |"
 echo "|---|---:|---:|---:|"
 false_positives=0
-for workload in lock semaphore rw queue; do
+for workload in lock semaphore rw queue pingpong; do
   configs=0
   flagged=0
   inconclusive=0
@@ -111,7 +113,7 @@ EOF
     flagged=$((flagged + f))
     inconclusive=$((inconclusive + n))
   done
-  echo "| $workload (2 and 8 workers, every correct primitive) | $configs | $flagged | $inconclusive |"
+  echo "| $workload (stress's default workers, every correct primitive) | $configs | $flagged | $inconclusive |"
   false_positives=$((false_positives + flagged))
 done
 

@@ -185,7 +185,7 @@ TEST_F(E2EMicro, BadPluginIsOneLineAndWritesNothing) {
   expect_usage_error({"micro", "--plugin", "/nonexistent/libnothing.so"},
                      "--plugin '/nonexistent/libnothing.so': no such file");
   expect_usage_error({"micro", "--plugin", CONTEND_BAD_PLUGIN_BAD_ABI},
-                     std::string("--plugin '") + CONTEND_BAD_PLUGIN_BAD_ABI + "': ABI 7, this contend accepts 1");
+                     std::string("--plugin '") + CONTEND_BAD_PLUGIN_BAD_ABI + "': ABI 7, this contend accepts 1 to 2");
   expect_usage_error({"micro", "--plugin", CONTEND_BAD_PLUGIN_BUILTIN_NAME},
                      std::string("--plugin '") + CONTEND_BAD_PLUGIN_BUILTIN_NAME +
                          "': primitive 'ttas' is already a built-in primitive");

@@ -161,7 +161,7 @@ TEST_F(Stress, PluginPrimitivesAreListedMeasuredAndStressed) {
   const json listed = json::parse(list.out);
   int plugin_primitives = 0;
   for (const json& p : listed) plugin_primitives += p["origin"] == "plugin" ? 1 : 0;
-  EXPECT_EQ(plugin_primitives, 3) << list.out;
+  EXPECT_EQ(plugin_primitives, 5) << list.out;
 
   const RunOutput run = run_contend({"run", "lock", "--plugin", CONTEND_EXAMPLE_PLUGIN, "-p", "example-ttas,ttas",
                                      "-w", "2", "-d", "100ms", "-r", "1", "--mode", "both", "--format", "json"},
@@ -174,7 +174,7 @@ TEST_F(Stress, PluginPrimitivesAreListedMeasuredAndStressed) {
 
   for (const std::vector<std::string>& args :
        {std::vector<std::string>{"lock", "-p", "example-ttas"}, {"semaphore", "-p", "example-sem"},
-        {"queue", "-p", "example-queue"}}) {
+        {"queue", "-p", "example-queue"}, {"rw", "-p", "example-rw"}, {"pingpong", "-p", "example-cv"}}) {
     std::vector<std::string> full = {"stress"};
     full.insert(full.end(), args.begin(), args.end());
     for (const char* a : {"--plugin", CONTEND_EXAMPLE_PLUGIN, "--mode", "both", "-d", "200ms", "-w", "2"}) {
@@ -185,6 +185,30 @@ TEST_F(Stress, PluginPrimitivesAreListedMeasuredAndStressed) {
     EXPECT_EQ(r.exit_code, 0) << args[2] << r.err << r.out;
     EXPECT_NE(r.out.find("2 of 2 configurations passed every check"), std::string::npos) << r.out;
   }
+}
+
+// A plugin built against version 1 of plugin.h (before rw locks and handoffs) still loads, runs
+// and is stressed.
+TEST_F(Stress, Version1PluginStillLoads) {
+  const RunOutput r = run_contend({"stress", "lock", "--plugin", CONTEND_V1_PLUGIN, "-p", "v1-tas", "-w", "2",
+                                   "-d", "200ms", "--mode", "both"},
+                                  60);
+  EXPECT_EQ(r.exit_code, 0) << r.err << r.out;
+  EXPECT_NE(r.out.find("2 of 2 configurations passed every check"), std::string::npos) << r.out;
+}
+
+// The handoff checks: a planted bug of each kind gets its verdict, a correct channel passes.
+TEST_F(Stress, HandoffChecksCatchSequenceAndLostSignal) {
+  const RunOutput early = run_contend(
+      {"stress", "pingpong", "-p", "broken-handoff-early-turn", "-w", "2", "-d", "500ms", "--format", "json"}, 60);
+  EXPECT_EQ(early.exit_code, 1) << early.err;
+  const json doc = json::parse(early.out);
+  EXPECT_EQ(doc["contend"]["configurations"][0]["status"], "violation");
+  EXPECT_EQ(check_verdicts(doc, 0).at("handoff sequence"), "violation");
+
+  const RunOutput correct = run_contend({"stress", "pingpong", "-p", "futex,cv", "-w", "2", "-d", "200ms"}, 60);
+  EXPECT_EQ(correct.exit_code, 0) << correct.err << correct.out;
+  EXPECT_NE(correct.out.find("2 of 2 configurations passed every check"), std::string::npos) << correct.out;
 }
 
 TEST_F(Stress, BadPluginsAreOneLineAndExitTwo) {
@@ -206,7 +230,7 @@ TEST_F(Stress, BadPluginsAreOneLineAndExitTwo) {
 TEST_F(Stress, BadInputIsOneLineAndExitTwo) {
   const std::vector<std::vector<std::string>> bad = {
       {"stress"},
-      {"stress", "pingpong"},
+      {"stress", "pingpong", "-w", "3"},
       {"stress", "pairs"},
       {"stress", "lock", "--stall", "1ms"},
       {"stress", "lock", "--stall", "soon"},

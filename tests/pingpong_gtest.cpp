@@ -305,7 +305,8 @@ template <class... Hs>
 constexpr int process_shared_handoffs(TypeList<Hs...>) {
   return ((Hs::kProcessShared ? 1 : 0) + ...);
 }
-static_assert(process_shared_handoffs(BuiltinHandoffs{}) == 6 + 3, "the six mechanisms and our three queues");
+static_assert(process_shared_handoffs(BuiltinHandoffs{}) == 6 + 3 + 2,
+              "the six mechanisms, our three queues and the two planted bugs");
 
 }  // namespace
 }  // namespace contend

@@ -45,6 +45,9 @@ TEST(PluginLoader, LoadsTheExamplePlugin) {
   ASSERT_EQ(p.locks.size(), 1u);
   ASSERT_EQ(p.semaphores.size(), 1u);
   ASSERT_EQ(p.queues.size(), 1u);
+  ASSERT_EQ(p.rwlocks.size(), 1u);
+  ASSERT_EQ(p.handoffs.size(), 1u);
+  EXPECT_EQ(p.abi, 2u);
 
   const contend_lock_ops& l = *p.locks[0];
   EXPECT_STREQ(l.name, "example-ttas");
@@ -69,6 +72,45 @@ TEST(PluginLoader, LoadsTheExamplePlugin) {
   EXPECT_NE(q.destroy, nullptr);
   EXPECT_GE(q.footprint(16), 16 * sizeof(std::uint64_t));
   EXPECT_GT(q.footprint(32), q.footprint(16));
+
+  const contend_rwlock_ops& r = *p.rwlocks[0];
+  EXPECT_STREQ(r.name, "example-rw");
+  EXPECT_EQ(r.process_shared, 1);
+  EXPECT_NE(r.lock_shared, nullptr);
+  EXPECT_NE(r.unlock_shared, nullptr);
+
+  const contend_handoff_ops& h = *p.handoffs[0];
+  EXPECT_STREQ(h.name, "example-cv");
+  EXPECT_EQ(h.process_shared, 1);
+  EXPECT_NE(h.destroy, nullptr);
+}
+
+// A plugin built against version 1 of plugin.h: still loads, and the families version 2 added
+// are empty (never read past its shorter table).
+TEST(PluginLoader, LoadsAVersion1Plugin) {
+  const LoadedPlugin p = load_plugin(CONTEND_V1_PLUGIN);
+  EXPECT_EQ(p.abi, 1u);
+  ASSERT_EQ(p.locks.size(), 1u);
+  EXPECT_STREQ(p.locks[0]->name, "v1-tas");
+  EXPECT_TRUE(p.semaphores.empty());
+  EXPECT_TRUE(p.queues.empty());
+  EXPECT_TRUE(p.rwlocks.empty());
+  EXPECT_TRUE(p.handoffs.empty());
+
+  PluginLock::use(p.locks[0]);
+  SharedArena arena(1 << 16);
+  PluginLock* lock = make_lock<PluginLock>(arena, Mode::threads);
+  EXPECT_FALSE(supports_try_lock(*lock)) << "version 1's lock has no try_lock here";
+  std::uint64_t counter = 0;
+  run_threads(2, [&](int) {
+    for (int i = 0; i < 50000; ++i) {
+      lock->lock();
+      ++counter;
+      lock->unlock();
+    }
+  });
+  EXPECT_EQ(counter, 100000u);
+  lock->~PluginLock();
 }
 
 TEST(PluginLoader, LoadingTwiceGivesTheSameTable) {
@@ -104,7 +146,7 @@ TEST(PluginLoader, RefusesWhatIsNotAPlugin) {
   EXPECT_THAT(refusal(CONTEND_PLUGIN_SOURCE), HasSubstr("cannot load it: "));
   EXPECT_THAT(refusal(CONTEND_BAD_PLUGIN_NO_SYMBOL), HasSubstr("does not export contend_plugin_v1"));
   EXPECT_THAT(refusal(CONTEND_BAD_PLUGIN_NULL_TABLE), HasSubstr("contend_plugin_v1() returned NULL"));
-  EXPECT_THAT(refusal(CONTEND_BAD_PLUGIN_BAD_ABI), HasSubstr("ABI 7, this contend accepts 1"));
+  EXPECT_THAT(refusal(CONTEND_BAD_PLUGIN_BAD_ABI), HasSubstr("ABI 7, this contend accepts 1 to 2"));
 }
 
 TEST(PluginLoader, RefusesEachBrokenRuleByName) {
@@ -119,6 +161,11 @@ TEST(PluginLoader, RefusesEachBrokenRuleByName) {
   EXPECT_THAT(refusal(CONTEND_BAD_PLUGIN_NULL_QUEUE_FN),
               HasSubstr("queue 'bad-queue' has no try_pop function (NULL); footprint, init, try_push and try_pop "
                         "are required"));
+  EXPECT_THAT(refusal(CONTEND_BAD_PLUGIN_NULL_RW_FN),
+              HasSubstr("rwlock 'bad-rw' has no unlock_shared function (NULL); init, lock, unlock, lock_shared and "
+                        "unlock_shared are required"));
+  EXPECT_THAT(refusal(CONTEND_BAD_PLUGIN_NULL_HANDOFF_FN),
+              HasSubstr("handoff 'bad-handoff' has no receive function (NULL); init, send and receive are required"));
   EXPECT_THAT(refusal(CONTEND_BAD_PLUGIN_ZERO_SIZE), HasSubstr("semaphore 'bad-sem' has size 0"));
   EXPECT_THAT(refusal(CONTEND_BAD_PLUGIN_BAD_ALIGN),
               HasSubstr("lock 'bad-lock' has align 24; expected a power of two from 1 to 4096"));
@@ -239,6 +286,68 @@ TEST(PluginQueue, DeliversEveryItemExactlyOnceInProducerOrder) {
   std::uint64_t left = 0;
   EXPECT_FALSE(q->try_pop(left)) << "an item nobody pushed: " << left;
   q->~PluginQueue();
+}
+
+TEST(PluginRwLock, WriterIsAloneReadersShare) {
+  PluginRwLock::use(example().rwlocks[0]);
+  SharedArena arena(1 << 16);
+  PluginRwLock* lock = make_lock<PluginRwLock>(arena, Mode::threads);
+  EXPECT_EQ(&lock->ops(), example().rwlocks[0]);
+  std::atomic<int> readers{0};
+  std::atomic<int> writers{0};
+  std::atomic<int> broken{0};
+  std::atomic<int> most_readers{0};
+  std::uint64_t counter = 0;  // written by writers only
+  run_threads(4, [&](int t) {
+    for (int i = 0; i < 20000; ++i) {
+      if ((i + t) % 4 == 0) {
+        lock->lock();
+        if (writers.fetch_add(1) != 0 || readers.load() != 0) broken.fetch_add(1);
+        ++counter;
+        writers.fetch_sub(1);
+        lock->unlock();
+      } else {
+        lock->lock_shared();
+        const int now = readers.fetch_add(1) + 1;
+        if (writers.load() != 0) broken.fetch_add(1);
+        int seen = most_readers.load();
+        while (now > seen && !most_readers.compare_exchange_weak(seen, now)) {
+        }
+        readers.fetch_sub(1);
+        lock->unlock_shared();
+      }
+    }
+  });
+  EXPECT_EQ(broken.load(), 0);
+  EXPECT_EQ(counter, 4u * 5000u);
+  // Two readers at once, on one thread: shared means shared.
+  lock->lock_shared();
+  lock->lock_shared();
+  lock->unlock_shared();
+  lock->unlock_shared();
+  lock->~PluginRwLock();
+}
+
+TEST(PluginHandoff, DeliversEveryMessageInTurn) {
+  PluginHandoff::use(example().handoffs[0]);
+  SharedArena arena(1 << 16);
+  PluginHandoff* channel = make_primitive<PluginHandoff>(arena, Mode::threads);
+  constexpr std::uint32_t kRoundTrips = 20000;
+  std::atomic<int> wrong{0};
+  run_threads(2, [&](int t) {
+    for (std::uint32_t i = 0; i < kRoundTrips; ++i) {
+      if (t == 0) {
+        channel->send(Peer::responder, i);
+        if (channel->receive(Peer::initiator) != ~i) wrong.fetch_add(1);
+      } else {
+        const std::uint32_t ping = channel->receive(Peer::responder);
+        if (ping != i) wrong.fetch_add(1);
+        channel->send(Peer::initiator, ~ping);
+      }
+    }
+  });
+  EXPECT_EQ(wrong.load(), 0);
+  channel->~PluginHandoff();
 }
 
 // ---- Storage: a table of our own that records where init() found its instance.

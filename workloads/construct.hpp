@@ -30,14 +30,21 @@ constexpr std::size_t primitive_footprint() {
   }
 }
 
+// A primitive whose constructor takes nothing but, maybe, the Sharing: a lock, a reader-writer
+// lock, a handoff channel.
+template <class P>
+P* make_primitive(SharedArena& arena, Mode mode) {
+  void* storage = arena.allocate(primitive_footprint<P>(), alignof(P));
+  if constexpr (std::constructible_from<P, Sharing>) {
+    return new (storage) P(sharing_for(mode));
+  } else {
+    return new (storage) P();
+  }
+}
+
 template <class L>
 L* make_lock(SharedArena& arena, Mode mode) {
-  void* storage = arena.allocate(primitive_footprint<L>(), alignof(L));
-  if constexpr (std::constructible_from<L, Sharing>) {
-    return new (storage) L(sharing_for(mode));
-  } else {
-    return new (storage) L();
-  }
+  return make_primitive<L>(arena, mode);
 }
 
 template <class S>

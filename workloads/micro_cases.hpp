@@ -239,20 +239,27 @@ void add_semaphore_cases(MicroBenchmarks& out, const std::vector<int>& thread_co
   add_case<S>(out, Workload::semaphore, primitive, "contended", &thread_counts, false, make, acquire_release);
 }
 
-template <class R>
-void add_rw_cases(MicroBenchmarks& out, const std::vector<int>& thread_counts) {
+template <class R, class Make>
+void add_rw_cases(MicroBenchmarks& out, const std::vector<int>& thread_counts, std::string_view primitive,
+                  Make make) {
   using micro_detail::add_case;
-  const auto make = [](micro_detail::PrimitiveSlot<R>& slot) { micro_detail::make_private<R>(slot); };
   const auto shared = [](R& l) {
     l.lock_shared();
     l.unlock_shared();
   };
-  add_case<R>(out, Workload::rw, R::kName, "lock_shared_unlock_shared", nullptr, false, make, shared);
-  add_case<R>(out, Workload::rw, R::kName, "lock_unlock", nullptr, true, make, [](R& l) {
+  add_case<R>(out, Workload::rw, primitive, "lock_shared_unlock_shared", nullptr, false, make, shared);
+  add_case<R>(out, Workload::rw, primitive, "lock_unlock", nullptr, true, make, [](R& l) {
     l.lock();
     l.unlock();
   });
-  add_case<R>(out, Workload::rw, R::kName, "contended_shared", &thread_counts, false, make, shared);
+  add_case<R>(out, Workload::rw, primitive, "contended_shared", &thread_counts, false, make, shared);
+}
+
+// A built-in rw lock's cases, under its own name.
+template <class R>
+void add_rw_cases(MicroBenchmarks& out, const std::vector<int>& thread_counts) {
+  add_rw_cases<R>(out, thread_counts, R::kName,
+                  [](micro_detail::PrimitiveSlot<R>& slot) { micro_detail::make_private<R>(slot); });
 }
 
 }  // namespace contend

@@ -81,7 +81,7 @@ class PingPongLoop {
   static constexpr std::uint32_t kSequenceMask = 0x7fff'ffff;
   static constexpr std::uint32_t kPhaseOver = 0x8000'0000;
 
-  PingPongLoop(H* channels, PingPongCheck* checks, const RepetitionContext& ctx)
+  PingPongLoop(H* const* channels, PingPongCheck* checks, const RepetitionContext& ctx)
       : channels_(channels),
         checks_(checks),
         spec_(ctx.spec),
@@ -91,7 +91,7 @@ class PingPongLoop {
 
   template <bool kSample>
   std::uint64_t run(int worker, WorkerSlot& slot, const StopFlag& stop, std::uint64_t quota) {
-    H& channel = channels_[worker / 2];
+    H& channel = *channels_[worker / 2];
     PingPongCheck& check = checks_[worker / 2];
     if (worker % 2 == 1) return respond(channel, check, slot);
     // --ops: the engine gives each worker a share of the total. A pair's handoffs are twice
@@ -151,7 +151,7 @@ class PingPongLoop {
     return received;
   }
 
-  H* const channels_;
+  H* const* const channels_;
   PingPongCheck* const checks_;
   const RunSpec& spec_;
   const std::uint64_t sample_every_;
@@ -159,10 +159,13 @@ class PingPongLoop {
   const LatencyClock clock_;
 };
 
+// Each channel is built on its own (primitive_footprint: a plugin's adapter is followed by the
+// plugin's instance), so the pairs find theirs through an array of pointers.
 template <Handoff H>
 std::size_t pingpong_workload_bytes(const RunSpec& spec) {
   const auto pairs = static_cast<std::size_t>(spec.workers / 2);
-  return pairs * (sizeof(H) + sizeof(PingPongCheck)) + alignof(H) + alignof(PingPongCheck);
+  return pairs * (primitive_footprint<H>() + alignof(H) + sizeof(H*) + sizeof(PingPongCheck)) + alignof(H*) +
+         alignof(PingPongCheck);
 }
 
 namespace detail {
@@ -173,24 +176,18 @@ template <Handoff H>
 class Channels {
  public:
   Channels(SharedArena& arena, int count, Mode mode)
-      : items_(static_cast<H*>(arena.allocate(sizeof(H) * static_cast<std::size_t>(count), alignof(H)))) {
-    for (; made_ < count; ++made_) {
-      if constexpr (std::constructible_from<H, Sharing>) {
-        new (&items_[made_]) H(sharing_for(mode));
-      } else {
-        new (&items_[made_]) H();
-      }
-    }
+      : items_(static_cast<H**>(arena.allocate(sizeof(H*) * static_cast<std::size_t>(count), alignof(H*)))) {
+    for (; made_ < count; ++made_) items_[made_] = make_primitive<H>(arena, mode);
   }
   ~Channels() {
-    for (int i = 0; i < made_; ++i) items_[i].~H();
+    for (int i = 0; i < made_; ++i) items_[i]->~H();
   }
   Channels(const Channels&) = delete;
   Channels& operator=(const Channels&) = delete;
-  H* get() const { return items_; }
+  H* const* get() const { return items_; }
 
  private:
-  H* const items_;
+  H** const items_;
   int made_ = 0;
 };
 

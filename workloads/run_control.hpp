@@ -147,6 +147,9 @@ struct RunControl {
   // The lost wake-up watch (workloads/wake_watch.hpp): how many workers may be inside at once
   // (1 for a lock, the permits for a semaphore; 0: the workload is not watched).
   std::uint32_t holders_allowed = 0;
+  // The lost wake-up watch judges pairs of handoff ends instead (pingpong: workers 2k and 2k+1
+  // both asleep in receive() means the message one of them sent never woke the other).
+  std::uint32_t handoff_pairs = 0;
   // --fault kill-holder: when the last holder was killed (0 once someone entered after it), and
   // the times from each kill to the next entry (the recovery of a robust lock).
   alignas(kCacheLineSize) std::atomic<std::int64_t> fault_pending_ns{0};

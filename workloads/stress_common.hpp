@@ -1,6 +1,6 @@
 #pragma once
 // `contend stress`: what the checking loops of every family share (lock_stress.hpp,
-// semaphore_stress.hpp, rw_stress.hpp): the settings, the perturbation, the exclusion words and
+// semaphore_stress.hpp, rw_stress.hpp, pingpong_stress.hpp): the settings, the perturbation, the exclusion words and
 // the tallies. The loops check properties instead of measuring.
 //
 // Every loop runs the family's operations as fast as the schedule allows and checks, on every
@@ -162,6 +162,14 @@ class StressWorker {
     slot_.activity.store(WorkerActivity::waiting, std::memory_order_relaxed);
     return s_.clock.now();
   }
+  // A handoff's sender: the perturbation before its send, and the clock value a round trip starts
+  // at; it is not waiting until its send has returned (waiting()).
+  std::uint64_t begin_send() {
+    perturb_.point();
+    return s_.clock.now();
+  }
+  void waiting() { slot_.activity.store(WorkerActivity::waiting, std::memory_order_relaxed); }
+  void perturb() { perturb_.point(); }
   void end_wait(std::uint64_t t0, bool sample) {
     if (sample) slot_.latency.record(s_.clock.to_ns(s_.clock.now() - t0));
     slot_.activity.store(WorkerActivity::inside, std::memory_order_relaxed);

@@ -241,7 +241,7 @@ void collect_checks(Repetition& rep, const RunControl& ctl, const RunSpec& spec,
   rep.checks.push_back(progress);
   rep.checks.push_back(starvation_check(rep));
   if (auto bounded = bounded_waiting_check(rep, ctl, spec, latency, overtakes)) rep.checks.push_back(*bounded);
-  if (ctl.holders_allowed != 0) {
+  if (ctl.holders_allowed != 0 || ctl.handoff_pairs != 0) {
     CheckResult wake;
     wake.name = std::string(check_name(CheckId::lost_wakeup));
     if (wake_watch_available()) {

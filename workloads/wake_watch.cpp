@@ -74,13 +74,40 @@ bool WakeWatch::read_thread(Waiter& w, char& state, std::uint64_t& run_count) {
   return end != third;
 }
 
+WakeWatch::Sleep WakeWatch::sample(int w) {
+  Waiter& waiter = waiters_[static_cast<std::size_t>(w)];
+  const WorkerSlot& slot = slots_[w];
+  if (slot.activity.load(std::memory_order_relaxed) != WorkerActivity::waiting || slot.tid == 0) {
+    waiter.asleep = false;
+    waiter.stranded_ns = 0;
+    return Sleep::not_waiting;
+  }
+  open_files(waiter, slot.tid);
+  char state = '?';
+  std::uint64_t run_count = 0;
+  if (!read_thread(waiter, state, run_count)) {
+    // /proc could not say (the thread is gone, or /proc is not there): judge nothing.
+    waiter.asleep = false;
+    waiter.stranded_ns = 0;
+    return Sleep::unknown;
+  }
+  // 'S' only: a thread in 'D' waits for the kernel (a page fault's I/O), not for a wake.
+  const bool asleep = state == 'S';
+  const bool same = asleep && waiter.asleep && run_count == waiter.run_count;
+  if (!same) waiter.stranded_ns = 0;
+  waiter.asleep = asleep;
+  waiter.run_count = run_count;
+  return !asleep ? Sleep::awake : same ? Sleep::same_sleep : Sleep::new_sleep;
+}
+
 bool WakeWatch::stranded(std::int64_t now_ns) {
+  if (!wake_watch_available() || !spec_.stress) return false;
+  if (control_.handoff_pairs != 0) return stranded_pair(now_ns);
   const std::uint32_t allowed = control_.holders_allowed;
-  if (!wake_watch_available() || !spec_.stress || allowed == 0) return false;
+  if (allowed == 0) return false;
   // A holder --fault killed still holds it, dead, until someone recovers it: not free.
   if (control_.fault_pending_ns.load(std::memory_order_relaxed) != 0) return false;
-  const std::int64_t gap = last_sample_ns_ == 0 ? 0 : std::min(now_ns - last_sample_ns_, kMaxSampleGapNs);
-  last_sample_ns_ = now_ns;
+  const std::int64_t gap = next_gap(now_ns);
 
   std::uint32_t inside = 0;
   int waiting = 0;
@@ -98,30 +125,9 @@ bool WakeWatch::stranded(std::int64_t now_ns) {
   bool any_awake = false;
   std::vector<bool> same_sleep(waiters_.size(), false);
   for (int w = 0; w < spec_.workers; ++w) {
-    Waiter& waiter = waiters_[static_cast<std::size_t>(w)];
-    const WorkerSlot& slot = slots_[w];
-    if (slot.activity.load(std::memory_order_relaxed) != WorkerActivity::waiting || slot.tid == 0) {
-      waiter.asleep = false;
-      waiter.stranded_ns = 0;
-      continue;
-    }
-    open_files(waiter, slot.tid);
-    char state = '?';
-    std::uint64_t run_count = 0;
-    if (!read_thread(waiter, state, run_count)) {
-      // /proc could not say (the thread is gone, or /proc is not there): judge nothing.
-      waiter.asleep = false;
-      waiter.stranded_ns = 0;
-      any_awake = true;
-      continue;
-    }
-    // 'S' only: a thread in 'D' waits for the kernel (a page fault's I/O), not for a wake.
-    const bool asleep = state == 'S';
-    same_sleep[static_cast<std::size_t>(w)] = asleep && waiter.asleep && run_count == waiter.run_count;
-    if (!same_sleep[static_cast<std::size_t>(w)]) waiter.stranded_ns = 0;
-    waiter.asleep = asleep;
-    waiter.run_count = run_count;
-    any_awake = any_awake || !asleep;
+    const Sleep sleep = sample(w);
+    same_sleep[static_cast<std::size_t>(w)] = sleep == Sleep::same_sleep;
+    any_awake = any_awake || sleep == Sleep::unknown || sleep == Sleep::awake;
   }
   if (any_awake) return false;
   // The time since the previous sample counts as stranded when this sample finds it so: over a
@@ -143,10 +149,42 @@ bool WakeWatch::stranded(std::int64_t now_ns) {
   return false;
 }
 
+bool WakeWatch::stranded_pair(std::int64_t now_ns) {
+  const std::int64_t gap = next_gap(now_ns);
+  for (int initiator = 0; initiator + 1 < spec_.workers; initiator += 2) {
+    const int responder = initiator + 1;
+    const Sleep a = sample(initiator);
+    const Sleep b = sample(responder);
+    // Both ends in receive(), both in the same sleep as at the last sample: the message one of
+    // them sent has not woken the other.
+    if (a != Sleep::same_sleep || b != Sleep::same_sleep) continue;
+    Waiter& first = waiters_[static_cast<std::size_t>(initiator)];
+    Waiter& second = waiters_[static_cast<std::size_t>(responder)];
+    first.stranded_ns += gap;
+    second.stranded_ns += gap;
+    if (std::min(first.stranded_ns, second.stranded_ns) < limit_ns_) continue;
+    stranded_worker_ = responder;
+    state_ = fmt::format("pair {} (workers {} and {})", initiator / 2, initiator, responder);
+    return true;
+  }
+  return false;
+}
+
+std::int64_t WakeWatch::next_gap(std::int64_t now_ns) {
+  const std::int64_t gap = last_sample_ns_ == 0 ? 0 : std::min(now_ns - last_sample_ns_, kMaxSampleGapNs);
+  last_sample_ns_ = now_ns;
+  return gap;
+}
+
 std::string WakeWatch::report() const {
   if (stranded_worker_ < 0) return {};
   const Waiter& w = waiters_[static_cast<std::size_t>(stranded_worker_)];
   const WorkerSlot& slot = slots_[stranded_worker_];
+  if (control_.handoff_pairs != 0) {
+    return fmt::format("both ends of {} slept {} in receive(), without being woken: the message one of them sent "
+                       "never woke the other; after handoff {}",
+                       state_, seconds_text(w.stranded_ns), slot.progress.load(std::memory_order_relaxed));
+  }
   const char* primitive = spec_.workload == Workload::semaphore ? "the semaphore" : "the lock";
   return fmt::format("worker {} slept {} in its acquire, without being woken, while {} was free ({}); after "
                      "operation {}",

@@ -30,6 +30,12 @@
 // end up outside; a sleeper a lost wake-up stranded stays asleep with the primitive free, with
 // nobody left to rescue it, and the watch sees it within the period.
 //
+// Handoff pairs (pingpong, RunControl::handoff_pairs): an end is waiting from the moment its own
+// send() returned until its receive() returns, so both ends of a pair waiting means a message was
+// sent and not yet received. Both asleep in the same sleep for the limit is a lost wake-up: a
+// correct channel wakes its receiver within microseconds. No quiet periods: a pair has nobody
+// else to rescue it.
+//
 // Waiters that spin (state R) are not this watch's concern: a spinning waiter sees a free lock
 // by itself; a lock that never becomes free is the progress watchdog's `hang`.
 #include <cstdint>
@@ -77,6 +83,15 @@ class WakeWatch {
     bool asleep = false;          // at the previous sample
     std::int64_t stranded_ns = 0; // over the current unbroken sleep
   };
+  enum class Sleep { not_waiting, unknown, awake, new_sleep, same_sleep };
+  // Worker w's thread at this sample: not waiting, /proc could not tell, awake, asleep since
+  // this sample, or asleep in the same sleep as at the previous one (its run count unchanged).
+  // Resets its stranded time unless it is the same sleep.
+  Sleep sample(int w);
+  // The handoff pair rule (RunControl::handoff_pairs).
+  bool stranded_pair(std::int64_t now_ns);
+  // The time since the previous sample, capped, and this sample's time kept.
+  std::int64_t next_gap(std::int64_t now_ns);
   // The thread's state letter and run count, or false when /proc could not tell.
   bool read_thread(Waiter& w, char& state, std::uint64_t& run_count);
   void open_files(Waiter& w, std::int32_t tid);

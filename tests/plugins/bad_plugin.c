@@ -10,6 +10,8 @@
  *   LONG_NAME       the lock's name is 65 characters long
  *   NULL_LOCK_FN    the lock's unlock is NULL
  *   NULL_QUEUE_FN   the queue's try_pop is NULL
+ *   NULL_RW_FN      the reader-writer lock's unlock_shared is NULL
+ *   NULL_HANDOFF_FN the handoff channel's receive is NULL
  *   ZERO_SIZE       the semaphore's size is 0
  *   BAD_ALIGN       the lock's align is 24
  *   DUPLICATE_NAME  the semaphore has the lock's name
@@ -29,6 +31,16 @@ MAYBE_UNUSED static void nothing(void *self) { (void)self; }
 MAYBE_UNUSED static int sem_init(void *self, uint32_t permits) {
   (void)self;
   (void)permits;
+  return 0;
+}
+MAYBE_UNUSED static void send(void *self, int to, uint32_t message) {
+  (void)self;
+  (void)to;
+  (void)message;
+}
+MAYBE_UNUSED static uint32_t receive(void *self, int at) {
+  (void)self;
+  (void)at;
   return 0;
 }
 MAYBE_UNUSED static size_t footprint(size_t capacity) { return capacity * sizeof(uint64_t); }
@@ -105,8 +117,32 @@ static const contend_queue_ops queues[] = {{
 #endif
 }};
 
+static const contend_rwlock_ops rwlocks[] = {{
+    .name = "bad-rw",
+    .size = 4,
+    .align = 4,
+    .init = init,
+    .lock = nothing,
+    .unlock = nothing,
+    .lock_shared = nothing,
+#ifndef NULL_RW_FN
+    .unlock_shared = nothing,
+#endif
+}};
+
+static const contend_handoff_ops handoffs[] = {{
+    .name = "bad-handoff",
+    .size = 4,
+    .align = 4,
+    .init = init,
+    .send = send,
+#ifndef NULL_HANDOFF_FN
+    .receive = receive,
+#endif
+}};
+
 MAYBE_UNUSED static const contend_plugin plugin = {
-#ifdef BAD_ABI
+#if defined(BAD_ABI)
     .abi = 7,
 #else
     .abi = CONTEND_PLUGIN_ABI,
@@ -119,6 +155,10 @@ MAYBE_UNUSED static const contend_plugin plugin = {
     .semaphores = semaphores,
     .n_queues = 1,
     .queues = queues,
+    .n_rwlocks = 1,
+    .rwlocks = rwlocks,
+    .n_handoffs = 1,
+    .handoffs = handoffs,
 };
 
 #ifdef NO_SYMBOL

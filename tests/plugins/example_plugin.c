@@ -6,13 +6,18 @@
  *                  (primitives/locks/ttas_lock.hpp), so `contend micro -p ttas,example-ttas`
  *                  shows what calling through the plugin interface costs;
  *   example-sem    a spinning counting semaphore (a CAS-decremented permit count);
- *   example-queue  a bounded ring of 64-bit items guarded by a process-shared pthread mutex.
- * All three keep their whole state in the storage contend hands them (`self`) and use nothing
- * tied to one process, so all three say process_shared = 1.
+ *   example-queue  a bounded ring of 64-bit items guarded by a process-shared pthread mutex;
+ *   example-rw     a spinning reader-writer lock (one word: a reader count and a writer bit);
+ *   example-cv     a handoff channel: a turn and a message under a process-shared pthread
+ *                  mutex, and a condition variable per end (as the built-in `cv`).
+ * All five keep their whole state in the storage contend hands them (`self`) and use nothing
+ * tied to one process, so all five say process_shared = 1.
  *
  * Build:   cc -std=c11 -O2 -fPIC -shared -fvisibility=hidden -I<contend>/primitives/include \
  *             example_plugin.c -o libexample.so -lpthread
  * Use:     contend run lock --plugin ./libexample.so -p example-ttas,ttas
+ *          contend stress rw --plugin ./libexample.so -p example-rw
+ *          contend stress pingpong --plugin ./libexample.so -p example-cv
  * The contract (what contend guarantees, what it checks) is in contend/plugin.h.
  */
 #define _POSIX_C_SOURCE 200809L /* pthread_mutexattr_setpshared under -std=c11 */
@@ -129,6 +134,105 @@ static int ring_try_pop(void *self, uint64_t *item) {
   return popped;
 }
 
+/* ---- example-rw: one word, the writer bit above the reader count. A writer CASes 0 -> writer
+ *      (acquire); a reader CASes a count without the bit to one more (acquire); both release
+ *      with a fetch-and-subtract (release). Readers are preferred: a stream of readers can keep
+ *      a writer out. */
+typedef struct { atomic_uint word; } spin_rw;
+#define RW_WRITER 0x80000000u
+
+static int rw_init(void *self) {
+  atomic_init(&((spin_rw *)self)->word, 0);
+  return 0;
+}
+
+static void rw_lock(void *self) {
+  spin_rw *l = self;
+  for (;;) {
+    unsigned expected = 0;
+    if (atomic_compare_exchange_weak_explicit(&l->word, &expected, RW_WRITER, memory_order_acquire,
+                                              memory_order_relaxed)) {
+      return;
+    }
+    while (atomic_load_explicit(&l->word, memory_order_relaxed) != 0) cpu_relax();
+  }
+}
+
+static void rw_unlock(void *self) {
+  atomic_fetch_sub_explicit(&((spin_rw *)self)->word, RW_WRITER, memory_order_release);
+}
+
+static void rw_lock_shared(void *self) {
+  spin_rw *l = self;
+  unsigned w = atomic_load_explicit(&l->word, memory_order_relaxed);
+  for (;;) {
+    if (w & RW_WRITER) {
+      cpu_relax();
+      w = atomic_load_explicit(&l->word, memory_order_relaxed);
+    } else if (atomic_compare_exchange_weak_explicit(&l->word, &w, w + 1, memory_order_acquire,
+                                                     memory_order_relaxed)) {
+      return;
+    }
+  }
+}
+
+static void rw_unlock_shared(void *self) {
+  atomic_fetch_sub_explicit(&((spin_rw *)self)->word, 1, memory_order_release);
+}
+
+/* ---- example-cv: the sender writes the message and the turn under the mutex and signals the
+ *      receiver's condition variable; the receiver waits on it, under the mutex, until the turn
+ *      is its own. The mutex orders the message (unlock releases, lock acquires). */
+typedef struct {
+  pthread_mutex_t mutex;
+  pthread_cond_t turned[2]; /* indexed by the end that waits on it */
+  int turn;                 /* the end that acts next: 0 first */
+  uint32_t message;
+} cv_channel;
+
+static int cv_init(void *self) {
+  cv_channel *c = self;
+  pthread_mutexattr_t mattr;
+  pthread_condattr_t cattr;
+  int rc = pthread_mutexattr_init(&mattr);
+  if (rc == 0) rc = pthread_mutexattr_setpshared(&mattr, PTHREAD_PROCESS_SHARED);
+  if (rc == 0) rc = pthread_mutex_init(&c->mutex, &mattr);
+  pthread_mutexattr_destroy(&mattr);
+  if (rc == 0) rc = pthread_condattr_init(&cattr);
+  if (rc == 0) rc = pthread_condattr_setpshared(&cattr, PTHREAD_PROCESS_SHARED);
+  for (int i = 0; rc == 0 && i < 2; ++i) rc = pthread_cond_init(&c->turned[i], &cattr);
+  pthread_condattr_destroy(&cattr);
+  c->turn = 0;
+  return rc;
+}
+
+static void cv_destroy(void *self) {
+  cv_channel *c = self;
+  pthread_cond_destroy(&c->turned[0]);
+  pthread_cond_destroy(&c->turned[1]);
+  pthread_mutex_destroy(&c->mutex);
+}
+
+static void cv_send(void *self, int to, uint32_t message) {
+  cv_channel *c = self;
+  pthread_mutex_lock(&c->mutex);
+  c->message = message;
+  c->turn = to;
+  pthread_mutex_unlock(&c->mutex);
+  /* After the unlock: the receiver checked the turn and began waiting under the mutex, so the
+   * signal cannot come before its wait, and it does not wake into a mutex still held. */
+  pthread_cond_signal(&c->turned[to]);
+}
+
+static uint32_t cv_receive(void *self, int at) {
+  cv_channel *c = self;
+  pthread_mutex_lock(&c->mutex);
+  while (c->turn != at) pthread_cond_wait(&c->turned[at], &c->mutex); /* a loop: wake-ups may be spurious */
+  const uint32_t message = c->message;
+  pthread_mutex_unlock(&c->mutex);
+  return message;
+}
+
 /* ---- The table contend reads. Names: 1 to 64 characters of [a-z0-9_.-]. */
 static const contend_lock_ops locks[] = {{
     .name = "example-ttas",
@@ -168,6 +272,32 @@ static const contend_queue_ops queues[] = {{
     .try_pop = ring_try_pop,
 }};
 
+static const contend_rwlock_ops rwlocks[] = {{
+    .name = "example-rw",
+    .description = "example plugin: spinning reader-writer lock (reader count and writer bit in one word)",
+    .size = sizeof(spin_rw),
+    .align = _Alignof(spin_rw),
+    .process_shared = 1,
+    .init = rw_init,
+    .destroy = NULL,
+    .lock = rw_lock,
+    .unlock = rw_unlock,
+    .lock_shared = rw_lock_shared,
+    .unlock_shared = rw_unlock_shared,
+}};
+
+static const contend_handoff_ops handoffs[] = {{
+    .name = "example-cv",
+    .description = "example plugin: handoff by a process-shared mutex and a condition variable per end",
+    .size = sizeof(cv_channel),
+    .align = _Alignof(cv_channel),
+    .process_shared = 1,
+    .init = cv_init,
+    .destroy = cv_destroy,
+    .send = cv_send,
+    .receive = cv_receive,
+}};
+
 static const contend_plugin plugin = {
     .abi = CONTEND_PLUGIN_ABI,
     .n_locks = sizeof locks / sizeof locks[0],
@@ -176,6 +306,10 @@ static const contend_plugin plugin = {
     .semaphores = semaphores,
     .n_queues = sizeof queues / sizeof queues[0],
     .queues = queues,
+    .n_rwlocks = sizeof rwlocks / sizeof rwlocks[0],
+    .rwlocks = rwlocks,
+    .n_handoffs = sizeof handoffs / sizeof handoffs[0],
+    .handoffs = handoffs,
 };
 
 /* The one exported symbol (the rest is hidden by -fvisibility=hidden). */

@@ -25,6 +25,7 @@ enum class CheckId : std::uint32_t {
   starvation,             // no worker did (almost) nothing while the others progressed
   bounded_waiting,        // overtakes, waits and fairness within the gates (and a FIFO lock's own bound)
   lost_wakeup,            // no waiter slept on while the primitive was free and nobody else was awake to take it
+  handoff_sequence,       // pingpong: every message arrives once, in order, at the end it was sent to
   count
 };
 inline constexpr std::size_t kCheckCount = static_cast<std::size_t>(CheckId::count);
@@ -46,6 +47,7 @@ inline std::string_view check_name(CheckId id) {
     case CheckId::starvation: return "starvation";
     case CheckId::bounded_waiting: return "bounded waiting";
     case CheckId::lost_wakeup: return "lost wake-up";
+    case CheckId::handoff_sequence: return "handoff sequence";
     case CheckId::count: break;
   }
   return "?";

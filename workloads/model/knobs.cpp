@@ -69,7 +69,12 @@ bool in_identity(const Knob& k, Workload w) {
 }
 
 std::vector<KnobValue> default_values(const Knob& k, Workload w, bool stress) {
-  if (stress && !k.stress_default.empty()) return k.stress_default;
+  if (stress) {
+    for (const auto& [id, values] : workload_info(w).stress_defaults) {
+      if (id == k.id) return values;
+    }
+    if (!k.stress_default.empty()) return k.stress_default;
+  }
   for (const auto& [id, values] : workload_info(w).defaults) {
     if (id == k.id) return values;
   }

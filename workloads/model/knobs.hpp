@@ -153,6 +153,9 @@ struct WorkloadInfo {
   std::vector<KnobId> knobs{};
   // Its own defaults, where they differ from the knob's (pingpong: one pair of workers).
   std::vector<std::pair<KnobId, std::vector<KnobValue>>> defaults{};
+  // Its own `contend stress` defaults, ahead of the knob's stress_default (pingpong: 2 and 4
+  // workers; 8 spinning ends on 2 cores would make most runs inconclusive).
+  std::vector<std::pair<KnobId, std::vector<KnobValue>>> stress_defaults{};
   int workers_multiple = 1;    // pingpong: workers come in pairs
   bool stress = true;          // `contend stress` has checks for it
   // A queue's workers are producers and consumers (--producers, --consumers), and its

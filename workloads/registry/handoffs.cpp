@@ -1,7 +1,8 @@
-// The built-in handoffs: the pingpong workload for each (it checks its own deliveries; no stress).
+// The built-in handoffs: the pingpong workload and its stress checks for each.
 #include "workloads/registry/families.hpp"
 
 #include "primitives/catalog.hpp"
+#include "workloads/pingpong_stress.hpp"
 #include "workloads/pingpong_workload.hpp"
 
 namespace contend {
@@ -12,6 +13,7 @@ RegistryEntry handoff_entry() {
   RegistryEntry e;
   e.info = info_of<H>(Family::pingpong);
   e.run[Workload::pingpong] = {&pingpong_workload_bytes<H>, &run_pingpong_workload<H>};
+  e.stress[Workload::pingpong] = {&pingpong_stress_bytes<H>, &run_pingpong_stress<H>};
   return e;
 }
 

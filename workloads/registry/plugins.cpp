@@ -4,7 +4,11 @@
 #include "workloads/lock_stress.hpp"
 #include "workloads/lock_workload.hpp"
 #include "workloads/micro_cases.hpp"
+#include "workloads/pingpong_stress.hpp"
+#include "workloads/pingpong_workload.hpp"
 #include "workloads/queue_workload.hpp"
+#include "workloads/rw_stress.hpp"
+#include "workloads/rw_workload.hpp"
 #include "workloads/registry.hpp"
 #include "workloads/semaphore_stress.hpp"
 #include "workloads/semaphore_workload.hpp"
@@ -81,6 +85,33 @@ void Registry::add_plugin(const LoadedPlugin& plugin) {
     e.run[Workload::queue] = runner;
     e.run[Workload::pairs] = runner;
     e.stress[Workload::queue] = runner;
+    add(std::move(e));
+  }
+  for (const contend_rwlock_ops* ops : plugin.rwlocks) {
+    RegistryEntry e;
+    e.info = plugin_info(ops, Family::rw);
+    e.run[Workload::rw] = {[ops](const RunSpec& s) { PluginRwLock::use(ops); return rw_workload_bytes<PluginRwLock>(s); },
+                           [ops](RepetitionContext& ctx) { PluginRwLock::use(ops); run_rw_workload<PluginRwLock>(ctx); }};
+    e.stress[Workload::rw] = {
+        [ops](const RunSpec& s) { PluginRwLock::use(ops); return rw_stress_bytes<PluginRwLock>(s); },
+        [ops](RepetitionContext& ctx) { PluginRwLock::use(ops); run_rw_stress<PluginRwLock>(ctx); }};
+    e.micro = [ops](MicroBenchmarks& out, const std::vector<int>& threads) {
+      add_rw_cases<PluginRwLock>(out, threads, ops->name, [ops](micro_detail::PrimitiveSlot<PluginRwLock>& slot) {
+        PluginRwLock::use(ops);
+        slot.emplace(Sharing::thread_private);
+      });
+    };
+    add(std::move(e));
+  }
+  for (const contend_handoff_ops* ops : plugin.handoffs) {
+    RegistryEntry e;
+    e.info = plugin_info(ops, Family::pingpong);
+    e.run[Workload::pingpong] = {
+        [ops](const RunSpec& s) { PluginHandoff::use(ops); return pingpong_workload_bytes<PluginHandoff>(s); },
+        [ops](RepetitionContext& ctx) { PluginHandoff::use(ops); run_pingpong_workload<PluginHandoff>(ctx); }};
+    e.stress[Workload::pingpong] = {
+        [ops](const RunSpec& s) { PluginHandoff::use(ops); return pingpong_stress_bytes<PluginHandoff>(s); },
+        [ops](RepetitionContext& ctx) { PluginHandoff::use(ops); run_pingpong_stress<PluginHandoff>(ctx); }};
     add(std::move(e));
   }
 }
