@@ -5,9 +5,9 @@
 // Bounded waiting: every timed acquisition by lock() reads the shared counter (critical sections
 // completed so far) just before calling lock() — its arrival — and again on entry; the
 // difference is how many critical sections other workers completed in between: its overtakes.
-// A FIFO lock lets each other worker in at most once ahead of an arrival, so its overtakes are
-// at most workers - 1, except when the arriving worker is preempted between reading the counter
-// and the lock's own enqueue (stress_verdict.cpp says what slack that needs). Acquisitions by
+// A FIFO lock lets each other worker in at most once ahead of an arrival, plus once more for the
+// race between reading the counter and the lock's own enqueue, and any number when the arriving
+// worker is preempted there (stress_verdict.cpp says what bound and slack that makes). Acquisitions by
 // try_lock are not counted: a spinning try_lock is not in any queue.
 #include "workloads/stress_common.hpp"
 
@@ -29,7 +29,7 @@ class LockStressLoop {
       const bool by_try = can_try_ && (w.random() & 3) == 0;
       const bool sample = kSample && w.should_sample();
       const bool count_overtakes = sample && !by_try && cs_lines_ > 0;
-      const std::uint64_t t0 = w.begin_wait();
+      const std::uint64_t t0 = w.begin_wait(sample);
       const std::uint64_t arrival = count_overtakes ? lines_[0].value.load(std::memory_order_relaxed) : 0;
       if (by_try) {
         if constexpr (TryLock<L>) spin_on_try([&] { return lock_.try_lock(); });
@@ -39,7 +39,7 @@ class LockStressLoop {
       w.end_wait(t0, sample);
       if (count_overtakes) w.overtaken(arrival, lines_[0].value.load(std::memory_order_relaxed));
       const CheckId entry_check = by_try ? CheckId::try_lock_exclusion : CheckId::exclusion_strong;
-      const bool strong = settings_.strong_window(t0);
+      const bool strong = settings_.strong_window_now();
       if (strong) {
         w.checked(entry_check);
         if (words_.occupancy.fetch_add(1, std::memory_order_acq_rel) != 0) w.violation(entry_check, ops);

@@ -50,7 +50,7 @@ class PingPongStressLoop {
     while (received < round_trips && !stop.is_raised()) {
       const auto ping = static_cast<std::uint32_t>(received) & kSequenceMask;
       const bool sample = kSample && w.should_sample();
-      const std::uint64_t t0 = w.begin_send();
+      const std::uint64_t t0 = w.begin_send(sample);
       channel.send(Peer::responder, ping);
       w.waiting();
       const std::uint32_t pong = channel.receive(Peer::initiator);
@@ -60,7 +60,7 @@ class PingPongStressLoop {
       ++received;
       w.released(received);
     }
-    w.begin_send();
+    w.begin_send(false);
     channel.send(Peer::responder, kPhaseOver);
     w.waiting();
     const std::uint32_t echo = channel.receive(Peer::initiator);

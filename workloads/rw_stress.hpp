@@ -21,18 +21,19 @@ class RwStressLoop {
     std::uint64_t sink = 0;
     while (ops < quota && !stop.is_raised()) {
       const bool write = w.random() % 100 >= read_percent_;
-      const std::uint64_t t0 = w.begin_wait();
+      const bool sample = kSample && w.should_sample();
+      const std::uint64_t t0 = w.begin_wait(sample);
       if (write) {
         lock_.lock();
       } else {
         lock_.lock_shared();
       }
       // Writes are timed apart, as in the rw workload.
-      if (kSample && w.should_sample()) {
+      if (sample) {
         (write ? slot.write_latency : slot.latency).record(settings_.clock.to_ns(settings_.clock.now() - t0));
       }
       w.end_wait(t0, false);
-      const bool strong = settings_.strong_window(t0);
+      const bool strong = settings_.strong_window_now();
       if (strong) {
         w.checked(CheckId::rw_exclusion);
         const std::uint64_t before = words_.occupancy.fetch_add(write ? kWriterUnit : 1, std::memory_order_acq_rel);

@@ -18,13 +18,14 @@ class SemaphoreStressLoop {
     std::uint64_t ops = 0;
     while (ops < quota && !stop.is_raised()) {
       const bool by_try = can_try_ && (w.random() & 3) == 0;
-      const std::uint64_t t0 = w.begin_wait();
+      const bool sample = kSample && w.should_sample();
+      const std::uint64_t t0 = w.begin_wait(sample);
       if (by_try) {
         if constexpr (TrySemaphore<S>) spin_on_try([&] { return static_cast<bool>(sem_.try_acquire()); });
       } else {
         sem_.acquire();
       }
-      w.end_wait(t0, kSample && w.should_sample());
+      w.end_wait(t0, sample);
       w.checked(CheckId::semaphore_holders);
       if (words_.occupancy.fetch_add(1, std::memory_order_acq_rel) + 1 > permits_) {
         w.violation(CheckId::semaphore_holders, ops);

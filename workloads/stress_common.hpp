@@ -15,9 +15,9 @@
 //    to plain moves) must be 0 on entry and still ours just before leaving. It adds no fence
 //    and no read-modify-write to the critical section, so it cannot hide a lock whose own
 //    ordering is too weak — which the strong check's locked instruction could.
-//  The two alternate in windows of kCheckWindowNs, chosen from the clock every worker reads
-//  (an invariant TSC is the same on every core), so overlapping critical sections almost always
-//  run the same check and see each other.
+//  The two alternate in windows of about kCheckWindowNs (a power of two of clock ticks), chosen
+//  on entry from the clock every worker reads (an invariant TSC is the same on every core), so
+//  overlapping critical sections almost always run the same check and see each other.
 //  - lost updates: a plain shared counter, read on entry and written back (+1) on exit, must
 //    equal the critical sections;
 //  - try_lock while held: one acquisition in four goes through try_lock (when the lock has it);
@@ -40,6 +40,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <bit>
 #include <cstdint>
 #include <initializer_list>
 #include <string_view>
@@ -128,6 +129,8 @@ struct StressSettings : LoopSettings {
   Fault fault;
   std::uint64_t fault_every;
 
+  unsigned window_shift;  // a check window is 2^window_shift clock ticks, the power of two nearest below kCheckWindowNs
+
   explicit StressSettings(const RepetitionContext& ctx)
       : LoopSettings(ctx),
         perturb(ctx.spec.perturb),
@@ -135,10 +138,14 @@ struct StressSettings : LoopSettings {
         quiet(&ctx.control.quiet),
         control(&ctx.control),
         fault(ctx.spec.fault),
-        fault_every(ctx.spec.fault_every) {}
+        fault_every(ctx.spec.fault_every),
+        window_shift(static_cast<unsigned>(std::bit_width(std::max<std::uint64_t>(
+                         2, static_cast<std::uint64_t>(static_cast<double>(kCheckWindowNs) * clock.ticks_per_ns())))) -
+                     1) {}
 
-  // True in the windows where the strong check runs, false in the transparent ones.
-  bool strong_window(std::uint64_t now_ticks) const { return (clock.to_ns(now_ticks) / kCheckWindowNs) % 2 == 0; }
+  // True in the windows where the strong check runs, false in the transparent ones: an unfenced
+  // clock read and a shift, so choosing costs a few nanoseconds on every operation.
+  bool strong_window_now() const { return ((clock.now_unfenced() >> window_shift) & 1) == 0; }
 };
 
 // A worker's per-operation bookkeeping: timing of the wait, progress, activity.
@@ -156,17 +163,18 @@ class StressWorker {
         inherited_(slot.inherited_operations),
         first_index_(slot.warmup_operations + slot.inherited_operations) {}
 
-  // Before acquiring: returns the clock value the wait starts at.
-  std::uint64_t begin_wait() {
+  // Before acquiring: returns the clock value the wait starts at when this wait is timed
+  // (`sample`), else 0 — the fenced clock read costs as much as a fast lock's whole operation.
+  std::uint64_t begin_wait(bool sample) {
     perturb_.point();
     slot_.activity.store(WorkerActivity::waiting, std::memory_order_relaxed);
-    return s_.clock.now();
+    return sample ? s_.clock.now() : 0;
   }
-  // A handoff's sender: the perturbation before its send, and the clock value a round trip starts
-  // at; it is not waiting until its send has returned (waiting()).
-  std::uint64_t begin_send() {
+  // A handoff's sender: the perturbation before its send, and (when `sample`) the clock value a
+  // timed round trip starts at; it is not waiting until its send has returned (waiting()).
+  std::uint64_t begin_send(bool sample) {
     perturb_.point();
-    return s_.clock.now();
+    return sample ? s_.clock.now() : 0;
   }
   void waiting() { slot_.activity.store(WorkerActivity::waiting, std::memory_order_relaxed); }
   void perturb() { perturb_.point(); }

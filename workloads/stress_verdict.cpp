@@ -150,12 +150,19 @@ std::uint64_t count_above(const Histogram& h, std::uint64_t bound) {
 //
 // The FIFO bound and its slack: an arrival is the moment just before lock() is called, when the
 // worker reads the count of critical sections done; its overtakes are the critical sections
-// done between then and its entry. Under FIFO, everyone ahead of it entered at most once first,
-// so a correct FIFO lock keeps that at workers - 1 — except when the worker is preempted between
-// reading the count and the lock's own enqueue (a few instructions), when any number may go
-// first. That happens to roughly 1 timed acquisition in 10^4..10^5 on an oversubscribed 2-core
-// machine, so the bound is applied to the 99.9th percentile, not to the maximum: a lock that
-// lets a worker be overtaken more than that in 1 acquisition in 1000 is not FIFO.
+// done between then and its entry. Under FIFO, everyone ahead of it enters at most once first,
+// which would make the bound workers - 1 if reading the count and the lock's own enqueue were
+// one instant. They are not: the read is a cache miss on the line the holder is writing, and in
+// the time it takes, each other worker can finish the critical section it is in and enqueue
+// again ahead of us (measured: a `ticket` lock at 2 workers, its holders' path from unlock to the
+// next enqueue a few nanoseconds, was overtaken twice by 0.1 to 0.3% of its arrivals). So the
+// bound is 2 x (workers - 1): each other worker once for being ahead and once for the race. The
+// race can also be won twice in a row (the holder's re-enqueue is a local atomic on a line it
+// owns, ours a transfer), and a worker preempted in the window may be passed any number of times:
+// together 0.08% of a `ticket` lock's arrivals at 2 worker processes went past 2. So the bound is
+// applied to the 99th percentile, not to the maximum: a FIFO lock that lets more than 1 arrival in
+// 100 be overtaken more than that is not FIFO. A lock that barges past its queue is far above it
+// (broken-fifo-barging at 2 workers: over a quarter of its arrivals overtaken, p99.9 near 100).
 std::optional<CheckResult> bounded_waiting_check(const Repetition& rep, const RunControl& ctl, const RunSpec& spec,
                                                  const Histogram& latency, const Histogram& overtakes) {
   const bool fifo = ctl.fifo_contract != 0 && spec.max_overtakes == 0 && overtakes.total_count() > 0;
@@ -167,13 +174,13 @@ std::optional<CheckResult> bounded_waiting_check(const Repetition& rep, const Ru
   c.checked = std::max(overtakes.total_count(), latency.total_count());
   std::vector<std::string> notes;
   if (fifo) {
-    const auto bound = static_cast<std::uint64_t>(spec.workers - 1);
-    const std::uint64_t p999 = overtakes.value_at_percentile(99.9);
-    if (p999 > bound) {
+    const auto bound = static_cast<std::uint64_t>(2 * (spec.workers - 1));
+    const std::uint64_t p99 = overtakes.value_at_percentile(99.0);
+    if (p99 > bound) {
       c.violations += count_above(overtakes, bound);
-      notes.push_back(fmt::format("a FIFO lock: p99.9 of overtakes is {}, above its bound of workers - 1 = {} "
+      notes.push_back(fmt::format("a FIFO lock: p99 of overtakes is {}, above its bound of 2 x (workers - 1) = {} "
                                   "({} timed acquisitions above it, the worst overtaken {} times)",
-                                  p999, bound, count_above(overtakes, bound), overtakes.max()));
+                                  p99, bound, count_above(overtakes, bound), overtakes.max()));
     }
   }
   if (spec.max_overtakes > 0) {

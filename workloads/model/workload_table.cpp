@@ -335,7 +335,7 @@ std::vector<Knob> make_knob_table() {
                .universal = true,
                .min = 0,
                .max = 1'000'000'000,
-               .stress_default = ints({1}),
+               .stress_default = ints({4}),
                .csv_column = "sample_every",
                .json_key = "sample_every",
                .get = &get_field<&RunSpec::sample_every>,
