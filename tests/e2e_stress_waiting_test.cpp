@@ -172,6 +172,47 @@ TEST_F(StressWaiting, PausedHoldersAreContinued) {
   EXPECT_NE(r.out.find("holders paused"), std::string::npos) << r.out;
 }
 
+// --fault reaches the semaphore and rw workloads. A dead holder of a reader-writer lock keeps
+// writers out for ever: a hang that names it. A semaphore's dead holders take their permits with
+// them: with 2 kills (each worker once, at its 1500th acquisition of 2000) and 3 permits the run
+// ends, and "permits conserved" finds 1 and says why. Paused holders of both are continued.
+TEST_F(StressWaiting, FaultsReachSemaphoresAndRwLocks) {
+  const RunOutput rw = run_contend({"stress", "rw", "-p", "pthread-rwlock-reader", "--mode", "processes", "-w", "2",
+                                    "-d", "1s", "--stall", "500ms", "--fault", "kill-holder", "--fault-every", "500"},
+                                   60);
+  EXPECT_EQ(rw.exit_code, 1) << rw.err << rw.out;
+  EXPECT_NE(rw.out.find("holder died, rw lock never released"), std::string::npos) << rw.out;
+
+  const RunOutput sem = run_contend({"stress", "semaphore", "-p", "posix-sem", "--permits", "3", "--mode",
+                                     "processes", "-w", "2", "--ops", "4000", "--fault", "kill-holder", "--fault-every",
+                                     "1500", "--format", "json"},
+                                    60);
+  EXPECT_EQ(sem.exit_code, 1) << sem.err << sem.out;
+  const json doc = json::parse(sem.out);
+  const json& config = doc["contend"]["configurations"][0];
+  EXPECT_EQ(config["status"], "violation") << sem.out;
+  bool found = false;
+  for (const json& c : config["repetitions"][0]["checks"]) {
+    if (c["name"] != "permits conserved") continue;
+    found = true;
+    EXPECT_EQ(c["violations"], 2) << c.dump();
+    EXPECT_NE(c.value("note", "").find("only 1 of 3 permits could be taken after the run; 2 holders killed by --fault "
+                                       "kill-holder took their permits with them"),
+              std::string::npos)
+        << c.dump();
+  }
+  EXPECT_TRUE(found) << sem.out;
+
+  for (const char* workload : {"rw", "semaphore"}) {
+    const RunOutput paused = run_contend({"stress", workload, "-p", workload == std::string("rw") ? "pthread-rwlock-reader" : "posix-sem",
+                                          "--mode", "processes", "-w", "2", "-d", "500ms", "--fault", "pause-holder:5ms",
+                                          "--fault-every", "5000"},
+                                         60);
+    EXPECT_EQ(paused.exit_code, 0) << workload << paused.err << paused.out;
+    EXPECT_NE(paused.out.find("holders paused"), std::string::npos) << paused.out;
+  }
+}
+
 TEST_F(StressWaiting, BadFaultOptionsAreOneLineAndExitTwo) {
   for (const std::vector<std::string>& args :
        {std::vector<std::string>{"stress", "lock", "-p", "ticket", "--fault", "kill-holder"},

@@ -268,10 +268,15 @@ RepetitionOutcome run_repetition(const RunSpec& spec, int index, std::size_t wor
     rep.status_detail = hang_report;
     // A hang after --fault killed a holder that nobody got past: say what it was.
     if (spec.fault.kind == FaultKind::kill_holder && ctl->fault_pending_ns.load() != 0) {
-      rep.status_detail = fmt::format("holder died, lock never released: worker {} was killed inside its critical "
-                                      "section by --fault kill-holder at {:.6f} s, and nobody entered after; {}",
-                                      ctl->last_killed_worker.load(), static_cast<double>(ctl->last_kill_ns - ctl->start_ns) / 1e9,
-                                      hang_report);
+      const bool rw = spec.workload == Workload::rw;
+      rep.status_detail = fmt::format("holder died, {} never released: worker {} was killed inside its critical "
+                                      "section by --fault kill-holder at {:.6f} s, and no {} entered after; {}",
+                                      rw                                       ? "rw lock"
+                                      : spec.workload == Workload::semaphore ? "semaphore"
+                                                                               : "lock",
+                                      ctl->last_killed_worker.load(),
+                                      static_cast<double>(ctl->last_kill_ns - ctl->start_ns) / 1e9,
+                                      rw ? "writer" : "worker", hang_report);
     }
     if (found) {
       rep.checks.push_back(*found);

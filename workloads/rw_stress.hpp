@@ -32,7 +32,9 @@ class RwStressLoop {
       if (sample) {
         (write ? slot.write_latency : slot.latency).record(settings_.clock.to_ns(settings_.clock.now() - t0));
       }
-      w.end_wait(t0, false);
+      // Only a writer's entry shows a killed holder no longer blocks the lock: a dead reader
+      // still keeps every writer out.
+      w.end_wait(t0, false, write);
       const bool strong = settings_.strong_window_now();
       if (strong) {
         w.checked(CheckId::rw_exclusion);
@@ -42,6 +44,17 @@ class RwStressLoop {
         w.checked(CheckId::exclusion_transparent);
         if (words_.owner.load(std::memory_order_relaxed) != 0) w.violation(CheckId::exclusion_transparent, ops);
         if (write) words_.owner.store(token, std::memory_order_relaxed);
+      }
+      if (w.fault_due(stop)) {
+        // The checker's words are put back before dying; the lock's own state goes with the process.
+        if (settings_.fault.kind == FaultKind::kill_holder) {
+          if (strong) {
+            words_.occupancy.fetch_sub(write ? kWriterUnit : 1, std::memory_order_acq_rel);
+          } else if (write) {
+            words_.owner.store(0, std::memory_order_relaxed);
+          }
+        }
+        w.strike();
       }
       if (write) {
         for (std::uint32_t i = 0; i < cs_lines_; ++i) lines_[i].increment();

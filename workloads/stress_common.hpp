@@ -178,10 +178,12 @@ class StressWorker {
   }
   void waiting() { slot_.activity.store(WorkerActivity::waiting, std::memory_order_relaxed); }
   void perturb() { perturb_.point(); }
-  void end_wait(std::uint64_t t0, bool sample) {
+  // `recovers`: this entry shows that a holder --fault killed no longer blocks the primitive (a
+  // reader's entry does not: a dead reader still keeps writers out).
+  void end_wait(std::uint64_t t0, bool sample, bool recovers = true) {
     if (sample) slot_.latency.record(s_.clock.to_ns(s_.clock.now() - t0));
     slot_.activity.store(WorkerActivity::inside, std::memory_order_relaxed);
-    if (s_.fault.kind == FaultKind::kill_holder) note_recovery();
+    if (recovers && s_.fault.kind == FaultKind::kill_holder) note_recovery();
   }
   // --fault: true when this acquisition is the one to strike (in the measured window, not after
   // the stop). Called inside the critical section, after the entry checks.

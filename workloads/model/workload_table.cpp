@@ -465,7 +465,7 @@ std::vector<WorkloadInfo> make_workload_table() {
        .help = "",
        .operation = "An operation is one acquire and release; latency is the time to acquire a permit.",
        .identity = {K::workers, K::permits},
-       .knobs = {K::cs_ns, K::outside_ns, K::outside_scale}},
+       .knobs = {K::cs_ns, K::outside_ns, K::outside_scale, K::fault, K::fault_every}},
       {.workload = rw,
        .name = "rw",
        .family = Family::rw,
@@ -473,7 +473,7 @@ std::vector<WorkloadInfo> make_workload_table() {
        .operation = "An operation is one read or write lock and unlock; latency is the time to acquire for a read "
                     "(the write side is in the JSON and CSV).",
        .identity = {K::workers, K::read_percent},
-       .knobs = {K::cs_ns, K::outside_ns, K::outside_scale, K::cs_lines}},
+       .knobs = {K::cs_ns, K::outside_ns, K::outside_scale, K::cs_lines, K::fault, K::fault_every}},
       {.workload = pingpong,
        .name = "pingpong",
        .family = Family::pingpong,
