@@ -126,6 +126,11 @@ struct RunControl {
   // between operations until it is lowered, so a sleeper that only other workers' progress
   // would rescue is left stranded where the lost wake-up watch sees it (wake_watch.hpp).
   StopFlag quiet;
+  // The worker that sits the quiet period out *inside* its critical section, holding one permit
+  // (-1: none). Only for a semaphore of 2 or more permits: a release by another holder that skips
+  // its wake then strands a sleeper with a permit free for the whole period, where the release of
+  // the last permit would otherwise have woken it (drive_phases sets it, StressWorker obeys).
+  std::atomic<std::int32_t> quiet_holder{-1};
   alignas(kCacheLineSize) std::int64_t warmup_start_ns = 0;
   std::int64_t start_ns = 0;
   // Filled by the repetition's child after its workers are done.

@@ -32,7 +32,8 @@
 // interrupts workers inside their calls: workloads/preemption.hpp).
 //
 // Between operations a worker also sits out stress's quiet periods (RunControl::quiet, for the
-// lost wake-up watch: workloads/wake_watch.hpp), and inside its critical section it may be
+// lost wake-up watch: workloads/wake_watch.hpp; a semaphore's quiet_holder sits it out inside),
+// and inside its critical section it may be
 // struck by --fault (killed or stopped there: workloads/model/fault.hpp).
 #include <fmt/format.h>
 #include <sched.h>
@@ -211,6 +212,8 @@ class StressWorker {
     slot_.paused_since_ns.store(0, std::memory_order_relaxed);
   }
   void inside_work() {
+    // The quiet period's holder sits it out here, holding its permit (RunControl::quiet_holder).
+    if (s_.quiet->is_raised() && s_.control->quiet_holder.load(std::memory_order_relaxed) == worker_) sit_out_quiet();
     perturb_.point();
     if (s_.inside_iterations != 0) busy_iterations(s_.inside_iterations);
     perturb_.point();
@@ -221,6 +224,9 @@ class StressWorker {
     if (s_.outside_iterations != 0) busy_iterations(s_.outside_iterations);
     slot_.progress.store(inherited_ + ops, std::memory_order_relaxed);
     // A quiet period: sit it out asleep, so that nobody rescues a stranded waiter.
+    sit_out_quiet();
+  }
+  void sit_out_quiet() {
     while (s_.quiet->is_raised()) futex::wait(s_.quiet->raised, 1, Sharing::process_shared);
   }
   void violation(CheckId id, std::uint64_t ops) { note_violation(tallies_[id], worker_, first_index_ + ops); }
