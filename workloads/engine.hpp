@@ -73,6 +73,21 @@ inline std::int64_t timeval_ns(const timeval& tv) {
   return static_cast<std::int64_t>(tv.tv_sec) * 1'000'000'000 + static_cast<std::int64_t>(tv.tv_usec) * 1000;
 }
 
+// The end of a worker's measured window, after slot.operations is set: its end time, CPU time and
+// context switches since `before`, its last CPU, and its phase done (the release publishes it all).
+inline void finish_worker(WorkerSlot& slot, const rusage& before) {
+  slot.end_ns = monotonic_ns();
+  rusage after{};
+  getrusage(RUSAGE_THREAD, &after);
+  slot.cpu_last = sched_getcpu();
+  slot.cpu_user_ns = timeval_ns(after.ru_utime) - timeval_ns(before.ru_utime);
+  slot.cpu_system_ns = timeval_ns(after.ru_stime) - timeval_ns(before.ru_stime);
+  slot.voluntary_switches = after.ru_nvcsw - before.ru_nvcsw;
+  slot.involuntary_switches = after.ru_nivcsw - before.ru_nivcsw;
+  slot.progress.store(slot.operations, std::memory_order_relaxed);
+  slot.phase.store(WorkerPhase::done, std::memory_order_release);
+}
+
 // One worker's life: the protocol every workload shares. `Loop` provides
 //   template <bool kSample> std::uint64_t run(int worker, WorkerSlot&, const StopFlag&, std::uint64_t quota)
 // returning how many operations it completed.
@@ -103,17 +118,7 @@ void worker_main(RepetitionContext& ctx, Loop& loop, int worker, int cpu) {
   const std::uint64_t quota = operations_quota(ctx.spec, worker);
   slot.operations = ctx.spec.sample_every > 0 ? loop.template run<true>(worker, slot, ctl.stop, quota)
                                               : loop.template run<false>(worker, slot, ctl.stop, quota);
-  slot.end_ns = monotonic_ns();
-  rusage after{};
-  getrusage(RUSAGE_THREAD, &after);
-
-  slot.cpu_last = sched_getcpu();
-  slot.cpu_user_ns = timeval_ns(after.ru_utime) - timeval_ns(before.ru_utime);
-  slot.cpu_system_ns = timeval_ns(after.ru_stime) - timeval_ns(before.ru_stime);
-  slot.voluntary_switches = after.ru_nvcsw - before.ru_nvcsw;
-  slot.involuntary_switches = after.ru_nivcsw - before.ru_nivcsw;
-  slot.progress.store(slot.operations, std::memory_order_relaxed);
-  slot.phase.store(WorkerPhase::done, std::memory_order_release);
+  finish_worker(slot, before);
 }
 
 // A replacement for a worker process --fault killed: it joins the measured window where it is
@@ -135,14 +140,7 @@ void replacement_main(RepetitionContext& ctx, Loop& loop, int worker, int cpu) {
   const std::uint64_t ops = ctx.spec.sample_every > 0 ? loop.template run<true>(worker, slot, ctx.control.stop, left)
                                                       : loop.template run<false>(worker, slot, ctx.control.stop, left);
   slot.operations = slot.inherited_operations + ops;
-  slot.end_ns = monotonic_ns();
-  rusage after{};
-  getrusage(RUSAGE_THREAD, &after);
-  slot.cpu_last = sched_getcpu();
-  slot.cpu_user_ns = timeval_ns(after.ru_utime) - timeval_ns(before.ru_utime);
-  slot.cpu_system_ns = timeval_ns(after.ru_stime) - timeval_ns(before.ru_stime);
-  slot.progress.store(slot.operations, std::memory_order_relaxed);
-  slot.phase.store(WorkerPhase::done, std::memory_order_release);
+  finish_worker(slot, before);
 }
 
 pid_t fork_worker_process();
