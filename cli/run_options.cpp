@@ -52,6 +52,8 @@ std::string knob_help(const Knob& k, bool stress) {
   if (k.kind == KnobKind::flag || says_default) return text;
   const std::vector<KnobValue> values = default_values(k, workloads_taking(k).front(), stress);
   if (k.zero_is_unset && values.size() == 1 && as_integer(values.front()) == 0) return text;
+  // A names knob whose default is no name (--fault) has nothing to show.
+  if (k.kind == KnobKind::names && values.size() == 1 && as_name(values.front()).empty()) return text;
   text += fmt::format(" [default: {}", knob_list_text(k, values));
   for (const WorkloadInfo& w : workloads()) {
     // Under stress a workload's own stress defaults, else its run defaults when the knob has no
