@@ -164,6 +164,10 @@ std::vector<SelfTestCase> self_test_cases(std::uint64_t seed) {
     s.stall_ns = 500'000'000;
     return s;
   };
+  auto lasting = [](RunSpec s, std::int64_t duration_ns) {
+    s.duration_ns = duration_ns;
+    return s;
+  };
   auto repeated = [](RunSpec s, int repetitions) {
     s.repetitions = repetitions;
     return s;
@@ -185,7 +189,8 @@ std::vector<SelfTestCase> self_test_cases(std::uint64_t seed) {
       // Longer than --stall: the starved workers are a verdict at the stall, not after the run.
       {longer_than_stall(make(Workload::lock, "broken-starve", 4)), Status::hang, {C::starvation}},
       {make(Workload::lock, "broken-lost-wakeup", 4), Status::hang, {C::lost_wakeup}},
-      {make(Workload::lock, "broken-waiter-flag", 8), Status::hang, {C::lost_wakeup}},
+      // 1.5 s: under ASan one 0.5 s run at 8 workers once went by without a stranding long enough.
+      {lasting(make(Workload::lock, "broken-waiter-flag", 8), 1'500'000'000), Status::hang, {C::lost_wakeup}},
       {with_permits(semaphore("broken-sem-no-wake", 4), 1), Status::hang, {C::lost_wakeup}},
       // Three repetitions: its queue is overtaken only while both workers run at once.
       {repeated(make(Workload::lock, "broken-fifo-barging", 2), 3), Status::violation, {C::bounded_waiting}, false,

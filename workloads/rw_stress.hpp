@@ -28,13 +28,12 @@ class RwStressLoop {
       } else {
         lock_.lock_shared();
       }
-      // Writes are timed apart, as in the rw workload.
-      if (sample) {
-        (write ? slot.write_latency : slot.latency).record(settings_.clock.to_ns(settings_.clock.now() - t0));
-      }
+      const std::uint64_t t1 = sample ? settings_.clock.now() : 0;
       // Only a writer's entry shows a killed holder no longer blocks the lock: a dead reader
       // still keeps every writer out.
       w.end_wait(t0, false, write);
+      // Writes are timed apart, as in the rw workload.
+      if (sample) (write ? slot.write_latency : slot.latency).record(settings_.clock.to_ns(t1 - t0));
       const bool strong = settings_.strong_window_now();
       if (strong) {
         w.checked(CheckId::rw_exclusion);

@@ -181,9 +181,13 @@ class StressWorker {
   void perturb() { perturb_.point(); }
   // `recovers`: this entry shows that a holder --fault killed no longer blocks the primitive (a
   // reader's entry does not: a dead reader still keeps writers out).
+  // Inside from the moment the acquire returned (what the lost wake-up watch assumes): the wait's
+  // end is read first, then the activity stored, and only then the latency recorded — a first
+  // record can fault a page of the recorder in, and the holder must not look like a waiter then.
   void end_wait(std::uint64_t t0, bool sample, bool recovers = true) {
-    if (sample) slot_.latency.record(s_.clock.to_ns(s_.clock.now() - t0));
+    const std::uint64_t t1 = sample ? s_.clock.now() : 0;
     slot_.activity.store(WorkerActivity::inside, std::memory_order_relaxed);
+    if (sample) slot_.latency.record(s_.clock.to_ns(t1 - t0));
     if (recovers && s_.fault.kind == FaultKind::kill_holder) note_recovery();
   }
   // --fault: true when this acquisition is the one to strike (in the measured window, not after

@@ -1,6 +1,6 @@
 /*
- * contend's plugin interface: your own locks, semaphores and queues, measured and stress-tested
- * by contend like its built-in ones.
+ * contend's plugin interface: your own locks, semaphores, queues, reader-writer locks and handoff
+ * channels, measured and stress-tested by contend like its built-in ones.
  *
  * A plugin is a shared library (built with -fPIC -shared) that exports one function,
  * contend_plugin_v1(), returning a table of the primitives it offers: locks, semaphores, queues,
