@@ -26,7 +26,7 @@
 //
 // Storage: the plugin's instance lives right after the adapter, aligned to its ops' align, so an
 // adapter must be constructed in place in footprint() bytes (PluginQueue: footprint(capacity))
-// aligned to alignof(adapter) — what make_lock, make_semaphore and construct_queue do through
+// aligned to alignof(adapter) — what make_primitive, make_semaphore and construct_queue do through
 // primitive_footprint() and queue_footprint(). The constructor zero-fills the instance before
 // init(), as plugin.h promises, whatever memory it was given.
 //

@@ -99,7 +99,7 @@ TEST(PluginLoader, LoadsAVersion1Plugin) {
 
   PluginLock::use(p.locks[0]);
   SharedArena arena(1 << 16);
-  PluginLock* lock = make_lock<PluginLock>(arena, Mode::threads);
+  PluginLock* lock = make_primitive<PluginLock>(arena, Mode::threads);
   EXPECT_FALSE(supports_try_lock(*lock)) << "version 1's lock has no try_lock here";
   std::uint64_t counter = 0;
   run_threads(2, [&](int) {
@@ -178,7 +178,7 @@ TEST(PluginLoader, RefusesEachBrokenRuleByName) {
 TEST(PluginLock, ExcludesOverFourThreads) {
   PluginLock::use(example().locks[0]);
   SharedArena arena(1 << 16);
-  PluginLock* lock = make_lock<PluginLock>(arena, Mode::threads);
+  PluginLock* lock = make_primitive<PluginLock>(arena, Mode::threads);
   EXPECT_EQ(&lock->ops(), example().locks[0]);
   ASSERT_TRUE(supports_try_lock(*lock));
 
@@ -291,7 +291,7 @@ TEST(PluginQueue, DeliversEveryItemExactlyOnceInProducerOrder) {
 TEST(PluginRwLock, WriterIsAloneReadersShare) {
   PluginRwLock::use(example().rwlocks[0]);
   SharedArena arena(1 << 16);
-  PluginRwLock* lock = make_lock<PluginRwLock>(arena, Mode::threads);
+  PluginRwLock* lock = make_primitive<PluginRwLock>(arena, Mode::threads);
   EXPECT_EQ(&lock->ops(), example().rwlocks[0]);
   std::atomic<int> readers{0};
   std::atomic<int> writers{0};
@@ -405,7 +405,7 @@ TEST(PluginStorage, InstanceIsAlignedAndFitsTheFootprint) {
       arena.allocate(1, 1);
       const std::size_t footprint = PluginLock::footprint();
       EXPECT_EQ(footprint, primitive_footprint<PluginLock>());
-      auto* lock = make_lock<PluginLock>(arena, Mode::processes);
+      auto* lock = make_primitive<PluginLock>(arena, Mode::processes);
       const auto begin = reinterpret_cast<std::uintptr_t>(lock);
       const auto self = reinterpret_cast<std::uintptr_t>(g_seen.self);
       EXPECT_EQ(begin % alignof(PluginLock), 0u);
@@ -489,7 +489,7 @@ TEST(PluginAdapters, KeepTheTableTheyWereBuiltWith) {
   second.name = "second";
   PluginLock::use(&first);
   SharedArena arena(1 << 16);
-  auto* lock = make_lock<PluginLock>(arena, Mode::threads);
+  auto* lock = make_primitive<PluginLock>(arena, Mode::threads);
   PluginLock::use(&second);
   EXPECT_EQ(&lock->ops(), &first);
   EXPECT_FALSE(supports_try_lock(*lock)) << "the table has no try_lock";
@@ -502,7 +502,7 @@ TEST(PluginAdapters, InitFailureNamesThePrimitiveAndTheValue) {
   PluginLock::use(&ops);
   SharedArena arena(1 << 16);
   try {
-    make_lock<PluginLock>(arena, Mode::threads);
+    make_primitive<PluginLock>(arena, Mode::threads);
     ADD_FAILURE() << "init's failure was ignored";
   } catch (const std::runtime_error& e) {
     EXPECT_STREQ(e.what(), "plugin lock 'fake-lock': init returned 5");

@@ -42,11 +42,6 @@ P* make_primitive(SharedArena& arena, Mode mode) {
   }
 }
 
-template <class L>
-L* make_lock(SharedArena& arena, Mode mode) {
-  return make_primitive<L>(arena, mode);
-}
-
 template <class S>
 S* make_semaphore(SharedArena& arena, Mode mode, std::uint32_t permits) {
   void* storage = arena.allocate(primitive_footprint<S>(), alignof(S));

@@ -102,7 +102,7 @@ void run_rw_stress(RepetitionContext& ctx) {
   SharedLine* lines = make_shared_lines(ctx.arena, ctx.spec.cs_lines);
   auto* words = ctx.arena.make<ExclusionWords>();
   CheckTallies* tallies = detail::make_tallies(ctx);
-  R* lock = make_lock<R>(ctx.arena, ctx.spec.mode);
+  R* lock = make_primitive<R>(ctx.arena, ctx.spec.mode);
   RwStressLoop<R> loop(*lock, *words, lines, tallies, ctx);
   detail::mark_applies(tallies, ctx.spec.workers, {CheckId::rw_exclusion, CheckId::exclusion_transparent});
   // Lost wake-ups: a waiter asleep while nobody at all is inside (a waiting writer next to
