@@ -49,7 +49,12 @@ std::string accepted_values(const Knob& k) {
 }
 
 void check_knob_value(const Knob& k, std::string_view label, const KnobValue& v) {
-  if (k.kind == KnobKind::names) return;
+  if (k.kind == KnobKind::names) {
+    if (k.text_error == nullptr) return;
+    const std::string error = k.text_error(as_name(v));
+    if (!error.empty()) throw UsageError(fmt::format("{}: {}", label, error));
+    return;
+  }
   const std::int64_t n = as_integer(v);
   switch (k.kind) {
     case KnobKind::fraction:

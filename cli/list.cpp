@@ -17,8 +17,9 @@ void setup_list(Command& app, ListOptions& o) {
                                      {"semaphore", Family::semaphore},
                                      {"rw", Family::rw},
                                      {"pingpong", Family::pingpong},
-                                     {"queue", Family::queue}},
-                                    "Only this family: lock, semaphore, rw, pingpong or queue");
+                                     {"queue", Family::queue},
+                                     {"lease", Family::lease}},
+                                    "Only this family: lock, semaphore, rw, pingpong, queue or lease");
   add_choice<bool>(cmd, "--format", o.json, {{"table", false}, {"json", true}}, "table or json");
   cmd.option("--plugin", o.plugins, kPluginHelp).one_value_each().type_name("PATH");
   cmd.flag("--show-broken", o.show_broken, "Also list the planted-bug primitives used to test contend");

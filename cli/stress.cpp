@@ -140,6 +140,13 @@ std::vector<SelfTestCase> self_test_cases(std::uint64_t seed) {
     s.permits = 2;
     return s;
   };
+  // A lease at stress's own TTL and hold (from the workload table): holds whose tail outlives the
+  // TTL, which the expiry, token and fencing bugs need to show.
+  auto lease = [&](const char* primitive, int workers, Mode mode = Mode::threads) {
+    RunSpec s = make(Workload::lease, primitive, workers, mode);
+    for (KnobId id : {KnobId::ttl, KnobId::hold}) knob(id).set(s, default_values(knob(id), Workload::lease, true).front());
+    return s;
+  };
   // 200 ns inside: overlapping critical sections see each other's writes even in the
   // transparent windows.
   auto with_cs = [](RunSpec s, std::uint64_t cs_ns) {
@@ -212,6 +219,10 @@ std::vector<SelfTestCase> self_test_cases(std::uint64_t seed) {
       {queue("broken-queue-invent", 2, 2), Status::violation, {C::queue_invented}},
       {make(Workload::pingpong, "broken-handoff-early-turn", 2), Status::violation, {C::handoff_sequence}},
       {make(Workload::pingpong, "broken-handoff-lost-wake", 2), Status::hang, {C::lost_wakeup}},
+      {lease("broken-lease-no-token", 2), Status::violation, {C::lease_release}},
+      {lease("broken-lease-no-expiry", 2), Status::violation, {C::lease_expiry}},
+      {lease("broken-lease-fence-reuse", 2), Status::violation, {C::fence_order}},
+      {lease("broken-lease-race", 4), Status::violation, {C::lease_exclusion}},
       // Correct primitives beside them: any verdict but pass is a false positive.
       {make(Workload::lock, "ttas", 4), Status::ok, {}},
       {make(Workload::lock, "ticket", 4), Status::ok, {}},  // FIFO: held to its own bound
@@ -224,6 +235,8 @@ std::vector<SelfTestCase> self_test_cases(std::uint64_t seed) {
       {queue("ring", 2, 2), Status::ok, {}},
       {make(Workload::pingpong, "futex", 4), Status::ok, {}},
       {make(Workload::pingpong, "cv", 2, Mode::processes), Status::ok, {}},
+      {lease("lease-mem", 4), Status::ok, {}},
+      {lease("lease-mem", 2, Mode::processes), Status::ok, {}},
   };
 }
 

@@ -16,6 +16,7 @@
 #include "primitives/locks/ticket_lock.hpp"
 #include "primitives/locks/ttas_backoff.hpp"
 #include "primitives/locks/ttas_lock.hpp"
+#include "primitives/leases/mem_lease.hpp"
 #include "primitives/peers/atomic_queue_adapter.hpp"
 #include "primitives/peers/boost_lockfree_queue.hpp"
 #include "primitives/peers/moodycamel_queue.hpp"
@@ -43,6 +44,7 @@
 #include "primitives/semaphores/std_counting.hpp"
 #include "primitives/testing/broken_crash.hpp"
 #include "primitives/testing/broken_handoffs.hpp"
+#include "primitives/testing/broken_leases.hpp"
 #include "primitives/testing/broken_locks.hpp"
 #include "primitives/testing/broken_semaphores.hpp"
 #include "primitives/testing/broken_waiting.hpp"
@@ -133,5 +135,12 @@ using BuiltinQueues = TypeList<
     BrokenQueueOrder,
     BrokenQueueInvent,
     BrokenQueueEarlyFree>;
+
+using BuiltinLeases = TypeList<
+    MemLease,
+    BrokenLeaseNoToken,
+    BrokenLeaseNoExpiry,
+    BrokenLeaseFenceReuse,
+    BrokenLeaseRace>;
 
 }  // namespace contend

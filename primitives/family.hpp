@@ -6,7 +6,7 @@
 
 namespace contend {
 
-enum class Family { lock, semaphore, rw, pingpong, queue };
+enum class Family { lock, semaphore, rw, pingpong, queue, lease };
 
 inline std::string_view to_string(Family f) {
   switch (f) {
@@ -15,6 +15,7 @@ inline std::string_view to_string(Family f) {
     case Family::rw: return "rw";
     case Family::pingpong: return "pingpong";
     case Family::queue: return "queue";
+    case Family::lease: return "lease";
   }
   return "?";
 }

@@ -10,6 +10,7 @@
 // The engine's start barrier (workloads/run_control.hpp) uses these too, with process_shared.
 #include <linux/futex.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -29,6 +30,16 @@ inline int op_flags(Sharing sharing) {
 inline void wait(std::atomic<std::uint32_t>& word, std::uint32_t expected, Sharing sharing) {
   syscall(SYS_futex, static_cast<void*>(&word), FUTEX_WAIT | op_flags(sharing), expected, nullptr,
           nullptr, 0);
+}
+
+// As wait(), but returns after at most `timeout_ns` (relative) too.
+inline void wait_for(std::atomic<std::uint32_t>& word, std::uint32_t expected, std::int64_t timeout_ns,
+                     Sharing sharing) {
+  if (timeout_ns <= 0) return;
+  timespec ts{};
+  ts.tv_sec = static_cast<time_t>(timeout_ns / 1'000'000'000);
+  ts.tv_nsec = static_cast<long>(timeout_ns % 1'000'000'000);
+  syscall(SYS_futex, static_cast<void*>(&word), FUTEX_WAIT | op_flags(sharing), expected, &ts, nullptr, 0);
 }
 
 // Wakes up to `count` threads sleeping in wait() on `word`.

@@ -195,6 +195,50 @@ Q* construct_queue(void* storage, std::uint32_t capacity, Sharing sharing) {
   }
 }
 
+// A TTL lease (the lease family): a lock held for at most a time-to-live, in the name of the
+// holder's token — what services build on Redis (`SET key token NX PX ttl`) or a database row.
+//  try_acquire(token, ttl_ns)  takes it if nobody holds it or the holder's lease has expired,
+//                              and returns its fencing token: greater than every one it returned
+//                              before. 0: someone else holds a live lease.
+//  release(token)              gives it up only if `token` still holds it (compare-and-delete);
+//                              false when the lease had expired (and maybe gone to another).
+//  renew(token, ttl_ns)        extends a live lease of `token` to ttl_ns from now; false if lost.
+//  wait(until_ns)              sleeps until the lease may have become free (a release, or the
+//                              holder's expiry) or the monotonic clock reads until_ns, whichever
+//                              is first; returns at once when it is free. A store that cannot
+//                              notify says so with kNotifies = false (waiters then poll).
+// Time is the store's own clock: CLOCK_MONOTONIC in memory, the server's for a backend; a lease
+// granted at the store's time t lives until t + ttl (lease_expiry_slack_ns<T>() more for a
+// store whose clock is coarser). Tokens are never 0.
+template <class T>
+concept LeaseStore = PrimitiveMetadata<T> && requires(T& s, std::uint64_t token, std::int64_t ns) {
+  { s.try_acquire(token, ns) } -> std::same_as<std::uint64_t>;
+  { s.release(token) } -> std::same_as<bool>;
+  { s.renew(token, ns) } -> std::same_as<bool>;
+  s.wait(ns);
+};
+
+// How much later than ttl after its grant a lease may still be live in the store (a server that
+// keeps expiry in milliseconds: up to 1 ms); the lease workload's checks allow it.
+template <class T>
+constexpr std::int64_t lease_expiry_slack_ns() {
+  if constexpr (requires { T::kExpirySlackNs; }) {
+    return T::kExpirySlackNs;
+  } else {
+    return 0;
+  }
+}
+
+// Whether wait() sleeps until a release (a store that cannot notify returns at once: waiters poll).
+template <class T>
+constexpr bool lease_notifies() {
+  if constexpr (requires { T::kNotifies; }) {
+    return T::kNotifies;
+  } else {
+    return true;
+  }
+}
+
 // True when the lock gives mutual exclusion; the do-nothing baseline and deliberately broken
 // primitives say false, so a lost-update count is reported as expected rather than a violation.
 template <class T>

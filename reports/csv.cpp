@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "reports/statistics.hpp"
+#include "workloads/model/event_names.hpp"
 #include "workloads/model/knobs.hpp"
 
 namespace contend {
@@ -180,6 +181,14 @@ std::vector<Column> columns() {
       {"overtakes_p99_9", [=](const Row& r) { return integer_if(overtakes(r), r.rep.overtakes.value_at_percentile(99.9)); }},
       {"overtakes_max", [=](const Row& r) { return integer_if(overtakes(r), r.rep.overtakes.max()); }},
   };
+  // Events (a lease's overlaps, stale writes, ...): a column each, empty where not counted.
+  for (std::size_t e = 0; e < kEventCount; ++e) {
+    const std::string_view name = event_name(static_cast<EventId>(e));
+    c.push_back({std::string(name), [name](const Row& r) {
+                   const std::optional<std::uint64_t> n = r.rep.event(name);
+                   return n ? fmt::format("{}", *n) : std::string();
+                 }});
+  }
   for (const Knob& k : knobs()) {
     if (k.csv_column.empty()) continue;
     const bool placed = std::any_of(c.begin(), c.end(), [&k](const Column& col) { return col.name == k.csv_column; });

@@ -12,6 +12,7 @@
 #include <stdexcept>
 #include <vector>
 
+#include "workloads/model/event_names.hpp"
 #include "workloads/model/knobs.hpp"
 
 namespace contend {
@@ -257,6 +258,19 @@ Repetition read_repetition(const Json& j, const std::string& path) {
   r.lost_updates = get_u64(j, "lost_updates", path);
   r.checked_updates = get_u64(j, "checked_updates", path);
   if (j.contains("reordered_items")) r.reordered_items = get_u64(j, "reordered_items", path);
+  if (j.contains("events")) {
+    const std::string events_path = child(path, "events");
+    const Json& events = j.at("events");
+    if (!events.is_object()) fail(events_path, "expected an object of event counts");
+    // In EventId order, as the writer lists them (a name this contend does not know goes last).
+    for (std::size_t e = 0; e < kEventCount; ++e) {
+      const std::string name(event_name(static_cast<EventId>(e)));
+      if (events.contains(name)) r.events.push_back({name, get_u64(events, name, events_path)});
+    }
+    for (const auto& [name, count] : events.items()) {
+      if (!r.event(name)) r.events.push_back({name, get_u64(events, name, events_path)});
+    }
+  }
   const Json& workers = array_member(j, "workers", path);
   const std::string workers_path = child(path, "workers");
   for (std::size_t i = 0; i < workers.size(); ++i) {

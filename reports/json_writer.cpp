@@ -361,6 +361,12 @@ OrderedJson repetition_json(const Repetition& rep) {
     faults["recovery_ns"] = latency_summary_json(rep.recovery);
     r["faults"] = std::move(faults);
   }
+  // Only the workloads that count events (lease) have them.
+  if (!rep.events.empty()) {
+    OrderedJson events;
+    for (const EventCount& e : rep.events) events[e.name] = e.count;
+    r["events"] = std::move(events);
+  }
   // Only stress repetitions have checks.
   if (!rep.checks.empty()) {
     r["checks"] = OrderedJson::array();

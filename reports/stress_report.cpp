@@ -215,6 +215,8 @@ std::string to_stress_table(const Results& results) {
     const std::string_view verdict = stress_verdict(c);
     if (verdict == "pass") ++passed;
     out += fmt::format("{:<{}}  {:<9}  {}\n", c.name(), width, verdict, summary_text(c));
+    // A workload's events (a lease's overlaps and stale writes) are figures, whatever the verdict.
+    if (const std::string events = events_text(c); !events.empty()) out += fmt::format("    events: {}\n", events);
     for (const std::string& note : unchecked_notes(c)) {
       const std::string line = fmt::format("{}: {}", c.spec.primitive, note);
       if (std::find(notes.begin(), notes.end(), line) == notes.end()) notes.push_back(line);
@@ -256,6 +258,7 @@ std::string to_stress_markdown(const Results& results) {
     any_failed = true;
     out += fmt::format("\n### `{}`: {}\n\n", c.name(), stress_verdict(c));
     for (const std::string& line : failure_lines(c)) out += fmt::format("- {}\n", line);
+    if (const std::string events = events_text(c); !events.empty()) out += fmt::format("- events: {}\n", events);
     if (!c.reproduce.empty()) out += fmt::format("\nReproduce:\n\n```sh\n{}\n```\n", c.reproduce);
   }
   return out;

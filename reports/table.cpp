@@ -12,6 +12,7 @@
 
 #include "reports/noise.hpp"
 #include "reports/statistics.hpp"
+#include "workloads/model/event_names.hpp"
 #include "workloads/model/knobs.hpp"
 
 namespace contend {
@@ -76,6 +77,18 @@ std::string join(const std::vector<std::string>& parts, std::string_view separat
 std::size_t display_width(std::string_view s) {
   return static_cast<std::size_t>(std::count_if(
       s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
+}
+
+std::string events_text(const ConfigResult& config) {
+  std::string text;
+  for (const EventCount& e : config.event_totals()) {
+    std::string_view label = e.name;
+    for (std::size_t id = 0; id < kEventCount; ++id) {
+      if (event_name(static_cast<EventId>(id)) == e.name) label = event_label(static_cast<EventId>(id));
+    }
+    text += fmt::format("{}{} {}", text.empty() ? "" : ", ", label, e.count);
+  }
+  return text;
 }
 
 std::string format_3sig(double v) {
@@ -253,6 +266,8 @@ std::vector<std::string> measurement_notes(const Results& results) {
     if (overtakes_samples > 0) {
       notes.push_back(fmt::format("{}: overtakes p99.9 {}, max {}", config.name(), overtakes_p999, overtakes_max));
     }
+    const std::string events = events_text(config);
+    if (!events.empty()) notes.push_back(fmt::format("{}: {}", config.name(), events));
     if (reordered > 0 && config.status() == Status::ok) {
       notes.push_back(fmt::format("{}: {} items reached a consumer out of their producer's order: {} does not "
                                   "promise that order, so this is expected (every item was still delivered once)",

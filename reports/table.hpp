@@ -51,6 +51,9 @@ std::size_t display_width(std::string_view s);
 std::string format_latency_ns(double ns);
 // Three significant digits, without exponent: "0.0123", "1.23", "12.3", "123", "1234".
 std::string format_3sig(double v);
+// "overlaps 3, stale writes accepted 0, ...": a configuration's events over its measured
+// repetitions, or empty when its workload counts none.
+std::string events_text(const ConfigResult& config);
 
 inline constexpr const char* kNotMeasured = "—";
 

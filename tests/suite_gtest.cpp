@@ -172,7 +172,7 @@ struct WorkloadKey {
 const std::map<std::string, WorkloadKey>& workload_keys() {
   using enum Workload;
   static const std::map<std::string, WorkloadKey> keys = {
-      {"workers", {"workers = 2", {lock, semaphore, rw, pingpong, pairs, trylock}}},
+      {"workers", {"workers = 2", {lock, semaphore, rw, pingpong, pairs, trylock, lease}}},
       {"cs-ns", {"cs-ns = 10", {lock, semaphore, rw, trylock}}},
       {"outside-ns", {"outside-ns = 10", {lock, semaphore, rw, pairs, trylock}}},
       {"outside-scale", {"outside-scale = true\noutside-ns = 10", {lock, semaphore, rw, pairs, trylock}}},
@@ -185,12 +185,17 @@ const std::map<std::string, WorkloadKey>& workload_keys() {
       {"rate", {"rate = 1000", {queue}}},
       {"capacity", {"capacity = 64", {queue, pairs}}},
       {"wait", {"wait = \"yield\"", {queue, pairs}}},
+      {"ttl", {"ttl = \"5ms\"", {lease}}},
+      {"wait-timeout", {"wait-timeout = \"2s\"", {lease}}},
+      {"retry-interval", {"retry-interval = \"1ms\"", {lease}}},
+      {"hold", {"hold = \"exp:50us\"", {lease}}},
+      {"fencing", {"fencing = \"off\"", {lease}}},
   };
   return keys;
 }
 constexpr Workload kAllWorkloads[] = {Workload::lock,     Workload::semaphore, Workload::rw,
                                       Workload::pingpong, Workload::queue,     Workload::pairs,
-                                      Workload::trylock};
+                                      Workload::trylock,  Workload::lease};
 
 TEST(PlanSuite, RunKeysThatDoNotApplyAreRefusedLikeTheCommandLine) {
   const Registry registry = Registry::builtin();
@@ -237,6 +242,11 @@ TEST(PlanSuite, DefaultsApplyOnlyWhereTheyApply) {
       case Workload::queue: EXPECT_EQ(spec.rate, 1000u); break;
       case Workload::pairs: EXPECT_EQ(spec.capacity, 64u); break;
       case Workload::pingpong: break;
+      case Workload::lease:
+        EXPECT_EQ(spec.ttl_ns, 5'000'000);
+        EXPECT_EQ(spec.hold, (HoldTime{true, 50'000}));
+        EXPECT_FALSE(spec.fencing);
+        break;
     }
     if (spec.workload != Workload::queue) {
       EXPECT_EQ(spec.workers, 2);
@@ -254,7 +264,8 @@ TEST(LoadSuite, UnknownKeyNamesItsLineAndTheAcceptedKeys) {
   EXPECT_EQ(load_error(path),
             path + ":5: unknown key 'workrs' in [[run]]; accepted: workload, primitive, workers, mode, duration, ops, "
                    "warmup, repetitions, cs-ns, outside-ns, outside-scale, cs-lines, permits, read-percent, "
-                   "producers, consumers, capacity, wait, consume-ns, rate, pin, sample, seed, timeout");
+                   "producers, consumers, capacity, wait, consume-ns, rate, ttl, wait-timeout, retry-interval, hold, "
+                   "fencing, pin, sample, seed, timeout");
 }
 
 TEST(LoadSuite, WrongTypeSaysWhatTheKeyAccepts) {
@@ -269,7 +280,7 @@ TEST(LoadSuite, MissingNameAndMissingWorkload) {
   EXPECT_EQ(load_error(fixture("missing_workload.toml")),
             fixture("missing_workload.toml") +
                 ":7: [[run]] has no key 'workload'; each run names one of: lock, semaphore, rw, pingpong, queue, "
-                "pairs, trylock");
+                "pairs, trylock, lease");
 }
 
 TEST(LoadSuite, MissingFileIsOneLine) {
@@ -303,7 +314,8 @@ TEST(LoadSuite, EveryOtherErrorNamesItsLine) {
       {"name = \"x\"\n[defaults]\nprimitives = \"ttas\"\n[[run]]\nworkload = \"lock\"\n",
        ":3: unknown key 'primitives' in [defaults]; accepted: primitive, workers, mode, duration, ops, warmup, "
        "repetitions, cs-ns, outside-ns, outside-scale, cs-lines, permits, read-percent, producers, consumers, "
-       "capacity, wait, consume-ns, rate, pin, sample, seed, timeout"},
+       "capacity, wait, consume-ns, rate, ttl, wait-timeout, retry-interval, hold, fencing, pin, sample, seed, "
+       "timeout"},
       {"name = \"x\"\n[[run]]\nworkload = \"lock\"\nops = 1000\nduration = \"1s\"\n",
        ":5: keys 'ops' and 'duration' exclude each other in one table: a run is bounded by an operation count or "
        "by time"},
@@ -314,8 +326,8 @@ TEST(LoadSuite, EveryOtherErrorNamesItsLine) {
       {"name = \"x\"\n[[run]]\nworkload = \"lock\"\nmode = \"fast\"\n",
        ":4: key 'mode' must be \"threads\", \"processes\" or \"both\", not \"fast\""},
       {"name = \"x\"\n[[run]]\nworkload = \"locks\"\n",
-       ":3: key 'workload' must be \"lock\", \"semaphore\", \"rw\", \"pingpong\", \"queue\", \"pairs\" or "
-       "\"trylock\", not "
+       ":3: key 'workload' must be \"lock\", \"semaphore\", \"rw\", \"pingpong\", \"queue\", \"pairs\", "
+       "\"trylock\" or \"lease\", not "
        "\"locks\""},
       {"name = \"x\"\n[[run]]\nworkload = \"lock\"\nworkers = [1, \"2\"]\n",
        ":4: key 'workers' must be an integer, an array of integers or a string like \"1,2,4\", not an array "

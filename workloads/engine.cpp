@@ -156,6 +156,11 @@ RepetitionOutcome collect(const RunSpec& spec, int index, const RunControl& ctl,
   rep.lost_updates = ctl.lost_updates;
   rep.checked_updates = ctl.checked_updates;
   rep.reordered_items = ctl.reordered_items;
+  for (std::size_t e = 0; e < kEventCount; ++e) {
+    if ((ctl.events_counted >> e & 1) == 0) continue;
+    const auto id = static_cast<EventId>(e);
+    rep.events.push_back({std::string(event_name(id)), ctl.events[id]});
+  }
   return out;
 }
 

@@ -14,6 +14,7 @@ Registry Registry::builtin() {
   add_builtin_rwlocks(r);
   add_builtin_handoffs(r);
   add_builtin_queues(r);
+  add_builtin_leases(r);
   return r;
 }
 

@@ -11,6 +11,7 @@
 #include "primitives/futex.hpp"
 #include "workloads/checks.hpp"
 #include "workloads/latency_recorder.hpp"
+#include "workloads/model/event_names.hpp"
 #include "workloads/model/spec.hpp"
 
 namespace contend {
@@ -140,6 +141,10 @@ struct RunControl {
   std::uint64_t reordered_items = 0;  // queue: out of producer order, for a queue that allows it
   char error[256] = {};            // why the child could not run, if it could not
   char violation[256] = {};        // a check the workload ran after its workers failed (queue)
+  // Events the workload counted (its workers' EventCounts summed after the run), and which of
+  // them it counts (bit i: EventId i), for the result.
+  EventCounts events;
+  std::uint32_t events_counted = 0;
   // `contend stress`: every worker's check tallies merged, and the checks run after the run.
   CheckTallies checks;
   // `contend stress`: where the workers' own tallies are (in this arena, at the same address in

@@ -29,6 +29,14 @@ class SharedArena {
     return new (allocate(sizeof(T), alignof(T))) T(std::forward<Args>(args)...);
   }
 
+  // `count` value-initialized Ts in a row.
+  template <class T>
+  T* make_array(std::size_t count) {
+    auto* items = static_cast<T*>(allocate(sizeof(T) * count, alignof(T)));
+    for (std::size_t i = 0; i < count; ++i) new (&items[i]) T();
+    return items;
+  }
+
   std::size_t used() const { return used_; }
 
  private:

@@ -44,6 +44,7 @@
 #include <bit>
 #include <cstdint>
 #include <initializer_list>
+#include <string>
 #include <string_view>
 
 #include "primitives/cache_line.hpp"
@@ -314,6 +315,22 @@ inline void set_note(CheckTally& tally, std::string_view note) {
 inline void merge_tallies(RepetitionContext& ctx, const CheckTallies* tallies) {
   for (int w = 0; w < ctx.spec.workers; ++w) {
     for (std::size_t c = 0; c < kCheckCount; ++c) merge_tally(ctx.control.checks.by_check[c], tallies[w].by_check[c]);
+  }
+}
+
+// `contend run` of a workload whose checks stay on (lease): the first failed check of the merged
+// tallies becomes the repetition's violation ("lease exclusion: 3 of 5120 checked, first by
+// worker 1"); `contend stress` judges every check instead (stress_verdict.cpp).
+inline void report_failed_checks(RepetitionContext& ctx) {
+  for (std::size_t c = 0; c < kCheckCount; ++c) {
+    const CheckTally& t = ctx.control.checks.by_check[c];
+    if (t.violations == 0) continue;
+    const std::string text = fmt::format("{}: {} of {} checked, first by worker {}", check_name(static_cast<CheckId>(c)),
+                                         t.violations, t.checked, t.first_worker);
+    const std::size_t n = std::min(text.size(), sizeof(ctx.control.violation) - 1);
+    std::copy_n(text.data(), n, ctx.control.violation);
+    ctx.control.violation[n] = '\0';
+    return;
   }
 }
 

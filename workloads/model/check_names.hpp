@@ -26,6 +26,10 @@ enum class CheckId : std::uint32_t {
   bounded_waiting,        // overtakes, waits and fairness within the gates (and a FIFO lock's own bound)
   lost_wakeup,            // no waiter slept on while the primitive was free and nobody else was awake to take it
   handoff_sequence,       // pingpong: every message arrives once, in order, at the end it was sent to
+  lease_exclusion,        // lease: never two live leases at once
+  fence_order,            // lease: a grant's fencing token exceeds every one granted before it began
+  lease_expiry,           // lease: no refusal while no live lease existed (expired leases are free)
+  lease_release,          // lease: release() succeeds only for the token that holds the lease
   count
 };
 inline constexpr std::size_t kCheckCount = static_cast<std::size_t>(CheckId::count);
@@ -48,6 +52,10 @@ inline std::string_view check_name(CheckId id) {
     case CheckId::bounded_waiting: return "bounded waiting";
     case CheckId::lost_wakeup: return "lost wake-up";
     case CheckId::handoff_sequence: return "handoff sequence";
+    case CheckId::lease_exclusion: return "lease exclusion";
+    case CheckId::fence_order: return "fences increase";
+    case CheckId::lease_expiry: return "lease expiry";
+    case CheckId::lease_release: return "release by token";
     case CheckId::count: break;
   }
   return "?";

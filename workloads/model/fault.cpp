@@ -2,34 +2,12 @@
 
 #include <fmt/format.h>
 
-#include <charconv>
+#include "workloads/model/duration_text.hpp"
 
 namespace contend {
 namespace {
 
 constexpr std::string_view kPausePrefix = "pause-holder:";
-
-std::string duration_text(std::int64_t ns) {
-  if (ns % 1'000'000'000 == 0) return fmt::format("{}s", ns / 1'000'000'000);
-  if (ns % 1'000'000 == 0) return fmt::format("{}ms", ns / 1'000'000);
-  if (ns % 1'000 == 0) return fmt::format("{}us", ns / 1'000);
-  return fmt::format("{}ns", ns);
-}
-
-// "50ms", "2s", "100us": a whole number and a unit, or nothing.
-std::optional<std::int64_t> duration_ns(std::string_view text) {
-  std::int64_t n = 0;
-  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
-  if (ec != std::errc() || end == text.data() || n <= 0) return std::nullopt;
-  const std::string_view unit(end, static_cast<std::size_t>(text.data() + text.size() - end));
-  std::int64_t scale = 0;
-  if (unit == "ns") scale = 1;
-  if (unit == "us") scale = 1'000;
-  if (unit == "ms") scale = 1'000'000;
-  if (unit == "s") scale = 1'000'000'000;
-  if (scale == 0 || n > INT64_MAX / scale) return std::nullopt;
-  return n * scale;
-}
 
 }  // namespace
 

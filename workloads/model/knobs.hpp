@@ -51,6 +51,11 @@ enum class KnobId : std::uint8_t {
   wait,
   consume_ns,
   rate,
+  ttl,
+  wait_timeout,
+  retry_interval,
+  hold,
+  fencing,
   pin,
   sample,
   seed,
@@ -130,6 +135,9 @@ struct Knob {
   // The value as a configuration's name shows it, when it is not simply the value and unit
   // (outside work scaled by the worker count: "100nsxworkers"); null otherwise.
   std::string (*name_value)(const RunSpec&) = nullptr;
+  // A names knob whose value has a syntax of its own (--hold exp:200us): why a value is wrong,
+  // or empty when it is fine; null for a plain list of names.
+  std::string (*text_error)(std::string_view) = nullptr;
 };
 
 struct WorkloadInfo {

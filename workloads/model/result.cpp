@@ -85,6 +85,29 @@ std::uint64_t Repetition::failed_pushes() const {
   return sum;
 }
 
+std::vector<EventCount> ConfigResult::event_totals() const {
+  std::vector<EventCount> totals;
+  for (const Repetition& rep : repetitions) {
+    if (!rep.measured()) continue;
+    for (const EventCount& e : rep.events) {
+      auto it = std::find_if(totals.begin(), totals.end(), [&e](const EventCount& t) { return t.name == e.name; });
+      if (it == totals.end()) {
+        totals.push_back(e);
+      } else {
+        it->count += e.count;
+      }
+    }
+  }
+  return totals;
+}
+
+std::optional<std::uint64_t> Repetition::event(std::string_view name) const {
+  for (const EventCount& e : events) {
+    if (e.name == name) return e.count;
+  }
+  return std::nullopt;
+}
+
 std::uint64_t Repetition::failed_attempts() const {
   std::uint64_t sum = 0;
   for (const auto& w : workers) sum += w.failed_attempts;
@@ -171,7 +194,7 @@ bool Repetition::operator==(const Repetition& o) const {
          write_latency == o.write_latency && overtakes == o.overtakes &&
          faults_injected == o.faults_injected && recovery == o.recovery &&
          lost_updates == o.lost_updates && checked_updates == o.checked_updates &&
-         reordered_items == o.reordered_items && checks == o.checks;
+         reordered_items == o.reordered_items && events == o.events && checks == o.checks;
 }
 
 namespace {

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -62,6 +63,14 @@ struct CheckResult {
 
   bool passed() const { return violations == 0; }
   bool operator==(const CheckResult&) const = default;
+};
+
+// One event a workload counted (EventId's name) and how many times.
+struct EventCount {
+  std::string name;
+  std::uint64_t count = 0;
+
+  bool operator==(const EventCount&) const = default;
 };
 
 // The time-ordered label of a percentile for column headers: 50 -> "p50", 99.9 -> "p99.9".
@@ -120,6 +129,10 @@ struct Repetition {
   // Queue workloads: items that reached a consumer out of their producer's order, from a queue
   // that does not promise that order (keeps_producer_order); otherwise they are a violation.
   std::uint64_t reordered_items = 0;
+  // What the workload counted beside its operations (workloads/model/event_names.hpp), summed
+  // over its workers, in EventId order; empty for workloads that count none, and when the
+  // repetition did not end normally.
+  std::vector<EventCount> events;
   // `contend stress`: every check that applied, in a fixed order; empty for `run`.
   std::vector<CheckResult> checks;
 
@@ -148,6 +161,8 @@ struct Repetition {
   std::uint64_t failed_pushes() const;
   std::uint64_t failed_pops() const;
   std::uint64_t failed_attempts() const;  // every worker's, whatever its role (pairs)
+  // The count of the event named `name`, or nothing when this repetition did not count it.
+  std::optional<std::uint64_t> event(std::string_view name) const;
 
   bool operator==(const Repetition& o) const;
 };
@@ -180,6 +195,8 @@ struct ConfigResult {
   void add_repetition(Repetition rep, const Histogram& latency, const Histogram& write_latency);
 
   std::string name() const { return config_name(spec); }
+  // The events of its measured repetitions, summed, in the order the repetitions list them.
+  std::vector<EventCount> event_totals() const;
   // The worst status among the repetitions (error > crashed > hang > timeout > interrupted > violation > ok).
   Status status() const;
   std::string status_text() const;

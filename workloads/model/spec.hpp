@@ -4,13 +4,15 @@
 #include <cstdint>
 #include <string>
 
-#include "workloads/model/fault.hpp"
 #include <string_view>
 #include <vector>
 
+#include "workloads/model/fault.hpp"
+#include "workloads/model/hold.hpp"
+
 namespace contend {
 
-enum class Workload { lock, semaphore, rw, pingpong, queue, pairs, trylock };
+enum class Workload { lock, semaphore, rw, pingpong, queue, pairs, trylock, lease };
 enum class Mode { threads, processes };
 enum class Pinning { none, compact, spread };
 // What a queue worker does when the queue is full (producer) or empty (consumer): spin on the
@@ -78,6 +80,15 @@ struct RunSpec {
   // that is 0, on a seeded random 1 in kRandomFaultOdds.
   Fault fault;
   std::uint64_t fault_every = 0;
+  // Lease workload (workloads/lease_workload.hpp): the lease's time-to-live; how long one
+  // acquisition waits before it gives up (0: for ever); how long a refused caller sleeps before it
+  // asks again (0: it sleeps in the store's wait() until a release or the holder's expiry); how
+  // long a holder keeps it; and whether the guarded resource checks fencing tokens.
+  std::int64_t ttl_ns = 10'000'000;
+  std::int64_t wait_timeout_ns = 1'000'000'000;
+  std::int64_t retry_interval_ns = 0;
+  HoldTime hold;
+  bool fencing = true;
 
   bool operator==(const RunSpec&) const = default;
 };

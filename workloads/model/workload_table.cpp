@@ -59,6 +59,30 @@ void set_fault(RunSpec& s, const KnobValue& v) {
   s.fault = parse_fault(as_name(v), error).value_or(Fault{});
 }
 
+// A duration in a configuration's name: "ttl:500us", not "ttl:500000".
+template <auto Member>
+std::string duration_name(const RunSpec& s) {
+  return duration_text(s.*Member);
+}
+
+std::string fault_error(std::string_view text) {
+  std::string error;
+  parse_fault(text, error);
+  return error;
+}
+
+// --hold as text ("20us", "exp:200us"); the plan checks it (hold_error) before it is set.
+KnobValue get_hold(const RunSpec& s) { return hold_text(s.hold); }
+void set_hold(RunSpec& s, const KnobValue& v) {
+  std::string error;
+  s.hold = parse_hold(as_name(v), error).value_or(HoldTime{});
+}
+std::string hold_error(std::string_view text) {
+  std::string error;
+  parse_hold(text, error);
+  return error;
+}
+
 std::string outside_name_value(const RunSpec& s) {
   return fmt::format("{}ns{}", s.outside_ns, s.outside_scales ? "xworkers" : "");
 }
@@ -316,6 +340,69 @@ std::vector<Knob> make_knob_table() {
                .json_key = "rate",
                .get = &get_field<&RunSpec::rate>,
                .set = &set_field<&RunSpec::rate>});
+  // The lease workload's knobs (workloads/lease_workload.hpp).
+  k.push_back({.id = KnobId::ttl,
+               .name = "ttl",
+               .kind = KnobKind::duration,
+               .help = "Lease time-to-live: a holder that keeps it longer loses it to the next caller, e.g. 10ms",
+               .min = 10'000,
+               .max = 3600 * kSecond,
+               .stress_default = ints({500'000}),
+               .label = "ttl",
+               .csv_column = "ttl_s",
+               .json_key = "ttl_ns",
+               .get = &get_field<&RunSpec::ttl_ns>,
+               .set = &set_field<&RunSpec::ttl_ns>,
+               .name_value = &duration_name<&RunSpec::ttl_ns>});
+  k.push_back({.id = KnobId::wait_timeout,
+               .name = "wait-timeout",
+               .kind = KnobKind::duration,
+               .help = "How long one acquisition waits before giving up (counted as a wait timeout), e.g. 1s; 0 = for "
+                       "ever",
+               .min = 0,
+               .max = 3600 * kSecond,
+               .label = "wait-timeout",
+               .csv_column = "wait_timeout_s",
+               .json_key = "wait_timeout_ns",
+               .get = &get_field<&RunSpec::wait_timeout_ns>,
+               .set = &set_field<&RunSpec::wait_timeout_ns>,
+               .name_value = &duration_name<&RunSpec::wait_timeout_ns>});
+  k.push_back({.id = KnobId::retry_interval,
+               .name = "retry-interval",
+               .kind = KnobKind::duration,
+               .help = "Refused callers sleep this long and ask again (polling, as redis-py does), e.g. 100ms; 0 = "
+                       "sleep until the store says the lease is free (a release or the holder's expiry)",
+               .min = 0,
+               .max = 60 * kSecond,
+               .label = "retry",
+               .csv_column = "retry_interval_s",
+               .json_key = "retry_interval_ns",
+               .get = &get_field<&RunSpec::retry_interval_ns>,
+               .set = &set_field<&RunSpec::retry_interval_ns>,
+               .name_value = &duration_name<&RunSpec::retry_interval_ns>});
+  k.push_back({.id = KnobId::hold,
+               .name = "hold",
+               .kind = KnobKind::names,
+               .help = "Time a holder keeps the lease: fixed (200us) or exponential with that mean (exp:200us, capped at "
+                       "10x; its tail outlives the TTL now and then, as slow requests do)",
+               .stress_default = {std::string("exp:100us")},
+               .label = "hold",
+               .csv_column = "hold",
+               .json_key = "hold",
+               .get = &get_hold,
+               .set = &set_hold,
+               .text_error = &hold_error});
+  k.push_back({.id = KnobId::fencing,
+               .name = "fencing",
+               .kind = KnobKind::choice,
+               .help = "on: the guarded resource accepts a write only with a fencing token above the last it saw; off: "
+                       "it accepts every write (stale writes are counted either way)",
+               .choices = {"off", "on"},
+               .label = "fencing",
+               .csv_column = "fencing",
+               .json_key = "fencing",
+               .get = &get_field<&RunSpec::fencing>,
+               .set = &set_field<&RunSpec::fencing>});
   k.push_back({.id = KnobId::pin,
                .name = "pin",
                .kind = KnobKind::choice,
@@ -433,7 +520,8 @@ std::vector<Knob> make_knob_table() {
                .label = "fault",
                .json_key = "fault",
                .get = &get_fault,
-               .set = &set_fault});
+               .set = &set_fault,
+               .text_error = &fault_error});
   k.push_back({.id = KnobId::fault_every,
                .name = "fault-every",
                .kind = KnobKind::count,
@@ -525,6 +613,16 @@ std::vector<WorkloadInfo> make_workload_table() {
        .knobs = {K::cs_ns, K::outside_ns, K::outside_scale, K::cs_lines},
        .stress = false,
        .counts_failed_attempts = true},
+      {.workload = lease,
+       .name = "lease",
+       .family = Family::lease,
+       .help = "TTL lease locks with tokens and fencing (a Redis lock's pattern)",
+       .operation = "An operation is one lease taken, held for --hold, a write to the guarded resource with its "
+                    "fencing token, and a release; latency is from the first try to the grant, waits included.",
+       .table_note = "an operation is one lease taken, held and released; latency columns are the wait for the grant",
+       .identity = {K::workers},
+       .knobs = {K::ttl, K::wait_timeout, K::retry_interval, K::hold, K::fencing, K::fault, K::fault_every},
+       .stress_defaults = {{K::workers, ints({2, 4})}}},
   };
 }
 

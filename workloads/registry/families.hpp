@@ -15,6 +15,7 @@ void add_builtin_semaphores(Registry& r);
 void add_builtin_rwlocks(Registry& r);
 void add_builtin_handoffs(Registry& r);
 void add_builtin_queues(Registry& r);
+void add_builtin_leases(Registry& r);
 
 // What a built-in primitive type says about itself.
 template <class T>

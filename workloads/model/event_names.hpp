@@ -1,0 +1,59 @@
+#pragma once
+// Events: what a workload counts beside its operations, for the patterns services use (a lease's
+// overlaps and stale writes, its waits that timed out). Unlike a check's violations they are
+// figures, not verdicts: a TTL lease overlaps by design when a holder outlives its TTL, and the
+// count is what the user came to see. Each has a stable name (the JSON key and CSV column) and
+// a label for tables. A repetition lists only the events its workload counts.
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+
+namespace contend {
+
+enum class EventId : std::uint32_t {
+  overlaps,               // lease: grants while another worker still believed it held the lease
+  stale_writes_accepted,  // lease: writes the guarded resource took with a fence below the greatest it had seen
+  stale_writes_rejected,  // lease: such writes it refused (fencing on)
+  wait_timeouts,          // lease: acquisitions given up at --wait-timeout
+  late_releases,          // lease: releases that found the lease no longer theirs (it had expired)
+  refusals,               // lease: try_acquire calls that found it held (each poll or wake-up that lost)
+  count
+};
+inline constexpr std::size_t kEventCount = static_cast<std::size_t>(EventId::count);
+
+inline std::string_view event_name(EventId id) {
+  switch (id) {
+    case EventId::overlaps: return "overlaps";
+    case EventId::stale_writes_accepted: return "stale_writes_accepted";
+    case EventId::stale_writes_rejected: return "stale_writes_rejected";
+    case EventId::wait_timeouts: return "wait_timeouts";
+    case EventId::late_releases: return "late_releases";
+    case EventId::refusals: return "refusals";
+    case EventId::count: break;
+  }
+  return "?";
+}
+
+inline std::string_view event_label(EventId id) {
+  switch (id) {
+    case EventId::overlaps: return "overlaps";
+    case EventId::stale_writes_accepted: return "stale writes accepted";
+    case EventId::stale_writes_rejected: return "stale writes rejected";
+    case EventId::wait_timeouts: return "wait timeouts";
+    case EventId::late_releases: return "late releases";
+    case EventId::refusals: return "refusals";
+    case EventId::count: break;
+  }
+  return "?";
+}
+
+// Per worker, in the repetition's arena (written only by its worker, so a worker process that
+// --fault kills loses nothing it counted, and its replacement counts on in the same place).
+struct alignas(64) EventCounts {
+  std::uint64_t by_event[kEventCount] = {};
+
+  std::uint64_t& operator[](EventId id) { return by_event[static_cast<std::size_t>(id)]; }
+  std::uint64_t operator[](EventId id) const { return by_event[static_cast<std::size_t>(id)]; }
+};
+
+}  // namespace contend
