@@ -12,6 +12,7 @@
 #include <utility>
 
 #include "cli/knob_values.hpp"
+#include "cli/parse.hpp"
 #include "cli/run_options.hpp"
 #include "cli/suggest.hpp"
 #include "cli/usage_error.hpp"
@@ -182,6 +183,17 @@ PlanOutcome build_run_plan(const RunOptions& o, const Registry& registry) {
     if (!fault) throw UsageError(fmt::format("--fault: {}", error));
     if (fault->kind != FaultKind::none && mode != static_cast<std::int64_t>(Mode::processes)) {
       throw UsageError("--fault kills or stops a worker process, so it needs --mode processes");
+    }
+  }
+  // A lease waiter may wait a whole TTL (a killed holder's lease) or retry interval with nobody
+  // progressing: the progress watchdog must wait longer than that, or it calls it a hang.
+  if (o.stress && o.workload == Workload::lease) {
+    const std::int64_t stall = r.integer(KnobId::stall);
+    for (KnobId id : {KnobId::ttl, KnobId::retry_interval}) {
+      if (r.integer(id) < stall) continue;
+      throw UsageError(fmt::format("{} {} is not below --stall {}: the others may wait that long with nobody "
+                                   "progressing, which the watchdog would call a hang; give a --stall above it",
+                                   option_name(knob(id)), format_duration(r.integer(id)), format_duration(stall)));
     }
   }
   if (r.given(KnobId::fault_every) && !r.given(KnobId::fault)) {

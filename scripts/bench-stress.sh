@@ -9,7 +9,8 @@
 #                 check failed, a hang or a crash). Target: at least 19 of 20 for every bug that
 #                 can show on x86, each within 10 s.
 #   correct:      every correct primitive of every family (`contend stress lock|semaphore|rw|queue|
-#                 pingpong` with its default "all", 2 and 8 workers; pingpong 2 and 4), RUNS times. A false positive is any
+#                 pingpong|lease` with its default "all", 2 and 8 workers; pingpong and lease 2 and
+#                 4), RUNS times. A false positive is any
 #                 configuration that does not pass (inconclusive ones are counted apart: too few
 #                 operations is not a verdict). Target: none.
 #
@@ -50,6 +51,10 @@ planted=(
   "broken-queue-early-free|queue|the same, with --perturb|--producers 4 --consumers 4 --capacity 2 --perturb"
   "broken-handoff-early-turn|pingpong|handoff sequence|"
   "broken-handoff-lost-wake|pingpong|lost wake-up (both ends asleep)|"
+  "broken-lease-no-token|lease|release by token|"
+  "broken-lease-no-expiry|lease|lease expiry|"
+  "broken-lease-fence-reuse|lease|fences increase|"
+  "broken-lease-race|lease|lease exclusion|"
   "unshared-mutex|lock|process sharing (plugin)|--plugin $unshared"
 )
 
@@ -84,7 +89,7 @@ echo
 echo "| correct primitives | configurations | false positives | inconclusive |"
 echo "|---|---:|---:|---:|"
 false_positives=0
-for workload in lock semaphore rw queue pingpong; do
+for workload in lock semaphore rw queue pingpong lease; do
   configs=0
   flagged=0
   inconclusive=0

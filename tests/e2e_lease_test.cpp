@@ -51,7 +51,7 @@ TEST_F(Lease, RunReportsEventsInTheTableJsonAndCsv) {
                                      "--format", "csv"},
                                     60);
   ASSERT_EQ(csv.exit_code, 0) << csv.err;
-  EXPECT_NE(csv.out.find("overlaps,stale_writes_accepted,stale_writes_rejected,wait_timeouts,late_releases,refusals"),
+  EXPECT_NE(csv.out.find("overlaps,stale_writes_accepted,stale_writes_rejected,wait_timeouts,late_releases,refusals,"),
             std::string::npos)
       << csv.out;
   EXPECT_NE(csv.out.find("ttl_s"), std::string::npos) << csv.out;
@@ -124,6 +124,10 @@ TEST_F(Lease, BadLeaseOptionsAreOneLineAndExitTwo) {
     EXPECT_NE(r.err.find(args[0]), std::string::npos) << r.err;
     EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
   }
+  // A TTL the progress watchdog would not wait out is refused before anything runs.
+  const RunOutput long_ttl = run_contend({"stress", "lease", "-p", "lease-mem", "--ttl", "3s"}, 20);
+  EXPECT_EQ(long_ttl.exit_code, 2) << long_ttl.err;
+  EXPECT_NE(long_ttl.err.find("--ttl 3s is not below --stall 2s"), std::string::npos) << long_ttl.err;
   // A lease knob on another workload names the one it belongs to.
   const RunOutput r = run_contend({"run", "lock", "-p", "ticket", "--ttl", "5ms"}, 20);
   EXPECT_EQ(r.exit_code, 2) << r.err;

@@ -171,6 +171,27 @@ TEST(LeaseOracle, ALostHistoryNeverAccuses) {
   EXPECT_FALSE(t.me.refusal_unexplained(60, 62));
 }
 
+// --fault kill-holder: the replacement keeps its predecessor's lease on record until it expires.
+TEST(LeaseOracle, AReplacementKeepsItsPredecessorsLeaseUntilItsExpiry) {
+  Timeline t;
+  t.me.attempting(10);
+  t.me.holding(5, 12);  // worker 0 dies holding
+  LeaseOracle replacement{t.records, 2, 0, 100, 0};
+  replacement.take_over(20);
+  EXPECT_FALSE(t.other.refusal_unexplained(50, 52));  // the dead holder's lease lives until 112 at most
+  EXPECT_TRUE(t.other.refusal_unexplained(200, 202));
+  EXPECT_TRUE(t.other.check_grant(50, 52, 6).exclusion_violated);
+
+  // One that died in the middle of an attempt may have been granted until its death: the
+  // takeover's time stands for the grant.
+  Timeline u;
+  u.me.attempting(10);
+  LeaseOracle replacement2{u.records, 2, 0, 100, 0};
+  replacement2.take_over(40);
+  EXPECT_FALSE(u.other.refusal_unexplained(120, 122));
+  EXPECT_TRUE(u.other.refusal_unexplained(150, 152));
+}
+
 TEST(LeaseOracle, AReleaseThatDeletesTheSuccessorsLeaseIsWrong) {
   Timeline t;
   // I held [10, 12], expired at 112; the other asked at 150 and holds; my release at 160 says true.

@@ -24,8 +24,9 @@
 //                     moment of it (none attempting; every lease released or expired before t0).
 //   release by token  release() said true although another worker's lease, granted after ours,
 //                     was held when ours was released; or said false while ours was surely live.
-// Overlaps (events, not violations): a grant while another worker still believes it holds —
-// what a TTL allows when a holder outlives it (Kleppmann's paused client).
+// Overlaps (events, not violations): a grant while another worker, granted earlier, still
+// believes it holds — what a TTL allows when a holder outlives it (Kleppmann's paused client).
+// One holder stalled past its TTL overlaps every grant made until it releases.
 //
 // A record that cannot be read consistently (its owner preempted mid-write) counts as "might
 // explain it": the checks never guess against a store, so a miss is possible, a false alarm not.
@@ -36,6 +37,7 @@
 #include <utility>
 
 #include "primitives/cache_line.hpp"
+#include "workloads/clock.hpp"
 
 namespace contend {
 
@@ -120,16 +122,19 @@ class LeaseOracle {
   // A worker process that replaces one --fault killed finds the dead one's lease in its record:
   // it is kept as a lease released at its expiry (the store frees it then), so the checks still
   // count it as live until then.
-  void take_over() {
+  // One that died in the middle of an attempt may have been granted a lease at any moment up to
+  // its death, which is past by now: the lease counts as granted now.
+  void take_over(std::int64_t now) {
     LeaseView v;
     if (!own().read(v) || v.step == LeaseStep::idle) return;
-    const std::int64_t end = v.granted != 0 ? v.granted + ttl_ + slack_ : v.since + ttl_ + slack_;
+    const std::int64_t granted = v.step == LeaseStep::attempting ? now : v.granted;
+    const std::int64_t end = granted + ttl_ + slack_;
     own().write([&](LeaseRecord& r) {
       r.last_since.store(v.since, std::memory_order_relaxed);
-      r.last_granted.store(v.granted != 0 ? v.granted : v.since, std::memory_order_relaxed);
+      r.last_granted.store(granted, std::memory_order_relaxed);
       r.last_release_start.store(end, std::memory_order_relaxed);
       r.last_release_end.store(end, std::memory_order_relaxed);
-      r.last_fence.store(v.fence, std::memory_order_relaxed);
+      r.last_fence.store(v.step == LeaseStep::attempting ? 0 : v.fence, std::memory_order_relaxed);
       r.step.store(LeaseStep::idle, std::memory_order_relaxed);
     });
   }
@@ -177,7 +182,8 @@ class LeaseOracle {
       // My own record's current lease is this one; its last lease is my previous one, or the
       // one a --fault-killed predecessor died holding (take_over), which must not overlap mine.
       const bool holds = w != self_ && (v.step == LeaseStep::holding || v.step == LeaseStep::releasing);
-      if (w != self_ && v.step == LeaseStep::holding) ++f.overlaps;
+      // An overlap is counted by the later of the two grants only.
+      if (w != self_ && v.step == LeaseStep::holding && v.granted < granted) ++f.overlaps;
       // Two grants can be ordered only if the first had expired before the second: its
       // attempt's start + ttl at the latest. Neither order possible, and the other not yet
       // released when mine was granted: two live leases at once.
@@ -239,11 +245,12 @@ class LeaseOracle {
   }
 
  private:
-  // Waits (a few hundred yields at most) until worker w's attempt in `v` is over, and leaves its
-  // record in `v`; false when it was still in flight.
+  // Waits (200 µs at most: it runs inside a timed acquisition) until worker w's attempt in `v`
+  // is over, and leaves its record in `v`; false when it was still in flight.
   bool await_outcome(int w, LeaseView& v) const {
     const std::int64_t attempt = v.since;
-    for (int tries = 0; tries < 256; ++tries) {
+    const std::int64_t give_up = monotonic_ns() + 200'000;
+    while (monotonic_ns() < give_up) {
       sched_yield();
       LeaseView now;
       if (!records_[w].read(now)) continue;

@@ -7,8 +7,9 @@
 // Each worker, per operation:
 //   1. asks for the lease with a token of its own (its thread id and a count): on a refusal it
 //      sleeps --retry-interval and asks again (polling), or with --retry-interval 0 sleeps in the
-//      store's wait() until a release or the holder's expiry; after --wait-timeout it gives up
-//      (a wait timeout: no operation);
+//      store's wait() until a release or the holder's expiry (a store that cannot notify is
+//      polled every 1 ms); after --wait-timeout it gives up (a wait timeout: no operation); no
+//      sleep lasts over 100 ms without a look at the stop flag;
 //   2. holds it for --hold (sleeping, then spinning for the last 100 µs);
 //   3. writes to the guarded resource with the lease's fencing token (workloads/lease_oracle.hpp:
 //      with --fencing on it refuses a token below the greatest it saw, and stale writes are
@@ -78,9 +79,13 @@ class LeaseLoop {
   std::uint64_t run(int worker, WorkerSlot& slot, const StopFlag& stop, std::uint64_t quota) {
     StressWorker w(settings_, worker, slot, shared_.tallies[worker]);
     LeaseOracle oracle(shared_.records, workers_, worker, ttl_, lease_expiry_slack_ns<S>());
-    oracle.take_over();
-    EventCounts& events = shared_.events[worker];
-    // Unique among live workers (thread ids), and never 0.
+    oracle.take_over(monotonic_ns());
+    // The measured window's events live in the arena (a killed worker's stay counted, and its
+    // replacement counts on); warmup's are counted aside and dropped, as its operations are.
+    EventCounts warmup_events;
+    EventCounts& events = &stop == &settings_.control->stop ? shared_.events[worker] : warmup_events;
+    // Never 0, and unique among live workers (the thread id); a count that restarts after warmup
+    // can repeat an old token only of a lease long released or expired.
     const std::uint64_t token_base = static_cast<std::uint64_t>(static_cast<std::uint32_t>(slot.tid)) << 32;
     std::uint64_t sequence = slot.warmup_operations + slot.inherited_operations;
     std::uint64_t ops = 0;
@@ -147,13 +152,25 @@ class LeaseLoop {
         return {};
       }
       if (stop.is_raised()) return {};
-      if (retry_interval_ > 0) {
-        detail::wait_until_ns(std::min(deadline, answered + retry_interval_));
+      // Each sleep ends within kStopCheckNs, so a stop is seen soon even with long waits (a
+      // store waiter woken that way asks again: one more refusal, when it is still held).
+      const std::int64_t nap_end = std::min(deadline, answered + kStopCheckNs);
+      if (retry_interval_ > 0 || !lease_notifies<S>()) {
+        const std::int64_t interval = retry_interval_ > 0 ? retry_interval_ : kPollWithoutNotifyNs;
+        const std::int64_t next_try = std::min(deadline, answered + interval);
+        while (monotonic_ns() < next_try && !stop.is_raised()) {
+          detail::wait_until_ns(std::min(next_try, monotonic_ns() + kStopCheckNs));
+        }
       } else {
-        store_.wait(deadline);
+        store_.wait(nap_end);
       }
     }
   }
+
+  // The longest a waiter sleeps without looking at the stop flag; and the poll interval for a
+  // store that cannot notify when --retry-interval is 0.
+  static constexpr std::int64_t kStopCheckNs = 100'000'000;
+  static constexpr std::int64_t kPollWithoutNotifyNs = 1'000'000;
 
   // --hold: fixed, or exponential with that mean (capped at 10 times it).
   std::int64_t hold_ns(StressWorker& w) {
