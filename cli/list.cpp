@@ -18,8 +18,9 @@ void setup_list(Command& app, ListOptions& o) {
                                      {"rw", Family::rw},
                                      {"pingpong", Family::pingpong},
                                      {"queue", Family::queue},
-                                     {"lease", Family::lease}},
-                                    "Only this family: lock, semaphore, rw, pingpong, queue or lease");
+                                     {"lease", Family::lease},
+                                     {"keyed", Family::keyed}},
+                                    "Only this family: lock, semaphore, rw, pingpong, queue, lease or keyed");
   add_choice<bool>(cmd, "--format", o.json, {{"table", false}, {"json", true}}, "table or json");
   cmd.option("--plugin", o.plugins, kPluginHelp).one_value_each().type_name("PATH");
   cmd.flag("--show-broken", o.show_broken, "Also list the planted-bug primitives used to test contend");

@@ -147,6 +147,19 @@ std::vector<SelfTestCase> self_test_cases(std::uint64_t seed) {
     for (KnobId id : {KnobId::ttl, KnobId::hold}) knob(id).set(s, default_values(knob(id), Workload::lease, true).front());
     return s;
   };
+  // A keyed limiter over few keys, one hot, so that a key is often full; --on-busy fail turns
+  // the spurious-rejection check on.
+  auto keyed = [&](const char* primitive, int workers, bool fail_when_busy = false, Mode mode = Mode::threads) {
+    RunSpec s = make(Workload::keyed, primitive, workers, mode);
+    s.keys = 4;
+    s.per_key = 1;
+    s.fail_when_busy = fail_when_busy;
+    return s;
+  };
+  auto with_per_key = [](RunSpec s, std::uint32_t per_key) {
+    s.per_key = per_key;
+    return s;
+  };
   // 200 ns inside: overlapping critical sections see each other's writes even in the
   // transparent windows.
   auto with_cs = [](RunSpec s, std::uint64_t cs_ns) {
@@ -223,6 +236,9 @@ std::vector<SelfTestCase> self_test_cases(std::uint64_t seed) {
       {lease("broken-lease-no-expiry", 2), Status::violation, {C::lease_expiry}},
       {lease("broken-lease-fence-reuse", 2), Status::violation, {C::fence_order}},
       {lease("broken-lease-race", 4), Status::violation, {C::lease_exclusion}},
+      {with_cs(keyed("broken-keyed-check-then-add", 4), 200), Status::violation, {C::key_limit}},
+      {keyed("broken-keyed-no-remove", 2), Status::violation, {C::idle_table_empty}},
+      {with_per_key(keyed("broken-keyed-off-by-one", 4, true), 2), Status::violation, {C::spurious_rejection}},
       // Correct primitives beside them: any verdict but pass is a false positive.
       {make(Workload::lock, "ttas", 4), Status::ok, {}},
       {make(Workload::lock, "ticket", 4), Status::ok, {}},  // FIFO: held to its own bound
@@ -237,6 +253,9 @@ std::vector<SelfTestCase> self_test_cases(std::uint64_t seed) {
       {make(Workload::pingpong, "cv", 2, Mode::processes), Status::ok, {}},
       {lease("lease-mem", 4), Status::ok, {}},
       {lease("lease-mem", 2, Mode::processes), Status::ok, {}},
+      {keyed("keyed-sem", 4, true), Status::ok, {}},
+      {keyed("keyed-striped", 4, false, Mode::processes), Status::ok, {}},
+      {keyed("keyed-map", 4, true), Status::ok, {}},
   };
 }
 

@@ -16,6 +16,8 @@
 #include "primitives/locks/ticket_lock.hpp"
 #include "primitives/locks/ttas_backoff.hpp"
 #include "primitives/locks/ttas_lock.hpp"
+#include "primitives/keyed/semaphore_limiter.hpp"
+#include "primitives/keyed/striped_limiter.hpp"
 #include "primitives/leases/mem_lease.hpp"
 #include "primitives/peers/atomic_queue_adapter.hpp"
 #include "primitives/peers/boost_lockfree_queue.hpp"
@@ -44,6 +46,7 @@
 #include "primitives/semaphores/std_counting.hpp"
 #include "primitives/testing/broken_crash.hpp"
 #include "primitives/testing/broken_handoffs.hpp"
+#include "primitives/testing/broken_keyed.hpp"
 #include "primitives/testing/broken_leases.hpp"
 #include "primitives/testing/broken_locks.hpp"
 #include "primitives/testing/broken_semaphores.hpp"
@@ -142,5 +145,13 @@ using BuiltinLeases = TypeList<
     BrokenLeaseNoExpiry,
     BrokenLeaseFenceReuse,
     BrokenLeaseRace>;
+
+using BuiltinKeyedLimiters = TypeList<
+    KeyedMapLimiter,
+    KeyedStripedLimiter,
+    KeyedSemaphoreLimiter,
+    BrokenKeyedCheckThenAdd,
+    BrokenKeyedNoRemove,
+    BrokenKeyedOffByOne>;
 
 }  // namespace contend

@@ -6,7 +6,7 @@
 
 namespace contend {
 
-enum class Family { lock, semaphore, rw, pingpong, queue, lease };
+enum class Family { lock, semaphore, rw, pingpong, queue, lease, keyed };
 
 inline std::string_view to_string(Family f) {
   switch (f) {
@@ -16,6 +16,7 @@ inline std::string_view to_string(Family f) {
     case Family::pingpong: return "pingpong";
     case Family::queue: return "queue";
     case Family::lease: return "lease";
+    case Family::keyed: return "keyed";
   }
   return "?";
 }

@@ -218,6 +218,20 @@ concept LeaseStore = PrimitiveMetadata<T> && requires(T& s, std::uint64_t token,
   s.wait(ns);
 };
 
+// A keyed concurrency limiter (the keyed family): at most `per_key` holders of each key at once
+// (discord.py's max_concurrency(n, per=bucket), a per-user request cap). enter(key) returns once
+// the caller holds one of the key's slots; try_enter(key) takes one only if it can at once;
+// leave(key) gives it back. A key's state exists only while someone holds or waits for it:
+// active_keys() is 0 whenever nobody does. Keys are 32-bit ids.
+// Construction: T(std::uint32_t per_key, Sharing), in place.
+template <class T>
+concept KeyedLimiter = PrimitiveMetadata<T> && requires(T& l, std::uint32_t key) {
+  { l.try_enter(key) } -> std::same_as<bool>;
+  l.enter(key);
+  l.leave(key);
+  { l.active_keys() } -> std::same_as<std::uint32_t>;
+};
+
 // How much later than ttl after its grant a lease may still be live in the store (a server that
 // keeps expiry in milliseconds: up to 1 ms); the lease workload's checks allow it.
 template <class T>

@@ -37,16 +37,16 @@ using Json = nlohmann::json;
 // CSV
 
 constexpr std::string_view kExpectedCsv =
-    R"txt(name,workload,primitive,mode,workers,repetition,status,status_detail,operations,elapsed_s,throughput_ops_per_s,ns_per_op,latency_samples,latency_p50_ns,latency_p90_ns,latency_p99_ns,latency_p99_9_ns,latency_p99_99_ns,latency_max_ns,jain_fairness,worker_ops_min,worker_ops_max,cpu_user_s,cpu_system_s,cpu_s_per_million_ops,voluntary_switches,involuntary_switches,lost_updates,checked_updates,duration_s,operations_target,warmup_s,cs_ns,outside_ns,outside_scales,cs_lines,permits,pin,sample_every,seed,clock_source,read_percent,write_operations,write_latency_samples,write_latency_p50_ns,write_latency_p99_ns,write_latency_p99_9_ns,write_latency_max_ns,producers,consumers,capacity,wait,consume_ns,rate,produced_items,failed_pushes,failed_pops,producer_jain_fairness,failed_attempts,reordered_items,overtakes_p99_9,overtakes_max,overlaps,stale_writes_accepted,stale_writes_rejected,wait_timeouts,late_releases,refusals,ttl_s,wait_timeout_s,retry_interval_s,hold,fencing
-lock/std-mutex/threads/workers:2,lock,std-mutex,threads,2,0,ok,,10000000,1,10000000,200,1000,100,250,1000,20000,20000,20000,0.9615384615384616,4000000,6000000,1.5,0.5,0.2,30,3,0,0,1,,0.1,0,0,false,1,,none,1,1,tsc,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,
-lock/std-mutex/threads/workers:2,lock,std-mutex,threads,2,1,ok,,10000000,1.25,8000000,250,1000,110,300,1500,30000,30000,30000,1,5000000,5000000,1.5,0.5,0.2,30,3,0,0,1,,0.1,0,0,false,1,,none,1,1,tsc,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,
-lock/std-mutex/threads/workers:2,lock,std-mutex,threads,2,2,ok,,10000000,1,10000000,200,1000,100,250,1000,20000,20000,20000,0.9900990099009901,4500000,5500000,1.5,0.5,0.2,30,3,0,0,1,,0.1,0,0,false,1,,none,1,1,tsc,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,
-lock/broken-crash/processes/workers:2/cs:100ns,lock,broken-crash,processes,2,0,ok,,4000000,2,2000000,1000,4,500,4000,4000,4000,4000,4000,0.8,1000000,3000000,3,1,1,30,3,0,0,1,,0.1,100,0,false,1,,none,1,1,tsc,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,
-lock/broken-crash/processes/workers:2/cs:100ns,lock,broken-crash,processes,2,1,crashed,SIGSEGV,,,,,,,,,,,,,,,,,,,,,,1,,0.1,100,0,false,1,,none,1,1,tsc,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,
-lock/broken-crash/processes/workers:2/cs:100ns,lock,broken-crash,processes,2,2,violation,"lost 12 of 4000 updates (counter ""3988"", expected ""4000"")",4000000,2.5,1600000,1250,4,600,600,600,600,600,600,1,2000000,2000000,3,1,1,30,3,12,4000,1,,0.1,100,0,false,1,,none,1,1,tsc,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,
-semaphore/posix-sem/threads/workers:4/permits:2/pin:compact,semaphore,posix-sem,threads,4,0,ok,,4000000,0.5,8000000,500,0,,,,,,,1,1000000,1000000,1,0.5,0.375,100,10,0,0,0.5,,0.1,0,0,false,,2,compact,0,42,tsc,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,
-semaphore/posix-sem/threads/workers:4/permits:2/pin:compact,semaphore,posix-sem,threads,4,1,ok,,3500000,0.5,7000000,571.4285714285714,0,,,,,,,0.9423076923076923,500000,1000000,1,0.5,0.42857142857142855,100,10,0,0,0.5,,0.1,0,0,false,,2,compact,0,42,tsc,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,
-lock/broken-hang/threads/workers:1,lock,broken-hang,threads,1,0,timeout,after 2 s,,,,,,,,,,,,,,,,,,,,,,,1000,0.1,0,0,false,1,,none,1,1,tsc,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,
+    R"txt(name,workload,primitive,mode,workers,repetition,status,status_detail,operations,elapsed_s,throughput_ops_per_s,ns_per_op,latency_samples,latency_p50_ns,latency_p90_ns,latency_p99_ns,latency_p99_9_ns,latency_p99_99_ns,latency_max_ns,jain_fairness,worker_ops_min,worker_ops_max,cpu_user_s,cpu_system_s,cpu_s_per_million_ops,voluntary_switches,involuntary_switches,lost_updates,checked_updates,duration_s,operations_target,warmup_s,cs_ns,outside_ns,outside_scales,cs_lines,permits,pin,sample_every,seed,clock_source,read_percent,write_operations,write_latency_samples,write_latency_p50_ns,write_latency_p99_ns,write_latency_p99_9_ns,write_latency_max_ns,producers,consumers,capacity,wait,consume_ns,rate,produced_items,failed_pushes,failed_pops,producer_jain_fairness,failed_attempts,reordered_items,overtakes_p99_9,overtakes_max,overlaps,stale_writes_accepted,stale_writes_rejected,wait_timeouts,late_releases,refusals,admitted,rejected,ttl_s,wait_timeout_s,retry_interval_s,hold,fencing,keys,zipf,per_key,on_busy
+lock/std-mutex/threads/workers:2,lock,std-mutex,threads,2,0,ok,,10000000,1,10000000,200,1000,100,250,1000,20000,20000,20000,0.9615384615384616,4000000,6000000,1.5,0.5,0.2,30,3,0,0,1,,0.1,0,0,false,1,,none,1,1,tsc,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,
+lock/std-mutex/threads/workers:2,lock,std-mutex,threads,2,1,ok,,10000000,1.25,8000000,250,1000,110,300,1500,30000,30000,30000,1,5000000,5000000,1.5,0.5,0.2,30,3,0,0,1,,0.1,0,0,false,1,,none,1,1,tsc,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,
+lock/std-mutex/threads/workers:2,lock,std-mutex,threads,2,2,ok,,10000000,1,10000000,200,1000,100,250,1000,20000,20000,20000,0.9900990099009901,4500000,5500000,1.5,0.5,0.2,30,3,0,0,1,,0.1,0,0,false,1,,none,1,1,tsc,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,
+lock/broken-crash/processes/workers:2/cs:100ns,lock,broken-crash,processes,2,0,ok,,4000000,2,2000000,1000,4,500,4000,4000,4000,4000,4000,0.8,1000000,3000000,3,1,1,30,3,0,0,1,,0.1,100,0,false,1,,none,1,1,tsc,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,
+lock/broken-crash/processes/workers:2/cs:100ns,lock,broken-crash,processes,2,1,crashed,SIGSEGV,,,,,,,,,,,,,,,,,,,,,,1,,0.1,100,0,false,1,,none,1,1,tsc,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,
+lock/broken-crash/processes/workers:2/cs:100ns,lock,broken-crash,processes,2,2,violation,"lost 12 of 4000 updates (counter ""3988"", expected ""4000"")",4000000,2.5,1600000,1250,4,600,600,600,600,600,600,1,2000000,2000000,3,1,1,30,3,12,4000,1,,0.1,100,0,false,1,,none,1,1,tsc,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,
+semaphore/posix-sem/threads/workers:4/permits:2/pin:compact,semaphore,posix-sem,threads,4,0,ok,,4000000,0.5,8000000,500,0,,,,,,,1,1000000,1000000,1,0.5,0.375,100,10,0,0,0.5,,0.1,0,0,false,,2,compact,0,42,tsc,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,
+semaphore/posix-sem/threads/workers:4/permits:2/pin:compact,semaphore,posix-sem,threads,4,1,ok,,3500000,0.5,7000000,571.4285714285714,0,,,,,,,0.9423076923076923,500000,1000000,1,0.5,0.42857142857142855,100,10,0,0,0.5,,0.1,0,0,false,,2,compact,0,42,tsc,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,
+lock/broken-hang/threads/workers:1,lock,broken-hang,threads,1,0,timeout,after 2 s,,,,,,,,,,,,,,,,,,,,,,,1000,0.1,0,0,false,1,,none,1,1,tsc,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,
 )txt";
 
 // A minimal RFC 4180 reader, to check the CSV the way a spreadsheet or pandas sees it.
@@ -90,7 +90,7 @@ TEST(Csv, ExactText) { EXPECT_EQ(to_csv(testing::fixture_results()), kExpectedCs
 TEST(Csv, EveryRowHasTheHeadersFieldCount) {
   const auto rows = parse_csv(to_csv(testing::fixture_results()));
   ASSERT_EQ(rows.size(), 1u + 9u);  // header + 3 + 3 + 2 + 1 repetitions
-  EXPECT_EQ(rows[0].size(), 73u);
+  EXPECT_EQ(rows[0].size(), 79u);
   for (const auto& row : rows) EXPECT_EQ(row.size(), rows[0].size());
 }
 

@@ -172,10 +172,10 @@ struct WorkloadKey {
 const std::map<std::string, WorkloadKey>& workload_keys() {
   using enum Workload;
   static const std::map<std::string, WorkloadKey> keys = {
-      {"workers", {"workers = 2", {lock, semaphore, rw, pingpong, pairs, trylock, lease}}},
-      {"cs-ns", {"cs-ns = 10", {lock, semaphore, rw, trylock}}},
-      {"outside-ns", {"outside-ns = 10", {lock, semaphore, rw, pairs, trylock}}},
-      {"outside-scale", {"outside-scale = true\noutside-ns = 10", {lock, semaphore, rw, pairs, trylock}}},
+      {"workers", {"workers = 2", {lock, semaphore, rw, pingpong, pairs, trylock, lease, keyed}}},
+      {"cs-ns", {"cs-ns = 10", {lock, semaphore, rw, trylock, keyed}}},
+      {"outside-ns", {"outside-ns = 10", {lock, semaphore, rw, pairs, trylock, keyed}}},
+      {"outside-scale", {"outside-scale = true\noutside-ns = 10", {lock, semaphore, rw, pairs, trylock, keyed}}},
       {"cs-lines", {"cs-lines = 2", {lock, rw, trylock}}},
       {"permits", {"permits = 1", {semaphore}}},
       {"read-percent", {"read-percent = 50", {rw}}},
@@ -190,12 +190,16 @@ const std::map<std::string, WorkloadKey>& workload_keys() {
       {"retry-interval", {"retry-interval = \"1ms\"", {lease}}},
       {"hold", {"hold = \"exp:50us\"", {lease}}},
       {"fencing", {"fencing = \"off\"", {lease}}},
+      {"keys", {"keys = 8", {keyed}}},
+      {"zipf", {"zipf = 0.5", {keyed}}},
+      {"per-key", {"per-key = 3", {keyed}}},
+      {"on-busy", {"on-busy = \"fail\"", {keyed}}},
   };
   return keys;
 }
 constexpr Workload kAllWorkloads[] = {Workload::lock,     Workload::semaphore, Workload::rw,
                                       Workload::pingpong, Workload::queue,     Workload::pairs,
-                                      Workload::trylock,  Workload::lease};
+                                      Workload::trylock,  Workload::lease,     Workload::keyed};
 
 TEST(PlanSuite, RunKeysThatDoNotApplyAreRefusedLikeTheCommandLine) {
   const Registry registry = Registry::builtin();
@@ -247,6 +251,12 @@ TEST(PlanSuite, DefaultsApplyOnlyWhereTheyApply) {
         EXPECT_EQ(spec.hold, (HoldTime{true, 50'000}));
         EXPECT_FALSE(spec.fencing);
         break;
+      case Workload::keyed:
+        EXPECT_EQ(spec.keys, 8u);
+        EXPECT_EQ(spec.zipf_millionths, 500'000);
+        EXPECT_EQ(spec.per_key, 3u);
+        EXPECT_TRUE(spec.fail_when_busy);
+        break;
     }
     if (spec.workload != Workload::queue) {
       EXPECT_EQ(spec.workers, 2);
@@ -265,7 +275,7 @@ TEST(LoadSuite, UnknownKeyNamesItsLineAndTheAcceptedKeys) {
             path + ":5: unknown key 'workrs' in [[run]]; accepted: workload, primitive, workers, mode, duration, ops, "
                    "warmup, repetitions, cs-ns, outside-ns, outside-scale, cs-lines, permits, read-percent, "
                    "producers, consumers, capacity, wait, consume-ns, rate, ttl, wait-timeout, retry-interval, hold, "
-                   "fencing, pin, sample, seed, timeout");
+                   "fencing, keys, zipf, per-key, on-busy, pin, sample, seed, timeout");
 }
 
 TEST(LoadSuite, WrongTypeSaysWhatTheKeyAccepts) {
@@ -280,7 +290,7 @@ TEST(LoadSuite, MissingNameAndMissingWorkload) {
   EXPECT_EQ(load_error(fixture("missing_workload.toml")),
             fixture("missing_workload.toml") +
                 ":7: [[run]] has no key 'workload'; each run names one of: lock, semaphore, rw, pingpong, queue, "
-                "pairs, trylock, lease");
+                "pairs, trylock, lease, keyed");
 }
 
 TEST(LoadSuite, MissingFileIsOneLine) {
@@ -314,8 +324,8 @@ TEST(LoadSuite, EveryOtherErrorNamesItsLine) {
       {"name = \"x\"\n[defaults]\nprimitives = \"ttas\"\n[[run]]\nworkload = \"lock\"\n",
        ":3: unknown key 'primitives' in [defaults]; accepted: primitive, workers, mode, duration, ops, warmup, "
        "repetitions, cs-ns, outside-ns, outside-scale, cs-lines, permits, read-percent, producers, consumers, "
-       "capacity, wait, consume-ns, rate, ttl, wait-timeout, retry-interval, hold, fencing, pin, sample, seed, "
-       "timeout"},
+       "capacity, wait, consume-ns, rate, ttl, wait-timeout, retry-interval, hold, fencing, keys, zipf, per-key, "
+       "on-busy, pin, sample, seed, timeout"},
       {"name = \"x\"\n[[run]]\nworkload = \"lock\"\nops = 1000\nduration = \"1s\"\n",
        ":5: keys 'ops' and 'duration' exclude each other in one table: a run is bounded by an operation count or "
        "by time"},
@@ -327,7 +337,7 @@ TEST(LoadSuite, EveryOtherErrorNamesItsLine) {
        ":4: key 'mode' must be \"threads\", \"processes\" or \"both\", not \"fast\""},
       {"name = \"x\"\n[[run]]\nworkload = \"locks\"\n",
        ":3: key 'workload' must be \"lock\", \"semaphore\", \"rw\", \"pingpong\", \"queue\", \"pairs\", "
-       "\"trylock\" or \"lease\", not "
+       "\"trylock\", \"lease\" or \"keyed\", not "
        "\"locks\""},
       {"name = \"x\"\n[[run]]\nworkload = \"lock\"\nworkers = [1, \"2\"]\n",
        ":4: key 'workers' must be an integer, an array of integers or a string like \"1,2,4\", not an array "

@@ -15,6 +15,7 @@ Registry Registry::builtin() {
   add_builtin_handoffs(r);
   add_builtin_queues(r);
   add_builtin_leases(r);
+  add_builtin_keyed(r);
   return r;
 }
 

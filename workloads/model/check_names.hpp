@@ -30,6 +30,9 @@ enum class CheckId : std::uint32_t {
   fence_order,            // lease: a grant's fencing token exceeds every one granted before it began
   lease_expiry,           // lease: no refusal while no live lease existed (expired leases are free)
   lease_release,          // lease: release() succeeds only for the token that holds the lease
+  key_limit,              // keyed: never more holders of a key than --per-key
+  spurious_rejection,     // keyed: never turned away while the key had room all along
+  idle_table_empty,       // keyed: after the run, no key's state is left behind
   count
 };
 inline constexpr std::size_t kCheckCount = static_cast<std::size_t>(CheckId::count);
@@ -56,6 +59,9 @@ inline std::string_view check_name(CheckId id) {
     case CheckId::fence_order: return "fences increase";
     case CheckId::lease_expiry: return "lease expiry";
     case CheckId::lease_release: return "release by token";
+    case CheckId::key_limit: return "per-key limit";
+    case CheckId::spurious_rejection: return "no spurious rejection";
+    case CheckId::idle_table_empty: return "table empty when idle";
     case CheckId::count: break;
   }
   return "?";

@@ -17,6 +17,8 @@ enum class EventId : std::uint32_t {
   wait_timeouts,          // lease: acquisitions given up at --wait-timeout
   late_releases,          // lease: releases that found the lease no longer theirs (it had expired)
   refusals,               // lease: try_acquire calls that found it held (each poll or wake-up that lost)
+  admitted,               // keyed: requests that got a slot of their key
+  rejected,               // keyed: requests turned away at once (--on-busy fail)
   count
 };
 inline constexpr std::size_t kEventCount = static_cast<std::size_t>(EventId::count);
@@ -29,6 +31,8 @@ inline std::string_view event_name(EventId id) {
     case EventId::wait_timeouts: return "wait_timeouts";
     case EventId::late_releases: return "late_releases";
     case EventId::refusals: return "refusals";
+    case EventId::admitted: return "admitted";
+    case EventId::rejected: return "rejected";
     case EventId::count: break;
   }
   return "?";
@@ -42,6 +46,8 @@ inline std::string_view event_label(EventId id) {
     case EventId::wait_timeouts: return "wait timeouts";
     case EventId::late_releases: return "late releases";
     case EventId::refusals: return "refusals";
+    case EventId::admitted: return "admitted";
+    case EventId::rejected: return "rejected";
     case EventId::count: break;
   }
   return "?";

@@ -12,7 +12,7 @@
 
 namespace contend {
 
-enum class Workload { lock, semaphore, rw, pingpong, queue, pairs, trylock, lease };
+enum class Workload { lock, semaphore, rw, pingpong, queue, pairs, trylock, lease, keyed };
 enum class Mode { threads, processes };
 enum class Pinning { none, compact, spread };
 // What a queue worker does when the queue is full (producer) or empty (consumer): spin on the
@@ -89,6 +89,13 @@ struct RunSpec {
   std::int64_t retry_interval_ns = 0;
   HoldTime hold;
   bool fencing = true;
+  // Keyed workload (workloads/keyed_workload.hpp): how many keys; the Zipf exponent their
+  // popularity follows, in millionths (0: uniform; 1000000: the classic 1/rank); how many
+  // holders each key admits; and whether a caller finding its key full waits or is turned away.
+  std::uint32_t keys = 16;
+  std::int64_t zipf_millionths = 1'000'000;
+  std::uint32_t per_key = 2;
+  bool fail_when_busy = false;
 
   bool operator==(const RunSpec&) const = default;
 };

@@ -403,6 +403,52 @@ std::vector<Knob> make_knob_table() {
                .json_key = "fencing",
                .get = &get_field<&RunSpec::fencing>,
                .set = &set_field<&RunSpec::fencing>});
+  // The keyed workload's knobs (workloads/keyed_workload.hpp).
+  k.push_back({.id = KnobId::keys,
+               .name = "keys",
+               .kind = KnobKind::count,
+               .help = "Keys the keyed limiter is asked for (users, guilds, buckets)",
+               .min = 1,
+               .max = 65536,
+               .label = "keys",
+               .csv_column = "keys",
+               .json_key = "keys",
+               .get = &get_field<&RunSpec::keys>,
+               .set = &set_field<&RunSpec::keys>});
+  k.push_back({.id = KnobId::zipf,
+               .name = "zipf",
+               .kind = KnobKind::fraction,
+               .help = "How skewed the keys' popularity is: the Zipf exponent s (key of rank r asked with weight "
+                       "1/r^s; 0 = uniform, 1 = a few hot keys)",
+               .min = 0,
+               .max = 4'000'000,
+               .label = "zipf",
+               .csv_column = "zipf",
+               .json_key = "zipf",
+               .get = &get_field<&RunSpec::zipf_millionths>,
+               .set = &set_field<&RunSpec::zipf_millionths>});
+  k.push_back({.id = KnobId::per_key,
+               .name = "per-key",
+               .kind = KnobKind::count,
+               .help = "Holders each key admits at once",
+               .min = 1,
+               .max = 1000,
+               .label = "per-key",
+               .csv_column = "per_key",
+               .json_key = "per_key",
+               .get = &get_field<&RunSpec::per_key>,
+               .set = &set_field<&RunSpec::per_key>});
+  k.push_back({.id = KnobId::on_busy,
+               .name = "on-busy",
+               .kind = KnobKind::choice,
+               .help = "A caller whose key is full: wait for a slot, or fail at once (counted as rejected, like "
+                       "discord.py's wait=False)",
+               .choices = {"wait", "fail"},
+               .label = "on-busy",
+               .csv_column = "on_busy",
+               .json_key = "on_busy",
+               .get = &get_field<&RunSpec::fail_when_busy>,
+               .set = &set_field<&RunSpec::fail_when_busy>});
   k.push_back({.id = KnobId::pin,
                .name = "pin",
                .kind = KnobKind::choice,
@@ -623,6 +669,16 @@ std::vector<WorkloadInfo> make_workload_table() {
        .identity = {K::workers},
        .knobs = {K::ttl, K::wait_timeout, K::retry_interval, K::hold, K::fencing, K::fault, K::fault_every},
        .stress_defaults = {{K::workers, ints({2, 4})}}},
+      {.workload = keyed,
+       .name = "keyed",
+       .family = Family::keyed,
+       .help = "keyed concurrency limiters: at most N holders per key, keys drawn from a Zipf law",
+       .operation = "An operation is one request for a key: admitted (held for --cs-ns, then left) or, with "
+                    "--on-busy fail, turned away; latency is the time to be admitted or refused.",
+       .table_note = "an operation is one request for a key (admitted or turned away); latency columns are the "
+                     "wait for the answer",
+       .identity = {K::workers, K::keys, K::per_key},
+       .knobs = {K::zipf, K::on_busy, K::cs_ns, K::outside_ns, K::outside_scale}},
   };
 }
 

@@ -16,6 +16,7 @@ void add_builtin_rwlocks(Registry& r);
 void add_builtin_handoffs(Registry& r);
 void add_builtin_queues(Registry& r);
 void add_builtin_leases(Registry& r);
+void add_builtin_keyed(Registry& r);
 
 // What a built-in primitive type says about itself.
 template <class T>
