@@ -26,11 +26,12 @@ void setup_stress(Command& app, StressOptions& o) {
   Command cmd = app.subcommand(
       "stress", "Hunt for bugs: check mutual exclusion, lost updates, permits, handoffs, queue deliveries, "
                 "progress, lost wake-ups and starvation of locks, semaphores, reader-writer locks, handoff channels "
-                "or queues");
+                "and queues, and the leases and keyed limiters services build");
   add_workload_option(
       cmd, [&o](Workload w) { o.workload = w; },
-      "What to check: lock, semaphore, rw (reader-writer locks), pingpong (handoffs between pairs) or queue "
-      "(producers and consumers); pairs checks its own deliveries in `contend run`",
+      "What to check: lock, semaphore, rw (reader-writer locks), pingpong (handoffs between pairs), queue "
+      "(producers and consumers), lease (TTL leases: exclusion, expiry, tokens, fencing) or keyed (per-key "
+      "limits); pairs checks its own deliveries in `contend run`",
       /*stress=*/true);
   // Stress's own defaults (the table's stress_default) are long enough to find rare
   // interleavings, time every operation, and oversubscribe a small machine.

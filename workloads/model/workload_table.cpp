@@ -662,7 +662,7 @@ std::vector<WorkloadInfo> make_workload_table() {
       {.workload = lease,
        .name = "lease",
        .family = Family::lease,
-       .help = "TTL lease locks with tokens and fencing (a Redis lock's pattern)",
+       .help = "TTL lease locks with tokens and fencing, a Redis lock's pattern",
        .operation = "An operation is one lease taken, held for --hold, a write to the guarded resource with its "
                     "fencing token, and a release; latency is from the first try to the grant, waits included.",
        .table_note = "an operation is one lease taken, held and released; latency columns are the wait for the grant",

@@ -1,5 +1,5 @@
-// The built-in keyed limiters: the keyed workload, in `run` and in `stress` (one loop: its checks
-// stay on in both), for each.
+// The built-in keyed limiters: the keyed workload, in `run` and in `stress` (one loop, which
+// checks every request in `stress` only), for each.
 #include "workloads/registry/families.hpp"
 
 #include "primitives/catalog.hpp"
