@@ -196,6 +196,11 @@ PlanOutcome build_run_plan(const RunOptions& o, const Registry& registry) {
                                    option_name(knob(id)), format_duration(r.integer(id)), format_duration(stall)));
     }
   }
+  if (o.workload == Workload::deadlock && r.integer(KnobId::take) > r.integer(KnobId::locks)) {
+    throw UsageError(fmt::format("--take {} is more than the {} locks there are (--locks); an operation takes "
+                                 "distinct locks",
+                                 r.integer(KnobId::take), r.integer(KnobId::locks)));
+  }
   if (r.given(KnobId::fault_every) && !r.given(KnobId::fault)) {
     throw UsageError("--fault-every says how often --fault strikes; give --fault too");
   }

@@ -30,8 +30,9 @@ void setup_stress(Command& app, StressOptions& o) {
   add_workload_option(
       cmd, [&o](Workload w) { o.workload = w; },
       "What to check: lock, semaphore, rw (reader-writer locks), pingpong (handoffs between pairs), queue "
-      "(producers and consumers), lease (TTL leases: exclusion, expiry, tokens, fencing) or keyed (per-key "
-      "limits); pairs checks its own deliveries in `contend run`",
+      "(producers and consumers), lease (TTL leases: exclusion, expiry, tokens, fencing), keyed (per-key "
+      "limits) or deadlock (several locks at once: lock order, deadlocks); pairs checks its own deliveries in "
+      "`contend run`",
       /*stress=*/true);
   // Stress's own defaults (the table's stress_default) are long enough to find rare
   // interleavings, time every operation, and oversubscribe a small machine.
@@ -157,6 +158,11 @@ std::vector<SelfTestCase> self_test_cases(std::uint64_t seed) {
     s.fail_when_busy = fail_when_busy;
     return s;
   };
+  auto taking = [](RunSpec s, bool random_order, OnConflict on_conflict) {
+    s.random_order = random_order;
+    s.on_conflict = on_conflict;
+    return s;
+  };
   auto with_per_key = [](RunSpec s, std::uint32_t per_key) {
     s.per_key = per_key;
     return s;
@@ -213,8 +219,9 @@ std::vector<SelfTestCase> self_test_cases(std::uint64_t seed) {
       // 1.5 s: under ASan one 0.5 s run at 8 workers once went by without a stranding long enough.
       {lasting(make(Workload::lock, "broken-waiter-flag", 8), 1'500'000'000), Status::hang, {C::lost_wakeup}},
       {with_permits(semaphore("broken-sem-no-wake", 4), 1), Status::hang, {C::lost_wakeup}},
-      // Three repetitions: its queue is overtaken only while both workers run at once.
-      {repeated(make(Workload::lock, "broken-fifo-barging", 2), 3), Status::violation, {C::bounded_waiting}, false,
+      // Six repetitions: its queue is overtaken only while both workers run at once, which a busy
+      // machine prevents for a while (CI once saw three go by while a build ran beside it).
+      {repeated(make(Workload::lock, "broken-fifo-barging", 2), 6), Status::violation, {C::bounded_waiting}, false,
        true},
       // --fault kill-holder: a lock that is not robust never comes back (and the verdict says the
       // holder died); the robust mutex beside it recovers, below.
@@ -240,6 +247,11 @@ std::vector<SelfTestCase> self_test_cases(std::uint64_t seed) {
       {with_cs(keyed("broken-keyed-check-then-add", 4), 200), Status::violation, {C::key_limit}},
       {keyed("broken-keyed-no-remove", 2), Status::violation, {C::idle_table_empty}},
       {with_per_key(keyed("broken-keyed-off-by-one", 4, true), 2), Status::violation, {C::spurious_rejection}},
+      // Locks taken in random order: the inversion is found even when conflicts back off, and
+      // with waiting the deadlock itself, named by its cycle.
+      {taking(make(Workload::deadlock, "std-mutex", 2), true, OnConflict{ConflictKind::try_once, 0}), Status::violation,
+       {C::lock_order}},
+      {taking(make(Workload::deadlock, "std-mutex", 2), true, OnConflict{}), Status::hang, {C::deadlock}},
       // Correct primitives beside them: any verdict but pass is a false positive.
       {make(Workload::lock, "ttas", 4), Status::ok, {}},
       {make(Workload::lock, "ticket", 4), Status::ok, {}},  // FIFO: held to its own bound
@@ -257,6 +269,7 @@ std::vector<SelfTestCase> self_test_cases(std::uint64_t seed) {
       {keyed("keyed-sem", 4, true), Status::ok, {}},
       {keyed("keyed-striped", 4, false, Mode::processes), Status::ok, {}},
       {keyed("keyed-map", 4, true), Status::ok, {}},
+      {taking(make(Workload::deadlock, "hybrid", 4, Mode::processes), false, OnConflict{}), Status::ok, {}},
   };
 }
 

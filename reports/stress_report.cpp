@@ -164,8 +164,10 @@ std::string_view finding_verdict(const ConfigResult& config, std::string_view ot
   bool safety = false;
   for (std::string_view name : failed) {
     safety = safety || (name != check_name(CheckId::starvation) && name != check_name(CheckId::bounded_waiting) &&
-                        name != check_name(CheckId::lost_wakeup) && name != check_name(CheckId::progress));
+                        name != check_name(CheckId::lost_wakeup) && name != check_name(CheckId::progress) &&
+                        name != check_name(CheckId::deadlock));
   }
+  if (has(failed, CheckId::deadlock)) return "deadlock";
   if (safety) return "violation";
   if (has(failed, CheckId::lost_wakeup)) return "lost wakeup";
   if (has(failed, CheckId::progress)) return otherwise;

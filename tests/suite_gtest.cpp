@@ -172,10 +172,11 @@ struct WorkloadKey {
 const std::map<std::string, WorkloadKey>& workload_keys() {
   using enum Workload;
   static const std::map<std::string, WorkloadKey> keys = {
-      {"workers", {"workers = 2", {lock, semaphore, rw, pingpong, pairs, trylock, lease, keyed}}},
-      {"cs-ns", {"cs-ns = 10", {lock, semaphore, rw, trylock, keyed}}},
-      {"outside-ns", {"outside-ns = 10", {lock, semaphore, rw, pairs, trylock, keyed}}},
-      {"outside-scale", {"outside-scale = true\noutside-ns = 10", {lock, semaphore, rw, pairs, trylock, keyed}}},
+      {"workers", {"workers = 2", {lock, semaphore, rw, pingpong, pairs, trylock, lease, keyed, deadlock}}},
+      {"cs-ns", {"cs-ns = 10", {lock, semaphore, rw, trylock, keyed, deadlock}}},
+      {"outside-ns", {"outside-ns = 10", {lock, semaphore, rw, pairs, trylock, keyed, deadlock}}},
+      {"outside-scale",
+       {"outside-scale = true\noutside-ns = 10", {lock, semaphore, rw, pairs, trylock, keyed, deadlock}}},
       {"cs-lines", {"cs-lines = 2", {lock, rw, trylock}}},
       {"permits", {"permits = 1", {semaphore}}},
       {"read-percent", {"read-percent = 50", {rw}}},
@@ -194,12 +195,17 @@ const std::map<std::string, WorkloadKey>& workload_keys() {
       {"zipf", {"zipf = 0.5", {keyed}}},
       {"per-key", {"per-key = 3", {keyed}}},
       {"on-busy", {"on-busy = \"fail\"", {keyed}}},
+      {"locks", {"locks = 4", {deadlock}}},
+      {"take", {"take = 3", {deadlock}}},
+      {"order", {"order = \"random\"", {deadlock}}},
+      {"on-conflict", {"on-conflict = \"timeout:5ms\"", {deadlock}}},
   };
   return keys;
 }
 constexpr Workload kAllWorkloads[] = {Workload::lock,     Workload::semaphore, Workload::rw,
                                       Workload::pingpong, Workload::queue,     Workload::pairs,
-                                      Workload::trylock,  Workload::lease,     Workload::keyed};
+                                      Workload::trylock,  Workload::lease,     Workload::keyed,
+                                      Workload::deadlock};
 
 TEST(PlanSuite, RunKeysThatDoNotApplyAreRefusedLikeTheCommandLine) {
   const Registry registry = Registry::builtin();
@@ -257,6 +263,12 @@ TEST(PlanSuite, DefaultsApplyOnlyWhereTheyApply) {
         EXPECT_EQ(spec.per_key, 3u);
         EXPECT_TRUE(spec.fail_when_busy);
         break;
+      case Workload::deadlock:
+        EXPECT_EQ(spec.locks, 4u);
+        EXPECT_EQ(spec.take, 3u);
+        EXPECT_TRUE(spec.random_order);
+        EXPECT_EQ(spec.on_conflict, (OnConflict{ConflictKind::timeout, 5'000'000}));
+        break;
     }
     if (spec.workload != Workload::queue) {
       EXPECT_EQ(spec.workers, 2);
@@ -275,7 +287,7 @@ TEST(LoadSuite, UnknownKeyNamesItsLineAndTheAcceptedKeys) {
             path + ":5: unknown key 'workrs' in [[run]]; accepted: workload, primitive, workers, mode, duration, ops, "
                    "warmup, repetitions, cs-ns, outside-ns, outside-scale, cs-lines, permits, read-percent, "
                    "producers, consumers, capacity, wait, consume-ns, rate, ttl, wait-timeout, retry-interval, hold, "
-                   "fencing, keys, zipf, per-key, on-busy, pin, sample, seed, timeout");
+                   "fencing, keys, zipf, per-key, on-busy, locks, take, order, on-conflict, pin, sample, seed, timeout");
 }
 
 TEST(LoadSuite, WrongTypeSaysWhatTheKeyAccepts) {
@@ -290,7 +302,7 @@ TEST(LoadSuite, MissingNameAndMissingWorkload) {
   EXPECT_EQ(load_error(fixture("missing_workload.toml")),
             fixture("missing_workload.toml") +
                 ":7: [[run]] has no key 'workload'; each run names one of: lock, semaphore, rw, pingpong, queue, "
-                "pairs, trylock, lease, keyed");
+                "pairs, trylock, lease, keyed, deadlock");
 }
 
 TEST(LoadSuite, MissingFileIsOneLine) {
@@ -325,7 +337,7 @@ TEST(LoadSuite, EveryOtherErrorNamesItsLine) {
        ":3: unknown key 'primitives' in [defaults]; accepted: primitive, workers, mode, duration, ops, warmup, "
        "repetitions, cs-ns, outside-ns, outside-scale, cs-lines, permits, read-percent, producers, consumers, "
        "capacity, wait, consume-ns, rate, ttl, wait-timeout, retry-interval, hold, fencing, keys, zipf, per-key, "
-       "on-busy, pin, sample, seed, timeout"},
+       "on-busy, locks, take, order, on-conflict, pin, sample, seed, timeout"},
       {"name = \"x\"\n[[run]]\nworkload = \"lock\"\nops = 1000\nduration = \"1s\"\n",
        ":5: keys 'ops' and 'duration' exclude each other in one table: a run is bounded by an operation count or "
        "by time"},
@@ -337,7 +349,7 @@ TEST(LoadSuite, EveryOtherErrorNamesItsLine) {
        ":4: key 'mode' must be \"threads\", \"processes\" or \"both\", not \"fast\""},
       {"name = \"x\"\n[[run]]\nworkload = \"locks\"\n",
        ":3: key 'workload' must be \"lock\", \"semaphore\", \"rw\", \"pingpong\", \"queue\", \"pairs\", "
-       "\"trylock\", \"lease\" or \"keyed\", not "
+       "\"trylock\", \"lease\", \"keyed\" or \"deadlock\", not "
        "\"locks\""},
       {"name = \"x\"\n[[run]]\nworkload = \"lock\"\nworkers = [1, \"2\"]\n",
        ":4: key 'workers' must be an integer, an array of integers or a string like \"1,2,4\", not an array "

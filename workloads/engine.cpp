@@ -17,6 +17,7 @@
 #include <string>
 
 #include "workloads/model/knobs.hpp"
+#include "workloads/deadlock_watch.hpp"
 #include "workloads/stress_verdict.hpp"
 #include "workloads/wake_watch.hpp"
 
@@ -193,6 +194,7 @@ RepetitionOutcome run_repetition(const RunSpec& spec, int index, std::size_t wor
   const std::int64_t deadline = monotonic_ns() + effective_timeout_ns(spec);
   StallWatch stall(spec, slots, monotonic_ns());
   WakeWatch wake(spec, *ctl, slots);
+  DeadlockWatch deadlock(spec, *ctl);
   std::string hang_report;
   std::optional<CheckResult> found;  // what the watchdog found, when it ended the repetition for it
   Status ended_by = Status::ok;
@@ -208,6 +210,13 @@ RepetitionOutcome run_repetition(const RunSpec& spec, int index, std::size_t wor
     const std::int64_t now = monotonic_ns();
     if (now >= deadline) {
       ended_by = Status::timeout;
+      break;
+    }
+    // Before the stall watch: a deadlock also stalls its workers, and is the better name for it.
+    if (deadlock.deadlocked(now)) {
+      ended_by = Status::hang;
+      hang_report = "deadlock: " + deadlock.report();
+      found = watchdog_finding(CheckId::deadlock, deadlock.first_worker(), slots, *ctl, now, deadlock.report());
       break;
     }
     if (stall.stalled(now)) {

@@ -160,6 +160,12 @@ struct RunControl {
   // The lost wake-up watch judges pairs of handoff ends instead (pingpong: workers 2k and 2k+1
   // both asleep in receive() means the message one of them sent never woke the other).
   std::uint32_t handoff_pairs = 0;
+  // The deadlock workload's wait-for board (workloads/deadlock_workload.hpp), which the
+  // supervisor's deadlock watch follows (workloads/deadlock_watch.hpp): per worker the lock it is
+  // trying to take, per lock its holder (kNobody, -1: none). Null for every other workload.
+  const std::atomic<std::int32_t>* deadlock_waiting_for = nullptr;
+  const std::atomic<std::int32_t>* deadlock_holder = nullptr;
+  std::uint32_t deadlock_locks = 0;
   // --fault kill-holder: when the last holder was killed (0 once someone entered after it), and
   // the times from each kill to the next entry (the recovery of a robust lock).
   alignas(kCacheLineSize) std::atomic<std::int64_t> fault_pending_ns{0};

@@ -33,6 +33,8 @@ enum class CheckId : std::uint32_t {
   key_limit,              // keyed: never more holders of a key than --per-key
   spurious_rejection,     // keyed: never turned away while the key had room all along
   idle_table_empty,       // keyed: after the run, no key's state is left behind
+  lock_order,             // deadlock: no pair of locks taken in both orders (lockdep)
+  deadlock,               // deadlock: no cycle of workers each waiting for a lock the next holds
   count
 };
 inline constexpr std::size_t kCheckCount = static_cast<std::size_t>(CheckId::count);
@@ -62,6 +64,8 @@ inline std::string_view check_name(CheckId id) {
     case CheckId::key_limit: return "per-key limit";
     case CheckId::spurious_rejection: return "no spurious rejection";
     case CheckId::idle_table_empty: return "table empty when idle";
+    case CheckId::lock_order: return "lock order";
+    case CheckId::deadlock: return "deadlock";
     case CheckId::count: break;
   }
   return "?";

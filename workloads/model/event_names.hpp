@@ -19,9 +19,14 @@ enum class EventId : std::uint32_t {
   refusals,               // lease: try_acquire calls that found it held (each poll or wake-up that lost)
   admitted,               // keyed: requests that got a slot of their key
   rejected,               // keyed: requests turned away at once (--on-busy fail)
+  restarts,               // deadlock: operations that gave back their locks after a conflict and started over
+  timeouts,               // deadlock: of those, the ones --on-conflict timeout ended
+  time_lost_ns,           // deadlock: time spent in attempts that ended in a restart, in ns
+  inversions,             // deadlock: pairs of locks seen taken in both orders (lockdep's finding)
   count
 };
 inline constexpr std::size_t kEventCount = static_cast<std::size_t>(EventId::count);
+static_assert(kEventCount <= 32, "RunControl::events_counted is a 32-bit mask");
 
 inline std::string_view event_name(EventId id) {
   switch (id) {
@@ -33,6 +38,10 @@ inline std::string_view event_name(EventId id) {
     case EventId::refusals: return "refusals";
     case EventId::admitted: return "admitted";
     case EventId::rejected: return "rejected";
+    case EventId::restarts: return "restarts";
+    case EventId::timeouts: return "timeouts";
+    case EventId::time_lost_ns: return "time_lost_ns";
+    case EventId::inversions: return "inversions";
     case EventId::count: break;
   }
   return "?";
@@ -48,6 +57,10 @@ inline std::string_view event_label(EventId id) {
     case EventId::refusals: return "refusals";
     case EventId::admitted: return "admitted";
     case EventId::rejected: return "rejected";
+    case EventId::restarts: return "restarts";
+    case EventId::timeouts: return "timeouts";
+    case EventId::time_lost_ns: return "ns lost to restarts";
+    case EventId::inversions: return "lock-order inversions";
     case EventId::count: break;
   }
   return "?";

@@ -7,12 +7,13 @@
 #include <string_view>
 #include <vector>
 
+#include "workloads/model/conflict.hpp"
 #include "workloads/model/fault.hpp"
 #include "workloads/model/hold.hpp"
 
 namespace contend {
 
-enum class Workload { lock, semaphore, rw, pingpong, queue, pairs, trylock, lease, keyed };
+enum class Workload { lock, semaphore, rw, pingpong, queue, pairs, trylock, lease, keyed, deadlock };
 enum class Mode { threads, processes };
 enum class Pinning { none, compact, spread };
 // What a queue worker does when the queue is full (producer) or empty (consumer): spin on the
@@ -96,6 +97,13 @@ struct RunSpec {
   std::int64_t zipf_millionths = 1'000'000;
   std::uint32_t per_key = 2;
   bool fail_when_busy = false;
+  // Deadlock workload (workloads/deadlock_workload.hpp): how many locks there are, how many each
+  // operation takes, whether in ascending order or a random one, and what a worker does when
+  // one it needs is held.
+  std::uint32_t locks = 8;
+  std::uint32_t take = 2;
+  bool random_order = false;
+  OnConflict on_conflict;
 
   bool operator==(const RunSpec&) const = default;
 };

@@ -83,6 +83,18 @@ std::string hold_error(std::string_view text) {
   return error;
 }
 
+// --on-conflict as text ("wait", "try", "timeout:5ms"); the plan checks it before it is set.
+KnobValue get_conflict(const RunSpec& s) { return conflict_text(s.on_conflict); }
+void set_conflict(RunSpec& s, const KnobValue& v) {
+  std::string error;
+  s.on_conflict = parse_conflict(as_name(v), error).value_or(OnConflict{});
+}
+std::string conflict_error(std::string_view text) {
+  std::string error;
+  parse_conflict(text, error);
+  return error;
+}
+
 std::string outside_name_value(const RunSpec& s) {
   return fmt::format("{}ns{}", s.outside_ns, s.outside_scales ? "xworkers" : "");
 }
@@ -449,6 +461,52 @@ std::vector<Knob> make_knob_table() {
                .json_key = "on_busy",
                .get = &get_field<&RunSpec::fail_when_busy>,
                .set = &set_field<&RunSpec::fail_when_busy>});
+  // The deadlock workload's knobs (workloads/deadlock_workload.hpp).
+  k.push_back({.id = KnobId::locks,
+               .name = "locks",
+               .kind = KnobKind::count,
+               .help = "Locks the deadlock workload's operations take from",
+               .min = 2,
+               .max = 64,
+               .label = "locks",
+               .csv_column = "locks",
+               .json_key = "locks",
+               .get = &get_field<&RunSpec::locks>,
+               .set = &set_field<&RunSpec::locks>});
+  k.push_back({.id = KnobId::take,
+               .name = "take",
+               .kind = KnobKind::count,
+               .help = "Locks each operation takes, all held at once (at most --locks)",
+               .min = 2,
+               .max = 64,
+               .label = "take",
+               .csv_column = "take",
+               .json_key = "take",
+               .get = &get_field<&RunSpec::take>,
+               .set = &set_field<&RunSpec::take>});
+  k.push_back({.id = KnobId::order,
+               .name = "order",
+               .kind = KnobKind::choice,
+               .help = "The order an operation takes its locks in: sorted (ascending ids: no deadlock possible) or "
+                       "random (lock-order inversions, and with --on-conflict wait, deadlocks)",
+               .choices = {"sorted", "random"},
+               .label = "order",
+               .csv_column = "order",
+               .json_key = "order",
+               .get = &get_field<&RunSpec::random_order>,
+               .set = &set_field<&RunSpec::random_order>});
+  k.push_back({.id = KnobId::on_conflict,
+               .name = "on-conflict",
+               .kind = KnobKind::names,
+               .help = "When a lock it needs is held: wait (lock()), try (try_lock once; on failure release all and "
+                       "start over, as NOWAIT) or timeout:DURATION (retry until then, then release all and start "
+                       "over, as lock_timeout)",
+               .label = "on-conflict",
+               .csv_column = "on_conflict",
+               .json_key = "on_conflict",
+               .get = &get_conflict,
+               .set = &set_conflict,
+               .text_error = &conflict_error});
   k.push_back({.id = KnobId::pin,
                .name = "pin",
                .kind = KnobKind::choice,
@@ -679,6 +737,18 @@ std::vector<WorkloadInfo> make_workload_table() {
                      "wait for the answer",
        .identity = {K::workers, K::keys, K::per_key},
        .knobs = {K::zipf, K::on_busy, K::cs_ns, K::outside_ns, K::outside_scale}},
+      {.workload = deadlock,
+       .name = "deadlock",
+       .family = Family::lock,
+       .help = "operations that take several locks at once: lock-order inversions and deadlocks",
+       .operation = "An operation is --take locks taken together (starting over after a conflict with --on-conflict "
+                    "try or timeout), --cs-ns of work, and their release; latency is from the first attempt to "
+                    "holding them all.",
+       .table_note = "an operation is --take locks held together; latency columns are the time to get them all, "
+                     "restarts included",
+       .needs = "try_lock",
+       .identity = {K::workers, K::locks, K::take},
+       .knobs = {K::order, K::on_conflict, K::cs_ns, K::outside_ns, K::outside_scale}},
   };
 }
 

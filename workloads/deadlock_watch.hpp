@@ -1,0 +1,44 @@
+#pragma once
+// The supervisor's deadlock watch: follows the deadlock workload's wait-for board
+// (RunControl::deadlock_waiting_for / deadlock_holder, in the repetition's arena) once a
+// millisecond, like the stall and wake-up watches. Worker w waits for lock L, held by worker h:
+// an edge w -> h. A cycle of such edges that stays the same (the same workers waiting for the
+// same locks) for the confirmation time is a deadlock: every worker in it waits for the next,
+// and none can go on. The confirmation (20 ms, or twice --on-conflict's timeout, never past
+// --stall) keeps out the passing cycles of workers that are about to give up and start over.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "workloads/run_control.hpp"
+
+namespace contend {
+
+class DeadlockWatch {
+ public:
+  DeadlockWatch(const RunSpec& spec, const RunControl& control);
+
+  // One sample. True once a cycle has stood for the confirmation time.
+  bool deadlocked(std::int64_t now_ns);
+  // "worker 0 waits for lock 3, held by worker 1; worker 1 waits for lock 5, held by worker 0".
+  std::string report() const;
+  int first_worker() const { return cycle_.empty() ? -1 : cycle_.front().worker; }
+
+ private:
+  struct Edge {
+    int worker;
+    std::int32_t lock;
+    int holder;
+    bool operator==(const Edge&) const = default;
+  };
+  // A cycle in the board as it reads now, starting from its lowest worker; empty when none.
+  std::vector<Edge> find_cycle() const;
+
+  const RunControl& control_;
+  const int workers_;
+  const std::int64_t confirm_ns_;
+  std::vector<Edge> cycle_;   // the cycle seen at the last sample
+  std::int64_t since_ns_ = 0;  // when it was first seen
+};
+
+}  // namespace contend
