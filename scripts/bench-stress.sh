@@ -9,8 +9,8 @@
 #                 check failed, a hang or a crash). Target: at least 19 of 20 for every bug that
 #                 can show on x86, each within 10 s.
 #   correct:      every correct primitive of every family (`contend stress lock|semaphore|rw|queue|
-#                 pingpong|lease` with its default "all", 2 and 8 workers; pingpong and lease 2 and
-#                 4), RUNS times. A false positive is any
+#                 pingpong|lease|keyed` with its default "all", 2 and 8 workers; pingpong and lease
+#                 2 and 4), RUNS times. A false positive is any
 #                 configuration that does not pass (inconclusive ones are counted apart: too few
 #                 operations is not a verdict). Target: none.
 #
@@ -55,6 +55,9 @@ planted=(
   "broken-lease-no-expiry|lease|lease expiry|"
   "broken-lease-fence-reuse|lease|fences increase|"
   "broken-lease-race|lease|lease exclusion|"
+  "broken-keyed-check-then-add|keyed|per-key limit (1 per key)|--per-key 1"
+  "broken-keyed-no-remove|keyed|table empty when idle|"
+  "broken-keyed-off-by-one|keyed|no spurious rejection (--on-busy fail)|--on-busy fail"
   "unshared-mutex|lock|process sharing (plugin)|--plugin $unshared"
 )
 
@@ -89,7 +92,7 @@ echo
 echo "| correct primitives | configurations | false positives | inconclusive |"
 echo "|---|---:|---:|---:|"
 false_positives=0
-for workload in lock semaphore rw queue pingpong lease; do
+for workload in lock semaphore rw queue pingpong lease keyed; do
   configs=0
   flagged=0
   inconclusive=0
