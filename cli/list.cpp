@@ -19,8 +19,9 @@ void setup_list(Command& app, ListOptions& o) {
                                      {"pingpong", Family::pingpong},
                                      {"queue", Family::queue},
                                      {"lease", Family::lease},
-                                     {"keyed", Family::keyed}},
-                                    "Only this family: lock, semaphore, rw, pingpong, queue, lease or keyed");
+                                     {"keyed", Family::keyed},
+                                     {"jobs", Family::jobs}},
+                                    "Only this family: lock, semaphore, rw, pingpong, queue, lease, keyed or jobs");
   add_choice<bool>(cmd, "--format", o.json, {{"table", false}, {"json", true}}, "table or json");
   cmd.option("--plugin", o.plugins, kPluginHelp).one_value_each().type_name("PATH");
   cmd.flag("--show-broken", o.show_broken, "Also list the planted-bug primitives used to test contend");

@@ -12,8 +12,8 @@
 namespace contend::cli {
 
 void setup_run(Command& app, RunOptions& o) {
-  Command cmd = app.subcommand("run", "Measure locks, semaphores, reader-writer locks, handoffs (pingpong), queues, TTL leases, keyed limiters "
-                               "or multi-lock operations");
+  Command cmd = app.subcommand("run", "Measure locks, semaphores, reader-writer locks, handoffs (pingpong), queues, TTL leases, keyed limiters, "
+                               "multi-lock operations or job tables");
   add_workload_option(cmd, [&o](Workload w) { o.workload = w; }, workload_help()).required();
   add_run_options(cmd, o);
   cmd.option("--save-baseline", o.save_baseline,

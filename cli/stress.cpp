@@ -26,13 +26,13 @@ void setup_stress(Command& app, StressOptions& o) {
   Command cmd = app.subcommand(
       "stress", "Hunt for bugs: check mutual exclusion, lost updates, permits, handoffs, queue deliveries, "
                 "progress, lost wake-ups and starvation of locks, semaphores, reader-writer locks, handoff channels "
-                "and queues, and the leases and keyed limiters services build");
+                "and queues, and the leases, keyed limiters, multi-lock operations and job tables services build");
   add_workload_option(
       cmd, [&o](Workload w) { o.workload = w; },
       "What to check: lock, semaphore, rw (reader-writer locks), pingpong (handoffs between pairs), queue "
       "(producers and consumers), lease (TTL leases: exclusion, expiry, tokens, fencing), keyed (per-key "
-      "limits) or deadlock (several locks at once: lock order, deadlocks); pairs checks its own deliveries in "
-      "`contend run`",
+      "limits), deadlock (several locks at once: lock order, deadlocks) or jobs (a job table: each job done "
+      "once, none lost); pairs checks its own deliveries in `contend run`",
       /*stress=*/true);
   // Stress's own defaults (the table's stress_default) are long enough to find rare
   // interleavings, time every operation, and oversubscribe a small machine.
@@ -158,6 +158,19 @@ std::vector<SelfTestCase> self_test_cases(std::uint64_t seed) {
     s.fail_when_busy = fail_when_busy;
     return s;
   };
+  // A job table at stress's own size.
+  auto jobs = [&](const char* primitive, int workers, Mode mode = Mode::threads, ClaimMode claim = ClaimMode::skip,
+                  std::uint32_t batch = 1) {
+    RunSpec s = make(Workload::jobs, primitive, workers, mode);
+    knob(KnobId::jobs).set(s, default_values(knob(KnobId::jobs), Workload::jobs, true).front());
+    s.claim = claim;
+    s.batch = batch;
+    return s;
+  };
+  auto leased = [](RunSpec s, std::int64_t lease_ns) {
+    s.job_lease_ns = lease_ns;
+    return s;
+  };
   auto taking = [](RunSpec s, bool random_order, OnConflict on_conflict) {
     s.random_order = random_order;
     s.on_conflict = on_conflict;
@@ -239,7 +252,9 @@ std::vector<SelfTestCase> self_test_cases(std::uint64_t seed) {
       {queue("broken-queue-order", 1, 1), Status::violation, {C::queue_order}},
       {queue("broken-queue-invent", 2, 2), Status::violation, {C::queue_invented}},
       {make(Workload::pingpong, "broken-handoff-early-turn", 2), Status::violation, {C::handoff_sequence}},
-      {make(Workload::pingpong, "broken-handoff-lost-wake", 2), Status::hang, {C::lost_wakeup}},
+      // Three repetitions: the lost signal needs both ends on the CPUs at once (an ASan CI run with
+      // a build beside it once saw one repetition go by without it); a caught one ends in ms.
+      {repeated(make(Workload::pingpong, "broken-handoff-lost-wake", 2), 3), Status::hang, {C::lost_wakeup}},
       {lease("broken-lease-no-token", 2), Status::violation, {C::lease_release}},
       {lease("broken-lease-no-expiry", 2), Status::violation, {C::lease_expiry}},
       {lease("broken-lease-fence-reuse", 2), Status::violation, {C::fence_order}},
@@ -252,6 +267,9 @@ std::vector<SelfTestCase> self_test_cases(std::uint64_t seed) {
       {taking(make(Workload::deadlock, "std-mutex", 2), true, OnConflict{ConflictKind::try_once, 0}), Status::violation,
        {C::lock_order}},
       {taking(make(Workload::deadlock, "std-mutex", 2), true, OnConflict{}), Status::hang, {C::deadlock}},
+      {jobs("broken-jobs-read-then-update", 4), Status::violation, {C::job_once}},
+      // A claimer killed holding its jobs: without a lease they are lost; with one they come back.
+      {killing(jobs("jobs-mem", 2, Mode::processes)), Status::violation, {C::jobs_lost}},
       // Correct primitives beside them: any verdict but pass is a false positive.
       {make(Workload::lock, "ttas", 4), Status::ok, {}},
       {make(Workload::lock, "ticket", 4), Status::ok, {}},  // FIFO: held to its own bound
@@ -270,6 +288,9 @@ std::vector<SelfTestCase> self_test_cases(std::uint64_t seed) {
       {keyed("keyed-striped", 4, false, Mode::processes), Status::ok, {}},
       {keyed("keyed-map", 4, true), Status::ok, {}},
       {taking(make(Workload::deadlock, "hybrid", 4, Mode::processes), false, OnConflict{}), Status::ok, {}},
+      {jobs("jobs-mem", 4, Mode::threads, ClaimMode::block), Status::ok, {}},
+      {jobs("jobs-mem", 4, Mode::processes, ClaimMode::nowait, 4), Status::ok, {}},
+      {leased(killing(jobs("jobs-mem", 2, Mode::processes)), 20'000'000), Status::ok, {}},
   };
 }
 

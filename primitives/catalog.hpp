@@ -16,6 +16,7 @@
 #include "primitives/locks/ticket_lock.hpp"
 #include "primitives/locks/ttas_backoff.hpp"
 #include "primitives/locks/ttas_lock.hpp"
+#include "primitives/jobs/mem_job_table.hpp"
 #include "primitives/keyed/semaphore_limiter.hpp"
 #include "primitives/keyed/striped_limiter.hpp"
 #include "primitives/leases/mem_lease.hpp"
@@ -46,6 +47,7 @@
 #include "primitives/semaphores/std_counting.hpp"
 #include "primitives/testing/broken_crash.hpp"
 #include "primitives/testing/broken_handoffs.hpp"
+#include "primitives/testing/broken_jobs.hpp"
 #include "primitives/testing/broken_keyed.hpp"
 #include "primitives/testing/broken_leases.hpp"
 #include "primitives/testing/broken_locks.hpp"
@@ -153,5 +155,9 @@ using BuiltinKeyedLimiters = TypeList<
     BrokenKeyedCheckThenAdd,
     BrokenKeyedNoRemove,
     BrokenKeyedOffByOne>;
+
+using BuiltinJobTables = TypeList<
+    MemJobTable,
+    BrokenJobsReadThenUpdate>;
 
 }  // namespace contend

@@ -2,11 +2,12 @@
 // The families of primitives: what operations a primitive offers, and so which workloads can
 // run it. A header of its own, with nothing but the names, so that the result model (which
 // records a workload's family) can name them without linking any primitive.
+#include <cstdint>
 #include <string_view>
 
 namespace contend {
 
-enum class Family { lock, semaphore, rw, pingpong, queue, lease, keyed };
+enum class Family { lock, semaphore, rw, pingpong, queue, lease, keyed, jobs };
 
 inline std::string_view to_string(Family f) {
   switch (f) {
@@ -17,8 +18,14 @@ inline std::string_view to_string(Family f) {
     case Family::queue: return "queue";
     case Family::lease: return "lease";
     case Family::keyed: return "keyed";
+    case Family::jobs: return "jobs";
   }
   return "?";
 }
+
+// How a claim treats a job row another claim has locked (the jobs family, JobTable in
+// primitive.hpp): pass over it (SKIP LOCKED), wait for it (FOR UPDATE), or fail the whole claim
+// at once (NOWAIT). Here, beside the names, because a run's configuration records it too.
+enum class ClaimMode : std::uint32_t { skip, block, nowait };
 
 }  // namespace contend

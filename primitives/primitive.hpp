@@ -232,6 +232,24 @@ concept KeyedLimiter = PrimitiveMetadata<T> && requires(T& l, std::uint32_t key)
   { l.active_keys() } -> std::same_as<std::uint32_t>;
 };
 
+// A job table (the jobs family): `jobs` rows, each pending, claimed or done.
+//  claim(token, batch, mode, lease_ns, out)  claims up to `batch` claimable rows (pending, or
+//      claimed under a lease that has run out) for `token`, writes their ids to `out` and returns
+//      how many: 0 when none can be claimed now, -1 when NOWAIT met a locked row (nothing claimed).
+//      lease_ns > 0: the claim runs out after that long, and the row is claimable again.
+//  complete(id, token)  marks the row done if `token` still holds its claim; false if not (the
+//      lease ran out and another claimed it).
+//  remaining()          rows not yet done.
+// Construction: T(std::uint32_t jobs, Sharing), in place, in T::footprint(jobs) bytes.
+template <class T>
+concept JobTable = PrimitiveMetadata<T> &&
+    requires(T& t, std::uint32_t* ids, std::uint32_t n, std::uint64_t token, std::int64_t ns, ClaimMode m) {
+      { t.claim(token, n, m, ns, ids) } -> std::same_as<int>;
+      { t.complete(n, token) } -> std::same_as<bool>;
+      { t.remaining() } -> std::same_as<std::uint32_t>;
+      { T::footprint(n) } -> std::convertible_to<std::size_t>;
+    };
+
 // How much later than ttl after its grant a lease may still be live in the store (a server that
 // keeps expiry in milliseconds: up to 1 ms); the lease workload's checks allow it.
 template <class T>

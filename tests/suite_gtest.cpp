@@ -172,9 +172,9 @@ struct WorkloadKey {
 const std::map<std::string, WorkloadKey>& workload_keys() {
   using enum Workload;
   static const std::map<std::string, WorkloadKey> keys = {
-      {"workers", {"workers = 2", {lock, semaphore, rw, pingpong, pairs, trylock, lease, keyed, deadlock}}},
-      {"cs-ns", {"cs-ns = 10", {lock, semaphore, rw, trylock, keyed, deadlock}}},
-      {"outside-ns", {"outside-ns = 10", {lock, semaphore, rw, pairs, trylock, keyed, deadlock}}},
+      {"workers", {"workers = 2", {lock, semaphore, rw, pingpong, pairs, trylock, lease, keyed, deadlock, jobs}}},
+      {"cs-ns", {"cs-ns = 10", {lock, semaphore, rw, trylock, keyed, deadlock, jobs}}},
+      {"outside-ns", {"outside-ns = 10", {lock, semaphore, rw, pairs, trylock, keyed, deadlock, jobs}}},
       {"outside-scale",
        {"outside-scale = true\noutside-ns = 10", {lock, semaphore, rw, pairs, trylock, keyed, deadlock}}},
       {"cs-lines", {"cs-lines = 2", {lock, rw, trylock}}},
@@ -199,13 +199,17 @@ const std::map<std::string, WorkloadKey>& workload_keys() {
       {"take", {"take = 3", {deadlock}}},
       {"order", {"order = \"random\"", {deadlock}}},
       {"on-conflict", {"on-conflict = \"timeout:5ms\"", {deadlock}}},
+      {"jobs", {"jobs = 1000", {jobs}}},
+      {"claim", {"claim = \"nowait\"", {jobs}}},
+      {"batch", {"batch = 8", {jobs}}},
+      {"lease", {"lease = \"20ms\"", {jobs}}},
   };
   return keys;
 }
 constexpr Workload kAllWorkloads[] = {Workload::lock,     Workload::semaphore, Workload::rw,
                                       Workload::pingpong, Workload::queue,     Workload::pairs,
                                       Workload::trylock,  Workload::lease,     Workload::keyed,
-                                      Workload::deadlock};
+                                      Workload::deadlock, Workload::jobs};
 
 TEST(PlanSuite, RunKeysThatDoNotApplyAreRefusedLikeTheCommandLine) {
   const Registry registry = Registry::builtin();
@@ -269,6 +273,12 @@ TEST(PlanSuite, DefaultsApplyOnlyWhereTheyApply) {
         EXPECT_TRUE(spec.random_order);
         EXPECT_EQ(spec.on_conflict, (OnConflict{ConflictKind::timeout, 5'000'000}));
         break;
+      case Workload::jobs:
+        EXPECT_EQ(spec.jobs, 1000u);
+        EXPECT_EQ(spec.claim, ClaimMode::nowait);
+        EXPECT_EQ(spec.batch, 8u);
+        EXPECT_EQ(spec.job_lease_ns, 20'000'000);
+        break;
     }
     if (spec.workload != Workload::queue) {
       EXPECT_EQ(spec.workers, 2);
@@ -287,7 +297,8 @@ TEST(LoadSuite, UnknownKeyNamesItsLineAndTheAcceptedKeys) {
             path + ":5: unknown key 'workrs' in [[run]]; accepted: workload, primitive, workers, mode, duration, ops, "
                    "warmup, repetitions, cs-ns, outside-ns, outside-scale, cs-lines, permits, read-percent, "
                    "producers, consumers, capacity, wait, consume-ns, rate, ttl, wait-timeout, retry-interval, hold, "
-                   "fencing, keys, zipf, per-key, on-busy, locks, take, order, on-conflict, pin, sample, seed, timeout");
+                   "fencing, keys, zipf, per-key, on-busy, locks, take, order, on-conflict, jobs, claim, batch, lease, pin, "
+                   "sample, seed, timeout");
 }
 
 TEST(LoadSuite, WrongTypeSaysWhatTheKeyAccepts) {
@@ -302,7 +313,7 @@ TEST(LoadSuite, MissingNameAndMissingWorkload) {
   EXPECT_EQ(load_error(fixture("missing_workload.toml")),
             fixture("missing_workload.toml") +
                 ":7: [[run]] has no key 'workload'; each run names one of: lock, semaphore, rw, pingpong, queue, "
-                "pairs, trylock, lease, keyed, deadlock");
+                "pairs, trylock, lease, keyed, deadlock, jobs");
 }
 
 TEST(LoadSuite, MissingFileIsOneLine) {
@@ -337,7 +348,7 @@ TEST(LoadSuite, EveryOtherErrorNamesItsLine) {
        ":3: unknown key 'primitives' in [defaults]; accepted: primitive, workers, mode, duration, ops, warmup, "
        "repetitions, cs-ns, outside-ns, outside-scale, cs-lines, permits, read-percent, producers, consumers, "
        "capacity, wait, consume-ns, rate, ttl, wait-timeout, retry-interval, hold, fencing, keys, zipf, per-key, "
-       "on-busy, locks, take, order, on-conflict, pin, sample, seed, timeout"},
+       "on-busy, locks, take, order, on-conflict, jobs, claim, batch, lease, pin, sample, seed, timeout"},
       {"name = \"x\"\n[[run]]\nworkload = \"lock\"\nops = 1000\nduration = \"1s\"\n",
        ":5: keys 'ops' and 'duration' exclude each other in one table: a run is bounded by an operation count or "
        "by time"},
@@ -349,7 +360,7 @@ TEST(LoadSuite, EveryOtherErrorNamesItsLine) {
        ":4: key 'mode' must be \"threads\", \"processes\" or \"both\", not \"fast\""},
       {"name = \"x\"\n[[run]]\nworkload = \"locks\"\n",
        ":3: key 'workload' must be \"lock\", \"semaphore\", \"rw\", \"pingpong\", \"queue\", \"pairs\", "
-       "\"trylock\", \"lease\", \"keyed\" or \"deadlock\", not "
+       "\"trylock\", \"lease\", \"keyed\", \"deadlock\" or \"jobs\", not "
        "\"locks\""},
       {"name = \"x\"\n[[run]]\nworkload = \"lock\"\nworkers = [1, \"2\"]\n",
        ":4: key 'workers' must be an integer, an array of integers or a string like \"1,2,4\", not an array "

@@ -16,6 +16,7 @@ Registry Registry::builtin() {
   add_builtin_queues(r);
   add_builtin_leases(r);
   add_builtin_keyed(r);
+  add_builtin_jobs(r);
   return r;
 }
 

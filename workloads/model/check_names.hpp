@@ -35,6 +35,8 @@ enum class CheckId : std::uint32_t {
   idle_table_empty,       // keyed: after the run, no key's state is left behind
   lock_order,             // deadlock: no pair of locks taken in both orders (lockdep)
   deadlock,               // deadlock: no cycle of workers each waiting for a lock the next holds
+  job_once,               // jobs: no job worked on twice (without --lease: at most once)
+  jobs_lost,              // jobs: after the run, no job left claimed by nobody (every one done or claimable)
   count
 };
 inline constexpr std::size_t kCheckCount = static_cast<std::size_t>(CheckId::count);
@@ -66,6 +68,8 @@ inline std::string_view check_name(CheckId id) {
     case CheckId::idle_table_empty: return "table empty when idle";
     case CheckId::lock_order: return "lock order";
     case CheckId::deadlock: return "deadlock";
+    case CheckId::job_once: return "job done once";
+    case CheckId::jobs_lost: return "no job lost";
     case CheckId::count: break;
   }
   return "?";

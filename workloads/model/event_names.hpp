@@ -23,6 +23,10 @@ enum class EventId : std::uint32_t {
   timeouts,               // deadlock: of those, the ones --on-conflict timeout ended
   time_lost_ns,           // deadlock: time spent in attempts that ended in a restart, in ns
   inversions,             // deadlock: pairs of locks seen taken in both orders (lockdep's finding)
+  duplicates,             // jobs: a job worked on again after its claim ran out (--lease)
+  late_completions,       // jobs: complete() calls refused because the claim had run out and moved on
+  conflicts,              // jobs: claims NOWAIT gave up (a row was locked), retried
+  empty_claims,           // jobs: claims that found nothing to take while jobs were left (all claimed or locked)
   count
 };
 inline constexpr std::size_t kEventCount = static_cast<std::size_t>(EventId::count);
@@ -42,6 +46,10 @@ inline std::string_view event_name(EventId id) {
     case EventId::timeouts: return "timeouts";
     case EventId::time_lost_ns: return "time_lost_ns";
     case EventId::inversions: return "inversions";
+    case EventId::duplicates: return "duplicates";
+    case EventId::late_completions: return "late_completions";
+    case EventId::conflicts: return "conflicts";
+    case EventId::empty_claims: return "empty_claims";
     case EventId::count: break;
   }
   return "?";
@@ -61,6 +69,10 @@ inline std::string_view event_label(EventId id) {
     case EventId::timeouts: return "timeouts";
     case EventId::time_lost_ns: return "ns lost to restarts";
     case EventId::inversions: return "lock-order inversions";
+    case EventId::duplicates: return "jobs done again";
+    case EventId::late_completions: return "late completions";
+    case EventId::conflicts: return "NOWAIT conflicts";
+    case EventId::empty_claims: return "empty claims";
     case EventId::count: break;
   }
   return "?";

@@ -7,13 +7,14 @@
 #include <string_view>
 #include <vector>
 
+#include "primitives/family.hpp"
 #include "workloads/model/conflict.hpp"
 #include "workloads/model/fault.hpp"
 #include "workloads/model/hold.hpp"
 
 namespace contend {
 
-enum class Workload { lock, semaphore, rw, pingpong, queue, pairs, trylock, lease, keyed, deadlock };
+enum class Workload { lock, semaphore, rw, pingpong, queue, pairs, trylock, lease, keyed, deadlock, jobs };
 enum class Mode { threads, processes };
 enum class Pinning { none, compact, spread };
 // What a queue worker does when the queue is full (producer) or empty (consumer): spin on the
@@ -104,6 +105,12 @@ struct RunSpec {
   std::uint32_t take = 2;
   bool random_order = false;
   OnConflict on_conflict;
+  // Jobs workload (workloads/jobs_workload.hpp): the table's jobs, how a claim treats rows others
+  // hold, how many jobs one claim takes, and how long a claim lasts (0: until completed).
+  std::uint32_t jobs = 200'000;
+  ClaimMode claim = ClaimMode::skip;
+  std::uint32_t batch = 1;
+  std::int64_t job_lease_ns = 0;
 
   bool operator==(const RunSpec&) const = default;
 };

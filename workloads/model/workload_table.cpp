@@ -507,6 +507,54 @@ std::vector<Knob> make_knob_table() {
                .get = &get_conflict,
                .set = &set_conflict,
                .text_error = &conflict_error});
+  // The jobs workload's knobs (workloads/jobs_workload.hpp).
+  k.push_back({.id = KnobId::jobs,
+               .name = "jobs",
+               .kind = KnobKind::count,
+               .help = "Jobs in the table; a repetition ends when they are all done (or at --duration)",
+               .min = 1,
+               .max = 10'000'000,
+               .stress_default = ints({50'000}),
+               .label = "jobs",
+               .csv_column = "jobs",
+               .json_key = "jobs",
+               .get = &get_field<&RunSpec::jobs>,
+               .set = &set_field<&RunSpec::jobs>});
+  k.push_back({.id = KnobId::claim,
+               .name = "claim",
+               .kind = KnobKind::choice,
+               .help = "How a claim treats rows another claim holds: skip (SKIP LOCKED), block (FOR UPDATE: wait) or "
+                       "nowait (NOWAIT: the claim fails and is retried)",
+               .choices = {"skip", "block", "nowait"},
+               .label = "claim",
+               .csv_column = "claim",
+               .json_key = "claim",
+               .get = &get_field<&RunSpec::claim>,
+               .set = &set_field<&RunSpec::claim>});
+  k.push_back({.id = KnobId::batch,
+               .name = "batch",
+               .kind = KnobKind::count,
+               .help = "Jobs one claim takes at most (LIMIT k)",
+               .min = 1,
+               .max = 1024,
+               .label = "batch",
+               .csv_column = "batch",
+               .json_key = "batch",
+               .get = &get_field<&RunSpec::batch>,
+               .set = &set_field<&RunSpec::batch>});
+  k.push_back({.id = KnobId::lease,
+               .name = "lease",
+               .kind = KnobKind::duration,
+               .help = "A claim runs out after this long and its job can be claimed again (for workers that die), "
+                       "e.g. 50ms; 0 = a claim lasts until the job is done",
+               .min = 0,
+               .max = 3600 * kSecond,
+               .label = "lease",
+               .csv_column = "lease_s",
+               .json_key = "lease_ns",
+               .get = &get_field<&RunSpec::job_lease_ns>,
+               .set = &set_field<&RunSpec::job_lease_ns>,
+               .name_value = &duration_name<&RunSpec::job_lease_ns>});
   k.push_back({.id = KnobId::pin,
                .name = "pin",
                .kind = KnobKind::choice,
@@ -749,6 +797,17 @@ std::vector<WorkloadInfo> make_workload_table() {
        .needs = "try_lock",
        .identity = {K::workers, K::locks, K::take},
        .knobs = {K::order, K::on_conflict, K::cs_ns, K::outside_ns, K::outside_scale}},
+      {.workload = jobs,
+       .name = "jobs",
+       .family = Family::jobs,
+       .help = "a job table that workers claim jobs from: SKIP LOCKED, FOR UPDATE, NOWAIT",
+       .operation = "An operation is one job done: claimed (in batches of --batch), worked on for --cs-ns and "
+                    "completed; latency is one claim's.",
+       .table_note = "an operation is one job done; latency columns are one claim (of up to --batch jobs)",
+       .identity = {K::workers, K::claim, K::batch},
+       .knobs = {K::jobs, K::lease, K::cs_ns, K::outside_ns, K::fault, K::fault_every},
+       // No warmup by default: it would take jobs from the table the measured window is about.
+       .defaults = {{K::warmup, ints({0})}}},
   };
 }
 

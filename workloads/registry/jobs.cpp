@@ -1,0 +1,29 @@
+// The built-in job tables: the jobs workload, in `run` and in `stress` (one loop: its checks stay
+// on in both), for each.
+#include "workloads/registry/families.hpp"
+
+#include "primitives/catalog.hpp"
+#include "workloads/jobs_workload.hpp"
+
+namespace contend {
+namespace {
+
+template <JobTable T>
+RegistryEntry jobs_entry() {
+  RegistryEntry e;
+  e.info = info_of<T>(Family::jobs);
+  e.run[Workload::jobs] = {&jobs_workload_bytes<T>, &run_jobs_workload<T>};
+  e.stress[Workload::jobs] = {&jobs_workload_bytes<T>, &run_jobs_workload<T>};
+  return e;
+}
+
+template <JobTable... Ts>
+void add_jobs(Registry& r, TypeList<Ts...>) {
+  (r.add(jobs_entry<Ts>()), ...);
+}
+
+}  // namespace
+
+void add_builtin_jobs(Registry& r) { add_jobs(r, BuiltinJobTables{}); }
+
+}  // namespace contend
