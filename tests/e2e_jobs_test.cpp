@@ -46,7 +46,7 @@ TEST_F(Jobs, AClaimThatReadsThenUpdatesIsCaughtDoingJobsTwice) {
 
 TEST_F(Jobs, AKilledClaimersJobsAreLostWithoutALeaseAndComeBackWithOne) {
   const std::vector<std::string> base = {"stress", "jobs", "-p", "jobs-mem", "--mode", "processes", "-w", "2",
-                                         "--fault", "kill-holder", "--fault-every", "3000"};
+                                         "--jobs", "100000", "--fault", "kill-holder", "--fault-every", "3000"};
   const RunOutput lost = run_contend(base, 60);
   EXPECT_EQ(lost.exit_code, 1) << lost.err << lost.out;
   EXPECT_NE(lost.out.find("no job lost: violation"), std::string::npos) << lost.out;

@@ -107,7 +107,7 @@ struct RunSpec {
   OnConflict on_conflict;
   // Jobs workload (workloads/jobs_workload.hpp): the table's jobs, how a claim treats rows others
   // hold, how many jobs one claim takes, and how long a claim lasts (0: until completed).
-  std::uint32_t jobs = 200'000;
+  std::uint32_t jobs = 1'000'000;
   ClaimMode claim = ClaimMode::skip;
   std::uint32_t batch = 1;
   std::int64_t job_lease_ns = 0;

@@ -514,7 +514,6 @@ std::vector<Knob> make_knob_table() {
                .help = "Jobs in the table; a repetition ends when they are all done (or at --duration)",
                .min = 1,
                .max = 10'000'000,
-               .stress_default = ints({50'000}),
                .label = "jobs",
                .csv_column = "jobs",
                .json_key = "jobs",
