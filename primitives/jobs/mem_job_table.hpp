@@ -37,7 +37,8 @@
 
 namespace contend {
 
-class MemJobTable {
+// Its rows follow it in memory (footprint()), so it is aligned, and sized, for them.
+class alignas(8) MemJobTable {
  public:
   static constexpr std::string_view kName = "jobs-mem";
   static constexpr std::string_view kDescription =
@@ -198,5 +199,7 @@ class MemJobTable {
   const Sharing sharing_;
   std::atomic<std::uint32_t> hint_{0};
 };
+
+static_assert(sizeof(MemJobTable) % alignof(std::int64_t) == 0, "the rows after the table must be aligned");
 
 }  // namespace contend
