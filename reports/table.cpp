@@ -1,5 +1,5 @@
 // The console table (table.hpp): rows, the notes under them and the footer. A little over 450
-// lines because every measurement note (lost updates, reordering, failed attempts, writes,
+// lines because every measurement note (lost updates, reordering, failed attempts, writes, events,
 // overtakes, noise) is said here once, beside the rows it explains.
 #include "reports/table.hpp"
 
