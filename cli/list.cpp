@@ -20,8 +20,10 @@ void setup_list(Command& app, ListOptions& o) {
                                      {"queue", Family::queue},
                                      {"lease", Family::lease},
                                      {"keyed", Family::keyed},
-                                     {"jobs", Family::jobs}},
-                                    "Only this family: lock, semaphore, rw, pingpong, queue, lease, keyed or jobs");
+                                     {"jobs", Family::jobs},
+                                     {"tasks", Family::tasks}},
+                                    "Only this family: lock, semaphore, rw, pingpong, queue, lease, keyed, jobs or "
+                                    "tasks");
   add_choice<bool>(cmd, "--format", o.json, {{"table", false}, {"json", true}}, "table or json");
   cmd.option("--plugin", o.plugins, kPluginHelp).one_value_each().type_name("PATH");
   cmd.flag("--show-broken", o.show_broken, "Also list the planted-bug primitives used to test contend");

@@ -201,6 +201,14 @@ PlanOutcome build_run_plan(const RunOptions& o, const Registry& registry) {
                                  "distinct locks",
                                  r.integer(KnobId::take), r.integer(KnobId::locks)));
   }
+  if (o.workload == Workload::tasks && r.integer(KnobId::pattern) == static_cast<std::int64_t>(TaskPattern::queue)) {
+    for (const KnobValue& v : r.values(KnobId::workers)) {
+      if (as_integer(v) >= 2) continue;
+      throw UsageError(fmt::format("-w {}: --pattern queue needs at least 2 tasks (the first half put, the rest get); "
+                                   "give -w 2 or more, or --pattern lock or semaphore",
+                                   as_integer(v)));
+    }
+  }
   if (r.given(KnobId::fault_every) && !r.given(KnobId::fault)) {
     throw UsageError("--fault-every says how often --fault strikes; give --fault too");
   }
@@ -282,8 +290,16 @@ PlanOutcome build_run_plan(const RunOptions& o, const Registry& registry) {
                                      "processes cannot measure it; use --mode threads or both, or one of: {}",
                                      name, names_of(registry, w.family, shareable)));
       }
+      if (o.workload == Workload::tasks && r.given(KnobId::cancel) && r.integer(KnobId::cancel) > 0 &&
+          !e->info.cancels) {
+        throw UsageError(fmt::format("--cancel: '{}' cannot cancel a blocked wait; runtimes that can: {}", name,
+                                     names_of(registry, w.family, [](const RegistryEntry& entry) {
+                                       return entry.info.cancels;
+                                     })));
+      }
       const auto permits = static_cast<std::uint32_t>(r.integer(KnobId::permits));
-      if (o.workload == Workload::semaphore && e->info.max_permits != 0 && permits > e->info.max_permits) {
+      if ((o.workload == Workload::semaphore || o.workload == Workload::tasks) && e->info.max_permits != 0 &&
+          permits > e->info.max_permits) {
         throw UsageError(fmt::format("--permits: '{}' holds at most {} permit(s), not {}; use --permits {}", name,
                                      e->info.max_permits, permits, e->info.max_permits));
       }
@@ -320,10 +336,22 @@ PlanOutcome build_run_plan(const RunOptions& o, const Registry& registry) {
   };
   for (const RegistryEntry* e : chosen) {
     const auto permits = static_cast<std::uint32_t>(r.integer(KnobId::permits));
-    if (o.workload == Workload::semaphore && e->info.max_permits != 0 && permits > e->info.max_permits) {
+    if ((o.workload == Workload::semaphore || o.workload == Workload::tasks) && e->info.max_permits != 0 &&
+        permits > e->info.max_permits) {
       out.notes.push_back(fmt::format("{} holds at most {} permit(s): left out at --permits {}", e->info.name,
                                       e->info.max_permits, permits));
       continue;
+    }
+    // A runtime that cannot cancel a wait: left out when --cancel was asked for, else run
+    // without stress's default cancellations.
+    bool without_cancel = false;
+    if (o.workload == Workload::tasks && !e->info.cancels && r.integer(KnobId::cancel) > 0) {
+      if (r.given(KnobId::cancel)) {
+        out.notes.push_back(fmt::format("{} cannot cancel a blocked wait: left out at --cancel", e->info.name));
+        continue;
+      }
+      without_cancel = true;
+      note_once(fmt::format("{} cannot cancel a blocked wait: run without --cancel", e->info.name));
     }
     // A plugin's claim to be process-shared is checked, not trusted: stress runs it on both
     // threads and processes unless --mode says otherwise.
@@ -343,6 +371,7 @@ PlanOutcome build_run_plan(const RunOptions& o, const Registry& registry) {
         RunSpec spec = shape;
         spec.primitive = e->info.name;
         spec.mode = m;
+        if (without_cancel) spec.cancel_millionths = 0;
         if (queue_family) {
           // Only with `all`: a named queue that cannot run a shape was refused above.
           const std::string misfit = queue_misfit(e->info, spec);

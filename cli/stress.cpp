@@ -26,13 +26,13 @@ void setup_stress(Command& app, StressOptions& o) {
   Command cmd = app.subcommand(
       "stress", "Hunt for bugs: check mutual exclusion, lost updates, permits, handoffs, queue deliveries, "
                 "progress, lost wake-ups and starvation of locks, semaphores, reader-writer locks, handoff channels "
-                "and queues, and the leases, keyed limiters, multi-lock operations and job tables services build");
+                "and queues, and the leases, keyed limiters, multi-lock operations, job tables and async tasks services build");
   add_workload_option(
       cmd, [&o](Workload w) { o.workload = w; },
       "What to check: lock, semaphore, rw (reader-writer locks), pingpong (handoffs between pairs), queue "
       "(producers and consumers), lease (TTL leases: exclusion, expiry, tokens, fencing), keyed (per-key "
-      "limits), deadlock (several locks at once: lock order, deadlocks) or jobs (a job table: each job done "
-      "once, none lost); pairs checks its own deliveries in `contend run`",
+      "limits), deadlock (several locks at once: lock order, deadlocks), jobs (a job table: each job done "
+      "once, none lost) or tasks (coroutines' async lock, semaphore and queue: limits, FIFO, cancellation); pairs checks its own deliveries in `contend run`",
       /*stress=*/true);
   // Stress's own defaults (the table's stress_default) are long enough to find rare
   // interleavings, time every operation, and oversubscribe a small machine.

@@ -45,6 +45,8 @@
 #include "primitives/semaphores/posix_sem.hpp"
 #include "primitives/semaphores/std_binary.hpp"
 #include "primitives/semaphores/std_counting.hpp"
+#include "primitives/tasks/coro_tasks.hpp"
+#include "primitives/tasks/thread_tasks.hpp"
 #include "primitives/testing/broken_crash.hpp"
 #include "primitives/testing/broken_handoffs.hpp"
 #include "primitives/testing/broken_jobs.hpp"
@@ -52,6 +54,7 @@
 #include "primitives/testing/broken_leases.hpp"
 #include "primitives/testing/broken_locks.hpp"
 #include "primitives/testing/broken_semaphores.hpp"
+#include "primitives/testing/broken_tasks.hpp"
 #include "primitives/testing/broken_waiting.hpp"
 #include "primitives/testing/broken_queue.hpp"
 #include "primitives/testing/broken_queue_early_free.hpp"
@@ -159,5 +162,11 @@ using BuiltinKeyedLimiters = TypeList<
 using BuiltinJobTables = TypeList<
     MemJobTable,
     BrokenJobsReadThenUpdate>;
+
+using BuiltinTaskRuntimes = TypeList<
+    CoroTasks,
+    ThreadTasks,
+    BrokenCoroCancelLosesPermit,
+    BrokenCoroNewestFirst>;
 
 }  // namespace contend

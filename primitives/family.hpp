@@ -7,7 +7,7 @@
 
 namespace contend {
 
-enum class Family { lock, semaphore, rw, pingpong, queue, lease, keyed, jobs };
+enum class Family { lock, semaphore, rw, pingpong, queue, lease, keyed, jobs, tasks };
 
 inline std::string_view to_string(Family f) {
   switch (f) {
@@ -19,6 +19,7 @@ inline std::string_view to_string(Family f) {
     case Family::lease: return "lease";
     case Family::keyed: return "keyed";
     case Family::jobs: return "jobs";
+    case Family::tasks: return "tasks";
   }
   return "?";
 }

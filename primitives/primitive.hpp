@@ -250,6 +250,19 @@ concept JobTable = PrimitiveMetadata<T> &&
       { T::footprint(n) } -> std::convertible_to<std::size_t>;
     };
 
+// The tasks family: a runtime for -w tasks and the lock, semaphore and bounded queue they share
+// (the tasks workload, workloads/tasks_workload.hpp, holds the jobs). kOneThread: every task is a
+// coroutine on one thread (T::Semaphore and T::Queue are awaited, as in
+// primitives/tasks/coro_tasks.hpp), else each task is an OS thread and they block
+// (primitives/tasks/thread_tasks.hpp). kCancels: a task can cancel another's wait (--cancel).
+template <class T>
+concept TaskRuntime = PrimitiveMetadata<T> && requires {
+  { T::kOneThread } -> std::convertible_to<bool>;
+  { T::kCancels } -> std::convertible_to<bool>;
+  typename T::Semaphore;
+  typename T::Queue;
+};
+
 // How much later than ttl after its grant a lease may still be live in the store (a server that
 // keeps expiry in milliseconds: up to 1 ms); the lease workload's checks allow it.
 template <class T>

@@ -164,7 +164,7 @@ std::string_view finding_verdict(const ConfigResult& config, std::string_view ot
   bool safety = false;
   for (std::string_view name : failed) {
     safety = safety || (name != check_name(CheckId::starvation) && name != check_name(CheckId::bounded_waiting) &&
-                        name != check_name(CheckId::lost_wakeup) && name != check_name(CheckId::progress) &&
+                        name != check_name(CheckId::fifo_wake) && name != check_name(CheckId::lost_wakeup) && name != check_name(CheckId::progress) &&
                         name != check_name(CheckId::deadlock));
   }
   if (has(failed, CheckId::deadlock)) return "deadlock";
@@ -172,7 +172,7 @@ std::string_view finding_verdict(const ConfigResult& config, std::string_view ot
   if (has(failed, CheckId::lost_wakeup)) return "lost wakeup";
   if (has(failed, CheckId::progress)) return otherwise;
   if (has(failed, CheckId::starvation)) return "starved";
-  if (has(failed, CheckId::bounded_waiting)) return "unfair";
+  if (has(failed, CheckId::bounded_waiting) || has(failed, CheckId::fifo_wake)) return "unfair";
   return otherwise;
 }
 

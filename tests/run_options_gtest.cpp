@@ -264,7 +264,9 @@ TEST(BuildPlan, QueueOptionsAreCheckedAndBelongToTheQueueWorkload) {
     RunOptions o;
     set_option(o, std::string_view(option).substr(2), given);
     const std::string msg = usage_error_of([&] { build_run_plan(o, registry); });
-    EXPECT_EQ(msg, std::string(option) + " applies to the queue and pairs workloads only, not lock") << msg;
+    const std::string_view takers = std::string_view(option) == "--capacity" ? "queue, pairs and tasks workloads"
+                                                                             : "queue and pairs workloads only";
+    EXPECT_EQ(msg, fmt::format("{} applies to the {}, not lock", option, takers)) << msg;
   }
 }
 
@@ -304,7 +306,7 @@ TEST(BuildPlan, PairsRunsWorkersThatPushAndPop) {
   set_option(o, "primitive", "all");
   set_option(o, "cs-ns", "0");
   EXPECT_EQ(usage_error_of([&] { build_run_plan(o, registry); }),
-            "--cs-ns applies to the lock, semaphore, rw, trylock, keyed, deadlock and jobs workloads, not pairs; the "
+            "--cs-ns applies to the lock, semaphore, rw, trylock, keyed, deadlock, jobs and tasks workloads, not pairs; the "
             "delay between a push and a pop is --outside-ns");
 }
 

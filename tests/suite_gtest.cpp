@@ -172,19 +172,19 @@ struct WorkloadKey {
 const std::map<std::string, WorkloadKey>& workload_keys() {
   using enum Workload;
   static const std::map<std::string, WorkloadKey> keys = {
-      {"workers", {"workers = 2", {lock, semaphore, rw, pingpong, pairs, trylock, lease, keyed, deadlock, jobs}}},
-      {"cs-ns", {"cs-ns = 10", {lock, semaphore, rw, trylock, keyed, deadlock, jobs}}},
-      {"outside-ns", {"outside-ns = 10", {lock, semaphore, rw, pairs, trylock, keyed, deadlock, jobs}}},
+      {"workers", {"workers = 2", {lock, semaphore, rw, pingpong, pairs, trylock, lease, keyed, deadlock, jobs, tasks}}},
+      {"cs-ns", {"cs-ns = 10", {lock, semaphore, rw, trylock, keyed, deadlock, jobs, tasks}}},
+      {"outside-ns", {"outside-ns = 10", {lock, semaphore, rw, pairs, trylock, keyed, deadlock, jobs, tasks}}},
       {"outside-scale",
-       {"outside-scale = true\noutside-ns = 10", {lock, semaphore, rw, pairs, trylock, keyed, deadlock}}},
+       {"outside-scale = true\noutside-ns = 10", {lock, semaphore, rw, pairs, trylock, keyed, deadlock, tasks}}},
       {"cs-lines", {"cs-lines = 2", {lock, rw, trylock}}},
-      {"permits", {"permits = 1", {semaphore}}},
+      {"permits", {"permits = 1", {semaphore, tasks}}},
       {"read-percent", {"read-percent = 50", {rw}}},
       {"producers", {"producers = 1", {queue}}},
       {"consumers", {"consumers = 1", {queue}}},
       {"consume-ns", {"consume-ns = 10", {queue}}},
       {"rate", {"rate = 1000", {queue}}},
-      {"capacity", {"capacity = 64", {queue, pairs}}},
+      {"capacity", {"capacity = 64", {queue, pairs, tasks}}},
       {"wait", {"wait = \"yield\"", {queue, pairs}}},
       {"ttl", {"ttl = \"5ms\"", {lease}}},
       {"wait-timeout", {"wait-timeout = \"2s\"", {lease}}},
@@ -203,13 +203,15 @@ const std::map<std::string, WorkloadKey>& workload_keys() {
       {"claim", {"claim = \"nowait\"", {jobs}}},
       {"batch", {"batch = 8", {jobs}}},
       {"lease", {"lease = \"20ms\"", {jobs}}},
+      {"pattern", {"pattern = \"semaphore\"", {tasks}}},
+      {"cancel", {"cancel = 0.5", {tasks}}},
   };
   return keys;
 }
 constexpr Workload kAllWorkloads[] = {Workload::lock,     Workload::semaphore, Workload::rw,
                                       Workload::pingpong, Workload::queue,     Workload::pairs,
                                       Workload::trylock,  Workload::lease,     Workload::keyed,
-                                      Workload::deadlock, Workload::jobs};
+                                      Workload::deadlock, Workload::jobs,      Workload::tasks};
 
 TEST(PlanSuite, RunKeysThatDoNotApplyAreRefusedLikeTheCommandLine) {
   const Registry registry = Registry::builtin();
@@ -279,6 +281,12 @@ TEST(PlanSuite, DefaultsApplyOnlyWhereTheyApply) {
         EXPECT_EQ(spec.batch, 8u);
         EXPECT_EQ(spec.job_lease_ns, 20'000'000);
         break;
+      case Workload::tasks:
+        EXPECT_EQ(spec.pattern, TaskPattern::semaphore);
+        EXPECT_EQ(spec.cancel_millionths, 500'000u);
+        EXPECT_EQ(spec.permits, 1u);
+        EXPECT_EQ(spec.capacity, 64u);
+        break;
     }
     if (spec.workload != Workload::queue) {
       EXPECT_EQ(spec.workers, 2);
@@ -297,7 +305,7 @@ TEST(LoadSuite, UnknownKeyNamesItsLineAndTheAcceptedKeys) {
             path + ":5: unknown key 'workrs' in [[run]]; accepted: workload, primitive, workers, mode, duration, ops, "
                    "warmup, repetitions, cs-ns, outside-ns, outside-scale, cs-lines, permits, read-percent, "
                    "producers, consumers, capacity, wait, consume-ns, rate, ttl, wait-timeout, retry-interval, hold, "
-                   "fencing, keys, zipf, per-key, on-busy, locks, take, order, on-conflict, jobs, claim, batch, lease, pin, "
+                   "fencing, keys, zipf, per-key, on-busy, locks, take, order, on-conflict, jobs, claim, batch, lease, pattern, cancel, pin, "
                    "sample, seed, timeout");
 }
 
@@ -313,7 +321,7 @@ TEST(LoadSuite, MissingNameAndMissingWorkload) {
   EXPECT_EQ(load_error(fixture("missing_workload.toml")),
             fixture("missing_workload.toml") +
                 ":7: [[run]] has no key 'workload'; each run names one of: lock, semaphore, rw, pingpong, queue, "
-                "pairs, trylock, lease, keyed, deadlock, jobs");
+                "pairs, trylock, lease, keyed, deadlock, jobs, tasks");
 }
 
 TEST(LoadSuite, MissingFileIsOneLine) {
@@ -329,7 +337,7 @@ TEST(PlanSuite, ValueThatBuildRunPlanRejectsNamesTheRunsLine) {
   EXPECT_EQ(error.rfind(path + ":10: --primitive: unknown primitive 'no-such-lock'; lock primitives are: ", 0), 0u)
       << error;
   EXPECT_EQ(plan_error(fixture("not_applicable.toml")),
-            fixture("not_applicable.toml") + ":3: --permits applies to the semaphore workload only, not lock");
+            fixture("not_applicable.toml") + ":3: --permits applies to the semaphore and tasks workloads only, not lock");
 }
 
 TEST(PlanSuite, TheSameConfigurationFromTwoRunsNamesBothLines) {
@@ -348,7 +356,7 @@ TEST(LoadSuite, EveryOtherErrorNamesItsLine) {
        ":3: unknown key 'primitives' in [defaults]; accepted: primitive, workers, mode, duration, ops, warmup, "
        "repetitions, cs-ns, outside-ns, outside-scale, cs-lines, permits, read-percent, producers, consumers, "
        "capacity, wait, consume-ns, rate, ttl, wait-timeout, retry-interval, hold, fencing, keys, zipf, per-key, "
-       "on-busy, locks, take, order, on-conflict, jobs, claim, batch, lease, pin, sample, seed, timeout"},
+       "on-busy, locks, take, order, on-conflict, jobs, claim, batch, lease, pattern, cancel, pin, sample, seed, timeout"},
       {"name = \"x\"\n[[run]]\nworkload = \"lock\"\nops = 1000\nduration = \"1s\"\n",
        ":5: keys 'ops' and 'duration' exclude each other in one table: a run is bounded by an operation count or "
        "by time"},
@@ -360,7 +368,7 @@ TEST(LoadSuite, EveryOtherErrorNamesItsLine) {
        ":4: key 'mode' must be \"threads\", \"processes\" or \"both\", not \"fast\""},
       {"name = \"x\"\n[[run]]\nworkload = \"locks\"\n",
        ":3: key 'workload' must be \"lock\", \"semaphore\", \"rw\", \"pingpong\", \"queue\", \"pairs\", "
-       "\"trylock\", \"lease\", \"keyed\", \"deadlock\" or \"jobs\", not "
+       "\"trylock\", \"lease\", \"keyed\", \"deadlock\", \"jobs\" or \"tasks\", not "
        "\"locks\""},
       {"name = \"x\"\n[[run]]\nworkload = \"lock\"\nworkers = [1, \"2\"]\n",
        ":4: key 'workers' must be an integer, an array of integers or a string like \"1,2,4\", not an array "

@@ -42,13 +42,17 @@ inline void merge_tally(CheckTally& into, const CheckTally& from) {
   if (from.applies == 0) return;
   into.applies = 1;
   into.checked += from.checked;
-  if (from.violations > 0 && (into.violations == 0 || from.first_ns < into.first_ns)) {
+  // The note goes with the first violation when it has one, so that it tells of the same worker.
+  const bool earlier = from.violations > 0 && (into.violations == 0 || from.first_ns < into.first_ns);
+  if (earlier) {
     into.first_operation = from.first_operation;
     into.first_ns = from.first_ns;
     into.first_worker = from.first_worker;
   }
   into.violations += from.violations;
-  if (into.note[0] == '\0' && from.note[0] != '\0') std::copy(std::begin(from.note), std::end(from.note), into.note);
+  if (from.note[0] != '\0' && (into.note[0] == '\0' || earlier)) {
+    std::copy(std::begin(from.note), std::end(from.note), into.note);
+  }
 }
 
 }  // namespace contend

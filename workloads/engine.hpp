@@ -183,4 +183,60 @@ void run_workers(RepetitionContext& ctx, Loop& loop) {
   detail::reap_workers(ctx, pids);
 }
 
+// Runs all spec.workers workers as tasks on one thread (the tasks workload's coroutines): the
+// thread passes the barriers for all of them and `host` runs them together, providing
+//   template <bool kSample> void run(const StopFlag&, const std::uint64_t* quotas, std::uint64_t* operations)
+// (quotas null: no quota; operations: one count per worker, written when the phase is over).
+// Each task's operations go to its own slot; the thread's CPU time and context switches go to
+// slot 0 and the other slots say 0, so their sum is the thread's.
+template <class Host>
+void run_on_one_thread(RepetitionContext& ctx, Host& host) {
+  const int n = ctx.spec.workers;
+  const auto parties = static_cast<std::uint32_t>(n);
+  std::thread thread([&] {
+    RunControl& ctl = ctx.control;
+    WorkerSlot* slots = ctx.slots;
+    pin_current_worker(pin_plan(ctx.spec.pin, 1).front(), slots[0]);
+    for (int w = 0; w < n; ++w) {
+      slots[w].cpu_first = sched_getcpu();
+      slots[w].tid = static_cast<std::int32_t>(gettid());
+      slots[w].pinned_cpu = slots[0].pinned_cpu;
+    }
+    std::vector<std::uint64_t> operations(static_cast<std::size_t>(n), 0);
+    std::vector<std::uint64_t> quotas(static_cast<std::size_t>(n), 0);
+    ctl.ready_barrier.arrive_for_and_wait(parties, [&] { ctl.warmup_start_ns = monotonic_ns(); });
+    if (ctx.spec.warmup_ns > 0) {
+      for (int w = 0; w < n; ++w) slots[w].phase.store(WorkerPhase::warmup, std::memory_order_relaxed);
+      host.template run<false>(ctl.warmup_over, nullptr, operations.data());
+      for (int w = 0; w < n; ++w) slots[w].warmup_operations = operations[static_cast<std::size_t>(w)];
+    }
+    ctl.start_barrier.arrive_for_and_wait(parties, [&] { ctl.start_ns = monotonic_ns(); });
+    for (int w = 0; w < n; ++w) {
+      slots[w].phase.store(WorkerPhase::measuring, std::memory_order_relaxed);
+      slots[w].progress.store(0, std::memory_order_relaxed);
+      quotas[static_cast<std::size_t>(w)] = detail::operations_quota(ctx.spec, w);
+    }
+    rusage before{};
+    getrusage(RUSAGE_THREAD, &before);
+    if (ctx.spec.sample_every > 0) {
+      host.template run<true>(ctl.stop, quotas.data(), operations.data());
+    } else {
+      host.template run<false>(ctl.stop, quotas.data(), operations.data());
+    }
+    for (int w = 1; w < n; ++w) {
+      WorkerSlot& slot = slots[w];
+      slot.operations = operations[static_cast<std::size_t>(w)];
+      slot.end_ns = monotonic_ns();
+      slot.cpu_last = sched_getcpu();
+      slot.progress.store(slot.operations, std::memory_order_relaxed);
+      slot.phase.store(WorkerPhase::done, std::memory_order_release);
+    }
+    slots[0].operations = operations[0];
+    detail::finish_worker(slots[0], before);
+  });
+  std::vector<pid_t> no_processes;
+  detail::drive_phases(ctx, no_processes, {});
+  thread.join();
+}
+
 }  // namespace contend

@@ -17,6 +17,7 @@ Registry Registry::builtin() {
   add_builtin_leases(r);
   add_builtin_keyed(r);
   add_builtin_jobs(r);
+  add_builtin_tasks(r);
   return r;
 }
 

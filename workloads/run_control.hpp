@@ -25,8 +25,15 @@ class SharedBarrier {
 
   template <class OnRelease>
   void arrive_and_wait(OnRelease on_release) {
+    arrive_for_and_wait(1, on_release);
+  }
+
+  // Arrives for `count` parties at once (a thread that hosts that many workers: the tasks
+  // workload's coroutines) and waits for the rest.
+  template <class OnRelease>
+  void arrive_for_and_wait(std::uint32_t count, OnRelease on_release) {
     const std::uint32_t gen = generation_.load(std::memory_order_acquire);
-    if (arrived_.fetch_add(1, std::memory_order_acq_rel) + 1 == parties_) {
+    if (arrived_.fetch_add(count, std::memory_order_acq_rel) + count == parties_) {
       arrived_.store(0, std::memory_order_relaxed);
       on_release();
       // Release: what on_release wrote happens-before every waiter's return.

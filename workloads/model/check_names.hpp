@@ -37,6 +37,7 @@ enum class CheckId : std::uint32_t {
   deadlock,               // deadlock: no cycle of workers each waiting for a lock the next holds
   job_once,               // jobs: no job worked on twice (without --lease: at most once)
   jobs_lost,              // jobs: after the run, no job left claimed by nobody (every one done or claimable)
+  fifo_wake,              // tasks: a FIFO runtime's waiter is overtaken at most 2 x (tasks - 1) times (exact: one thread)
   count
 };
 inline constexpr std::size_t kCheckCount = static_cast<std::size_t>(CheckId::count);
@@ -70,6 +71,7 @@ inline std::string_view check_name(CheckId id) {
     case CheckId::deadlock: return "deadlock";
     case CheckId::job_once: return "job done once";
     case CheckId::jobs_lost: return "no job lost";
+    case CheckId::fifo_wake: return "FIFO wake order";
     case CheckId::count: break;
   }
   return "?";

@@ -27,6 +27,7 @@ enum class EventId : std::uint32_t {
   late_completions,       // jobs: complete() calls refused because the claim had run out and moved on
   conflicts,              // jobs: claims NOWAIT gave up (a row was locked), retried
   empty_claims,           // jobs: claims that found nothing to take while jobs were left (all claimed or locked)
+  cancellations,          // tasks: waits another task cancelled (--cancel), retried
   count
 };
 inline constexpr std::size_t kEventCount = static_cast<std::size_t>(EventId::count);
@@ -50,6 +51,7 @@ inline std::string_view event_name(EventId id) {
     case EventId::late_completions: return "late_completions";
     case EventId::conflicts: return "conflicts";
     case EventId::empty_claims: return "empty_claims";
+    case EventId::cancellations: return "cancellations";
     case EventId::count: break;
   }
   return "?";
@@ -73,6 +75,7 @@ inline std::string_view event_label(EventId id) {
     case EventId::late_completions: return "late completions";
     case EventId::conflicts: return "NOWAIT conflicts";
     case EventId::empty_claims: return "empty claims";
+    case EventId::cancellations: return "cancelled waits";
     case EventId::count: break;
   }
   return "?";

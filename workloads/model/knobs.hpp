@@ -68,6 +68,8 @@ enum class KnobId : std::uint8_t {
   claim,
   batch,
   lease,
+  pattern,
+  cancel,
   pin,
   sample,
   seed,

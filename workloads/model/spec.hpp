@@ -14,7 +14,10 @@
 
 namespace contend {
 
-enum class Workload { lock, semaphore, rw, pingpong, queue, pairs, trylock, lease, keyed, deadlock, jobs };
+enum class Workload { lock, semaphore, rw, pingpong, queue, pairs, trylock, lease, keyed, deadlock, jobs, tasks };
+// The tasks workload's job (workloads/tasks_workload.hpp): producers and consumers through a
+// bounded queue, or contention for a lock or a semaphore.
+enum class TaskPattern : std::uint32_t { queue, lock, semaphore };
 enum class Mode { threads, processes };
 enum class Pinning { none, compact, spread };
 // What a queue worker does when the queue is full (producer) or empty (consumer): spin on the
@@ -111,6 +114,10 @@ struct RunSpec {
   ClaimMode claim = ClaimMode::skip;
   std::uint32_t batch = 1;
   std::int64_t job_lease_ns = 0;
+  // Tasks workload (workloads/tasks_workload.hpp): the job the tasks run, and how often (in
+  // millionths, per operation) a task cancels another's wait.
+  TaskPattern pattern = TaskPattern::queue;
+  std::uint32_t cancel_millionths = 0;
 
   bool operator==(const RunSpec&) const = default;
 };

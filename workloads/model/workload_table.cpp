@@ -554,6 +554,31 @@ std::vector<Knob> make_knob_table() {
                .get = &get_field<&RunSpec::job_lease_ns>,
                .set = &set_field<&RunSpec::job_lease_ns>,
                .name_value = &duration_name<&RunSpec::job_lease_ns>});
+  // The tasks workload's knobs (workloads/tasks_workload.hpp).
+  k.push_back({.id = KnobId::pattern,
+               .name = "pattern",
+               .kind = KnobKind::choice,
+               .help = "The tasks' job: queue (half put items into a bounded queue, half get them), lock (acquire, "
+                       "yield inside, release) or semaphore (the same with --permits holders)",
+               .choices = {"queue", "lock", "semaphore"},
+               .label = "pattern",
+               .csv_column = "pattern",
+               .json_key = "pattern",
+               .get = &get_field<&RunSpec::pattern>,
+               .set = &set_field<&RunSpec::pattern>});
+  k.push_back({.id = KnobId::cancel,
+               .name = "cancel",
+               .kind = KnobKind::fraction,
+               .help = "The chance that a task's wait (acquire, put, get) is cancelled by another task (as asyncio's "
+                       "Task.cancel), e.g. 0.01; the victim tries again. Coroutine runtimes only",
+               .min = 0,
+               .max = 1'000'000,
+               .stress_default = ints({10'000}),
+               .label = "cancel",
+               .csv_column = "cancel",
+               .json_key = "cancel",
+               .get = &get_field<&RunSpec::cancel_millionths>,
+               .set = &set_field<&RunSpec::cancel_millionths>});
   k.push_back({.id = KnobId::pin,
                .name = "pin",
                .kind = KnobKind::choice,
@@ -807,6 +832,18 @@ std::vector<WorkloadInfo> make_workload_table() {
        .knobs = {K::jobs, K::lease, K::cs_ns, K::outside_ns, K::fault, K::fault_every},
        // No warmup by default: it would take jobs from the table the measured window is about.
        .defaults = {{K::warmup, ints({0})}}},
+      {.workload = tasks,
+       .name = "tasks",
+       .family = Family::tasks,
+       .help = "tasks sharing an async lock, semaphore or queue: coroutines on one thread against threads",
+       .operation = "An operation is one item got (--pattern queue) or one acquire, yield inside and release (lock, "
+                    "semaphore); latency is the wait for the item or the permit. Workers are tasks: the coro runtime "
+                    "runs them all on one thread, threads runs each on its own.",
+       .table_note = "workers are tasks (coro: all on one thread); an operation is one item got or one hold; latency "
+                     "columns are the wait for it",
+       .identity = {K::workers, K::pattern},
+       .knobs = {K::permits, K::capacity, K::cancel, K::cs_ns, K::outside_ns, K::outside_scale},
+       .defaults = {{K::workers, ints({2, 8})}}},
   };
 }
 

@@ -18,6 +18,7 @@ void add_builtin_queues(Registry& r);
 void add_builtin_leases(Registry& r);
 void add_builtin_keyed(Registry& r);
 void add_builtin_jobs(Registry& r);
+void add_builtin_tasks(Registry& r);
 
 // What a built-in primitive type says about itself.
 template <class T>
