@@ -175,6 +175,14 @@ PlanOutcome build_run_plan(const RunOptions& o, const Registry& registry) {
   if (mode != static_cast<std::int64_t>(Mode::processes)) modes.push_back(Mode::threads);
   if (mode != static_cast<std::int64_t>(Mode::threads)) modes.push_back(Mode::processes);
   const bool both = mode == kModeBoth;
+  // A family with no process-shared primitive at all (the tasks runtimes: coroutines share one
+  // thread, threads share one process) is refused here, with the reason, instead of a list of none.
+  if (mode != static_cast<std::int64_t>(Mode::threads) &&
+      names_of(registry, w.family, shareable).empty()) {
+    throw UsageError(fmt::format("--mode {}: the {} workload runs in one process (no {} primitive can live in "
+                                 "shared memory across processes); use --mode threads",
+                                 both ? "both" : "processes", workload_name, to_string(w.family)));
+  }
   if (o.stress && r.given(KnobId::fault)) {
     const std::vector<KnobValue>& faults = r.values(KnobId::fault);
     if (faults.size() != 1) throw UsageError("--fault: one fault per run, e.g. --fault kill-holder");
