@@ -167,6 +167,17 @@ std::vector<SelfTestCase> self_test_cases(std::uint64_t seed) {
     s.batch = batch;
     return s;
   };
+  // Tasks sharing a semaphore of 2 permits, a lock or a queue, with stress's own share of
+  // cancelled waits (from the workload table) on runtimes that can cancel.
+  auto tasks = [&](const char* primitive, int workers, TaskPattern pattern) {
+    RunSpec s = make(Workload::tasks, primitive, workers);
+    s.pattern = pattern;
+    s.permits = 2;
+    if (std::string_view(primitive) != "threads") {
+      knob(KnobId::cancel).set(s, default_values(knob(KnobId::cancel), Workload::tasks, true).front());
+    }
+    return s;
+  };
   // 100,000 jobs: with a kill every 2000th job of each worker, 50 kills, not 500.
   auto smaller = [](RunSpec s) {
     s.jobs = 100'000;
@@ -275,6 +286,10 @@ std::vector<SelfTestCase> self_test_cases(std::uint64_t seed) {
       {jobs("broken-jobs-read-then-update", 4), Status::violation, {C::job_once}},
       // A claimer killed holding its jobs: without a lease they are lost; with one they come back.
       {killing(smaller(jobs("jobs-mem", 2, Mode::processes))), Status::violation, {C::jobs_lost}},
+      // A cancelled waiter that drops its permit (gh-90155): every task ends up waiting; and
+      // waiters woken newest first, against the FIFO contract.
+      {tasks("broken-coro-cancel-loses-permit", 8, TaskPattern::semaphore), Status::violation, {C::lost_wakeup}},
+      {tasks("broken-coro-newest-first", 8, TaskPattern::lock), Status::violation, {C::fifo_wake}},
       // Correct primitives beside them: any verdict but pass is a false positive.
       {make(Workload::lock, "ttas", 4), Status::ok, {}},
       {make(Workload::lock, "ticket", 4), Status::ok, {}},  // FIFO: held to its own bound
@@ -296,6 +311,9 @@ std::vector<SelfTestCase> self_test_cases(std::uint64_t seed) {
       {jobs("jobs-mem", 4, Mode::threads, ClaimMode::block), Status::ok, {}},
       {jobs("jobs-mem", 4, Mode::processes, ClaimMode::nowait, 4), Status::ok, {}},
       {leased(killing(smaller(jobs("jobs-mem", 2, Mode::processes))), 20'000'000), Status::ok, {}},
+      {tasks("coro", 8, TaskPattern::semaphore), Status::ok, {}},
+      {tasks("coro", 8, TaskPattern::queue), Status::ok, {}},
+      {tasks("threads", 4, TaskPattern::lock), Status::ok, {}},
   };
 }
 
