@@ -307,6 +307,7 @@ std::vector<SelfTestCase> self_test_cases(std::uint64_t seed) {
       {keyed("keyed-sem", 4, true), Status::ok, {}},
       {keyed("keyed-striped", 4, false, Mode::processes), Status::ok, {}},
       {keyed("keyed-map", 4, true), Status::ok, {}},
+      {keyed("keyed-atomic", 4, true, Mode::processes), Status::ok, {}},
       {taking(make(Workload::deadlock, "hybrid", 4, Mode::processes), false, OnConflict{}), Status::ok, {}},
       {jobs("jobs-mem", 4, Mode::threads, ClaimMode::block), Status::ok, {}},
       {jobs("jobs-mem", 4, Mode::processes, ClaimMode::nowait, 4), Status::ok, {}},

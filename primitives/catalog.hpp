@@ -17,6 +17,7 @@
 #include "primitives/locks/ttas_backoff.hpp"
 #include "primitives/locks/ttas_lock.hpp"
 #include "primitives/jobs/mem_job_table.hpp"
+#include "primitives/keyed/atomic_limiter.hpp"
 #include "primitives/keyed/semaphore_limiter.hpp"
 #include "primitives/keyed/striped_limiter.hpp"
 #include "primitives/leases/mem_lease.hpp"
@@ -152,6 +153,7 @@ using BuiltinLeases = TypeList<
     BrokenLeaseRace>;
 
 using BuiltinKeyedLimiters = TypeList<
+    KeyedAtomicLimiter,
     KeyedMapLimiter,
     KeyedStripedLimiter,
     KeyedSemaphoreLimiter,

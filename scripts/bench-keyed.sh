@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # The keyed workload's target (issue 17): a keyed limiter asked for 1 key with --per-key N costs
 # at most 2x a plain counting semaphore of N permits — what the key lookup, the per-key state and
-# the checks add to the semaphore underneath. Measured side by side in one script run, at 1, 2
+# the checks add to the semaphore underneath. The target is keyed-atomic's, the limiter built for
+# it (one CAS per admission on the key's word); keyed-map, keyed-striped and keyed-sem (a lock
+# around a table, and asyncio's semaphore-per-key design) are measured beside it for context. Measured side by side in one script run, at 1, 2
 # and 4 workers, N = 2, medians of 5 repetitions of 200 ms (the semaphore's reference is
 # futex-sem, the semaphore keyed-sem is built on); ratios are of time per operation. `run` keeps
 # the per-request checks off (they are `stress`'s), as the semaphore workload has none.
 #
-# Prints Markdown; exits 1 when a ratio is above 2. About a minute on 2 cores.
+# Prints Markdown; exits 1 when a keyed-atomic ratio is above 2. About a minute on 2 cores.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/setup.sh >/dev/null
@@ -17,7 +19,7 @@ trap 'rm -rf "$out"' EXIT
 
 common=(-w 1,2,4 -d 200ms -r 5 --warmup 50ms --format json)
 "$contend" run semaphore -p futex-sem --permits 2 "${common[@]}" >"$out/sem.json"
-"$contend" run keyed -p keyed-map,keyed-striped,keyed-sem --keys 1 --per-key 2 "${common[@]}" >"$out/keyed.json"
+"$contend" run keyed -p keyed-atomic,keyed-map,keyed-striped,keyed-sem --keys 1 --per-key 2 "${common[@]}" >"$out/keyed.json"
 
 python3 - "$out/sem.json" "$out/keyed.json" <<'PY'
 import json, statistics, sys
@@ -43,9 +45,10 @@ print("|---|---:|---:|---:|---:|---:|")
 for (name, workers), (med, lo, hi) in sorted(keyed.items(), key=lambda kv: (kv[0][0], kv[0][1])):
     ref = sem[("futex-sem", workers)][0]
     ratio = med / ref
-    if ratio > 2:
+    judged = name == "keyed-atomic"
+    if judged and ratio > 2:
         missed += 1
-    print(f"| {name} | {workers} | {med:.0f} ({lo:.0f}-{hi:.0f}) | {ref:.0f} | {ratio:.2f} | <= 2 |")
+    print(f"| {name} | {workers} | {med:.0f} ({lo:.0f}-{hi:.0f}) | {ref:.0f} | {ratio:.2f} | {'<= 2' if judged else '-'} |")
 if missed:
     print(f"\ntargets missed: {missed}", file=sys.stderr)
     sys.exit(1)

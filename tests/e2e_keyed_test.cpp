@@ -36,7 +36,7 @@ TEST_F(Keyed, RunMeasuresEveryLimiterAndCountsAdmissionsAndRejections) {
     EXPECT_EQ(admitted + rejected, operations) << rep.dump();  // a request is admitted or turned away
     EXPECT_GT(admitted, 0u);
   }
-  EXPECT_EQ(seen, (std::vector<std::string>{"keyed-map", "keyed-striped", "keyed-sem"}));
+  EXPECT_EQ(seen, (std::vector<std::string>{"keyed-atomic", "keyed-map", "keyed-striped", "keyed-sem"}));
 }
 
 TEST_F(Keyed, StressCatchesEachPlantedLimiterAndPassesTheCorrectOnes) {
@@ -56,7 +56,7 @@ TEST_F(Keyed, StressCatchesEachPlantedLimiterAndPassesTheCorrectOnes) {
     const RunOutput ok = run_contend(
         {"stress", "keyed", "--keys", "4", "--per-key", "2", "--mode", "both", "-w", "4", "-d", "300ms", "--on-busy", on_busy}, 120);
     EXPECT_EQ(ok.exit_code, 0) << on_busy << ok.err << ok.out;
-    EXPECT_NE(ok.out.find("6 of 6 configurations passed every check"), std::string::npos) << ok.out;
+    EXPECT_NE(ok.out.find("8 of 8 configurations passed every check"), std::string::npos) << ok.out;
   }
 }
 

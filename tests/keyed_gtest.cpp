@@ -41,7 +41,8 @@ TEST(KeyTable, AgreesWithAMapOverRandomInsertsAndErasures) {
 
 template <class L>
 class Limiter : public ::testing::Test {};
-using LimiterTypes = ::testing::Types<KeyedMapLimiter, KeyedStripedLimiter, KeyedSemaphoreLimiter>;
+using LimiterTypes =
+    ::testing::Types<KeyedAtomicLimiter, KeyedMapLimiter, KeyedStripedLimiter, KeyedSemaphoreLimiter>;
 TYPED_TEST_SUITE(Limiter, LimiterTypes);
 
 TYPED_TEST(Limiter, AdmitsPerKeyHoldersAndEmptiesWhenIdle) {
@@ -73,6 +74,20 @@ TYPED_TEST(Limiter, ALeaveWakesAWaiterOfThatKey) {
   limiter->leave(3);
   waiter.join();
   EXPECT_TRUE(entered.load());
+  EXPECT_EQ(limiter->active_keys(), 0u);
+}
+
+// More distinct keys, one after another, than any table has room for: a key that was left is
+// forgotten (or its slot taken by the next), so the table never fills.
+TYPED_TEST(Limiter, ManyMoreKeysThanSlotsComeAndGo) {
+  auto limiter = std::make_unique<TypeParam>(1, Sharing::thread_private);
+  for (std::uint32_t key = 0; key < 100'000; ++key) {
+    ASSERT_TRUE(limiter->try_enter(key * 7919)) << key;
+    ASSERT_TRUE(limiter->try_enter(key * 7919 + 1)) << key;
+    ASSERT_FALSE(limiter->try_enter(key * 7919)) << key;
+    limiter->leave(key * 7919);
+    limiter->leave(key * 7919 + 1);
+  }
   EXPECT_EQ(limiter->active_keys(), 0u);
 }
 
