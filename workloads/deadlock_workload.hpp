@@ -245,10 +245,7 @@ void run_deadlock_workload(RepetitionContext& ctx) {
   DeadlockLoop<L> loop(constructed, board, events, tallies, ctx);
   run_workers(ctx, loop);
 
-  for (EventId e : kDeadlockEvents) {
-    for (int w = 0; w < spec.workers; ++w) ctx.control.events[e] += events[w][e];
-    ctx.control.events_counted |= 1U << static_cast<std::uint32_t>(e);
-  }
+  detail::merge_events(ctx, events, kDeadlockEvents);
   detail::merge_tallies(ctx, tallies);
   for (L* lock : constructed) lock->~L();
 }

@@ -117,10 +117,7 @@ void run_jobs_workload(RepetitionContext& ctx) {
   JobsLoop<T> loop(*table, shared, ctx);
   run_workers(ctx, loop);
 
-  for (EventId e : kJobsEvents) {
-    for (int w = 0; w < spec.workers; ++w) ctx.control.events[e] += shared.events[w][e];
-    ctx.control.events_counted |= 1U << static_cast<std::uint32_t>(e);
-  }
+  detail::merge_events(ctx, shared.events, kJobsEvents);
   detail::merge_tallies(ctx, shared.tallies);
   // Nobody claims any more: a job still claimed without a lease has nobody left to do it.
   CheckTally& lost = ctx.control.checks[CheckId::jobs_lost];

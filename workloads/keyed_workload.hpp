@@ -198,10 +198,7 @@ void run_keyed_workload(RepetitionContext& ctx) {
   KeyedLoop<L> loop(*limiter, shared, ctx);
   run_workers(ctx, loop);
 
-  for (EventId e : kKeyedEvents) {
-    for (int w = 0; w < spec.workers; ++w) ctx.control.events[e] += shared.events[w][e];
-    ctx.control.events_counted |= 1U << static_cast<std::uint32_t>(e);
-  }
+  detail::merge_events(ctx, shared.events, kKeyedEvents);
   detail::merge_tallies(ctx, shared.tallies);
   // Everyone has left: no key's state may be left behind.
   CheckTally& idle = ctx.control.checks[CheckId::idle_table_empty];

@@ -218,10 +218,7 @@ void run_lease_workload(RepetitionContext& ctx) {
   LeaseLoop<S> loop(*store, shared, ctx);
   run_workers(ctx, loop);
 
-  for (EventId e : kLeaseEvents) {
-    for (int w = 0; w < workers; ++w) ctx.control.events[e] += shared.events[w][e];
-    ctx.control.events_counted |= 1U << static_cast<std::uint32_t>(e);
-  }
+  detail::merge_events(ctx, shared.events, kLeaseEvents);
   detail::merge_tallies(ctx, shared.tallies);
   if (!ctx.spec.stress) detail::report_failed_checks(ctx);
   store->~S();

@@ -311,6 +311,16 @@ inline void set_note(CheckTally& tally, std::string_view note) {
   tally.note[n] = '\0';
 }
 
+// Sums the workers' counts of the events `ids` into the control block and marks them counted (the
+// result lists only events its workload counts).
+template <std::size_t N>
+void merge_events(RepetitionContext& ctx, const EventCounts* per_worker, const EventId (&ids)[N]) {
+  for (EventId e : ids) {
+    for (int w = 0; w < ctx.spec.workers; ++w) ctx.control.events[e] += per_worker[w][e];
+    ctx.control.events_counted |= 1U << static_cast<std::uint32_t>(e);
+  }
+}
+
 // Merges the workers' tallies into the control block.
 inline void merge_tallies(RepetitionContext& ctx, const CheckTallies* tallies) {
   for (int w = 0; w < ctx.spec.workers; ++w) {
