@@ -51,10 +51,10 @@ int run_list(const ListOptions& o) {
   }
   std::size_t name_width = 4;
   for (const RegistryEntry* e : entries) name_width = std::max(name_width, e->info.name.size());
-  std::cout << fmt::format("{:<{}}  {:<9}  {:<6}  {:<9}  {}\n", "name", name_width, "family", "origin",
+  std::cout << fmt::format("{:<{}}  {:<9}  {:<7}  {:<9}  {}\n", "name", name_width, "family", "origin",
                            "processes", "description");
   for (const RegistryEntry* e : entries) {
-    std::cout << fmt::format("{:<{}}  {:<9}  {:<6}  {:<9}  {}\n", e->info.name, name_width,
+    std::cout << fmt::format("{:<{}}  {:<9}  {:<7}  {:<9}  {}\n", e->info.name, name_width,
                              to_string(e->info.family), to_string(e->info.origin),
                              e->info.process_shared ? "yes" : "no", e->info.description);
   }

@@ -4,8 +4,11 @@
 // (workloads/model/knobs.hpp); what a primitive can do (share memory, block, hold N permits)
 // from the registry.
 #include <fmt/format.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <cstdlib>
+#include <fstream>
 #include <functional>
 #include <optional>
 #include <string>
@@ -16,6 +19,7 @@
 #include "cli/run_options.hpp"
 #include "cli/suggest.hpp"
 #include "cli/usage_error.hpp"
+#include "primitives/backends/redis_client.hpp"
 
 namespace contend::cli {
 namespace {
@@ -32,6 +36,39 @@ std::string names_of(const Registry& registry, Family family, const std::functio
 
 bool any_primitive(const RegistryEntry&) { return true; }
 bool shareable(const RegistryEntry& e) { return e.info.process_shared; }
+
+// Where the Redis of a backend primitive is: --redis, else $CONTEND_REDIS, else the address file
+// scripts/servers.sh writes; each address is checked with a PING, so an unreachable server is
+// one line before anything runs.
+std::string resolve_redis(const RunOptions& o, const std::string& primitive) {
+  std::string list = o.redis;
+  std::string from = "--redis";
+  if (list.empty()) {
+    if (const char* env = std::getenv("CONTEND_REDIS"); env != nullptr && *env != '\0') {
+      list = env;
+      from = "$CONTEND_REDIS";
+    }
+  }
+  if (list.empty()) {
+    const char* dir = std::getenv("CONTEND_SERVERS_DIR");
+    const std::string path = (dir != nullptr && *dir != '\0' ? std::string(dir)
+                                                              : fmt::format("/tmp/contend-servers-{}", getuid())) +
+                             "/redis.addr";
+    std::ifstream in(path);
+    std::getline(in, list);
+    from = path;
+  }
+  if (list.empty()) {
+    throw UsageError(fmt::format("--primitive: '{}' keeps its lock on a Redis server, and none was given: start one "
+                                 "with scripts/servers.sh start redis, or give --redis HOST:PORT",
+                                 primitive));
+  }
+  for (const std::string& address : redis::split_addresses(list)) {
+    const std::string error = redis::probe(address);
+    if (!error.empty()) throw UsageError(fmt::format("{}: cannot use Redis at {}", from, error));
+  }
+  return list;
+}
 bool blocking(const RegistryEntry& e) { return e.info.blocking; }
 
 // The message for a knob given to a workload that does not take it.
@@ -243,6 +280,8 @@ PlanOutcome build_run_plan(const RunOptions& o, const Registry& registry) {
   const bool all = names.size() == 1 && as_name(names.front()) == "all";
   if (all) {
     chosen = registry.visible(w.family, false);
+    // Primitives kept on a server run only when named: `all` must not need one.
+    std::erase_if(chosen, [](const RegistryEntry* e) { return !e->info.backend.empty(); });
     // `all` means every primitive of the family that can run the workload.
     std::string cannot;
     std::erase_if(chosen, [&](const RegistryEntry* e) {
@@ -353,6 +392,7 @@ PlanOutcome build_run_plan(const RunOptions& o, const Registry& registry) {
     // A runtime that cannot cancel a wait: left out when --cancel was asked for, else run
     // without stress's default cancellations.
     bool without_cancel = false;
+    const std::string redis_servers = e->info.backend == "redis" ? resolve_redis(o, e->info.name) : std::string();
     if (o.workload == Workload::tasks && !e->info.cancels && r.integer(KnobId::cancel) > 0) {
       if (r.given(KnobId::cancel)) {
         out.notes.push_back(fmt::format("{} cannot cancel a blocked wait: left out at --cancel", e->info.name));
@@ -380,6 +420,7 @@ PlanOutcome build_run_plan(const RunOptions& o, const Registry& registry) {
         spec.primitive = e->info.name;
         spec.mode = m;
         if (without_cancel) spec.cancel_millionths = 0;
+        if (e->info.backend == "redis") spec.redis = redis_servers;
         if (queue_family) {
           // Only with `all`: a named queue that cannot run a shape was refused above.
           const std::string misfit = queue_misfit(e->info, spec);

@@ -132,6 +132,10 @@ void add_run_options(Command& cmd, RunOptions& o) {
     }
   }
   cmd.option("--plugin", o.plugins, kPluginHelp).one_value_each().type_name("PATH");
+  cmd.option("--redis", o.redis,
+             "Redis servers for the backend primitives (redis-lock), HOST:PORT or a unix socket path, "
+             "comma-separated (default: $CONTEND_REDIS, else the one scripts/servers.sh start redis runs)")
+      .type_name("ADDRESSES");
   cmd.option("-o,--out", o.out_dir, "Write results.csv, results.json and .hgrm files to this directory");
   add_choice<OutputFormat>(cmd, "--format", o.format,
                            {{"table", OutputFormat::table},

@@ -48,6 +48,7 @@ struct RunOptions {
   std::string save_baseline;  // `run --save-baseline NAME`: also write under cli/baselines.hpp's folder
   OutputFormat format = OutputFormat::table;
   std::vector<std::string> plugins;  // --plugin libraries, loaded before the plan is built
+  std::string redis;                 // --redis HOST:PORT[,...]: where backend primitives live
   std::string command_line;          // as typed; set by main, recorded in the results
 };
 

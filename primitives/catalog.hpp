@@ -16,6 +16,7 @@
 #include "primitives/locks/ticket_lock.hpp"
 #include "primitives/locks/ttas_backoff.hpp"
 #include "primitives/locks/ttas_lock.hpp"
+#include "primitives/backends/redis_lock.hpp"
 #include "primitives/jobs/mem_job_table.hpp"
 #include "primitives/keyed/atomic_limiter.hpp"
 #include "primitives/keyed/semaphore_limiter.hpp"
@@ -164,6 +165,11 @@ using BuiltinKeyedLimiters = TypeList<
 using BuiltinJobTables = TypeList<
     MemJobTable,
     BrokenJobsReadThenUpdate>;
+
+// Kept on servers (primitives/backends/): registered for `run` and `stress` only, and never part
+// of "all" (they need a server: --redis or scripts/servers.sh).
+using BackendLocks = TypeList<
+    RedisLock>;
 
 using BuiltinTaskRuntimes = TypeList<
     CoroTasks,

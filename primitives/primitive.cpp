@@ -11,6 +11,7 @@ std::string_view to_string(Origin o) {
     case Origin::peer: return "peer";
     case Origin::test: return "test";
     case Origin::plugin: return "plugin";
+    case Origin::backend: return "backend";
   }
   return "?";
 }

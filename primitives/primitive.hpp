@@ -20,8 +20,9 @@ namespace contend {
 
 // linux_api: a Linux-only kernel interface (eventfd, pipes and sockets as queues), neither POSIX
 // nor ours. peer: a well-known library's (moodycamel, atomic_queue, Boost.Lockfree, oneTBB).
-// plugin: the user's, loaded with --plugin (primitives/plugin_primitives.hpp).
-enum class Origin { std_library, posix, linux_api, own, peer, test, plugin };
+// plugin: the user's, loaded with --plugin (primitives/plugin_primitives.hpp). backend: kept on a
+// server (Redis), through our client (primitives/backends/).
+enum class Origin { std_library, posix, linux_api, own, peer, test, plugin, backend };
 enum class Sharing { thread_private, process_shared };
 
 std::string_view to_string(Origin o);
@@ -337,6 +338,16 @@ constexpr bool is_fifo() {
     return T::kFifo;
   } else {
     return false;
+  }
+}
+
+// The server a backend primitive lives on ("redis"), or empty for one in memory.
+template <class T>
+constexpr std::string_view backend_of() {
+  if constexpr (requires { T::kBackend; }) {
+    return T::kBackend;
+  } else {
+    return {};
   }
 }
 

@@ -9,6 +9,7 @@ packages=(
   libconcurrentqueue-dev libatomic-queue-dev libboost-dev libtbb-dev libtomlplusplus-dev
   chromium
   python3 python3-yaml
+  redis-server redis-tools libhiredis-dev
 )
 
 missing=()
@@ -27,4 +28,17 @@ sudo_cmd=()
 if [ "$(id -u)" -ne 0 ]; then sudo_cmd=(sudo); fi
 export DEBIAN_FRONTEND=noninteractive
 "${sudo_cmd[@]}" apt-get update -q
-"${sudo_cmd[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}"
+# Server packages (redis-server) start a system-wide instance from their install script; contend
+# starts its own, private ones (scripts/servers.sh), so the install is told not to start any
+# service: a policy-rc.d that says no, for the length of the install, unless one is there already.
+policy=/usr/sbin/policy-rc.d
+added_policy=no
+if [ ! -e "$policy" ]; then
+  printf '#!/bin/sh\nexit 101\n' | "${sudo_cmd[@]}" tee "$policy" >/dev/null
+  "${sudo_cmd[@]}" chmod +x "$policy"
+  added_policy=yes
+fi
+status=0
+"${sudo_cmd[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}" || status=$?
+if [ "$added_policy" = yes ]; then "${sudo_cmd[@]}" rm -f "$policy"; fi
+exit "$status"

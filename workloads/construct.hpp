@@ -7,6 +7,9 @@
 #include <cstdint>
 #include <new>
 
+#include <unistd.h>
+
+#include "primitives/backends/backend_settings.hpp"
 #include "primitives/primitive.hpp"
 #include "workloads/run_control.hpp"
 #include "workloads/shared_arena.hpp"
@@ -27,6 +30,29 @@ constexpr std::size_t primitive_footprint() {
     return T::footprint();
   } else {
     return sizeof(T);
+  }
+}
+
+// What a backend primitive is built with: the configuration's servers, and a key space of this
+// repetition's own (its child's pid and a count of primitives built in it).
+inline BackendSettings backend_settings(const RunSpec& spec) {
+  BackendSettings b;
+  const std::size_t n = std::min(spec.redis.size(), sizeof(b.redis) - 1);
+  std::copy_n(spec.redis.data(), n, b.redis);
+  static std::uint64_t built = 0;
+  b.key_space = (static_cast<std::uint64_t>(getpid()) << 20) + built++;
+  return b;
+}
+
+// A primitive whose constructor takes nothing but, maybe, the Sharing: a lock, a reader-writer
+// lock, a handoff channel — or, for a backend (redis-lock), the configuration's servers.
+template <class P>
+P* make_primitive(SharedArena& arena, const RunSpec& spec) {
+  if constexpr (std::constructible_from<P, const BackendSettings&, Sharing>) {
+    void* storage = arena.allocate(primitive_footprint<P>(), alignof(P));
+    return new (storage) P(backend_settings(spec), sharing_for(spec.mode));
+  } else {
+    return make_primitive<P>(arena, spec.mode);
   }
 }
 

@@ -223,7 +223,9 @@ void run_deadlock_workload(RepetitionContext& ctx) {
   std::vector<L*> constructed;
   for (std::uint32_t i = 0; i < spec.locks; ++i) {
     void* at = storage + stride * i;
-    if constexpr (std::constructible_from<L, Sharing>) {
+    if constexpr (std::constructible_from<L, const BackendSettings&, Sharing>) {
+      constructed.push_back(new (at) L(backend_settings(spec), sharing_for(spec.mode)));
+    } else if constexpr (std::constructible_from<L, Sharing>) {
       constructed.push_back(new (at) L(sharing_for(spec.mode)));
     } else {
       constructed.push_back(new (at) L());

@@ -1,3 +1,4 @@
+#include "primitives/backends/redis_client.hpp"
 #include "workloads/engine.hpp"
 
 #include <fcntl.h>
@@ -314,7 +315,9 @@ RepetitionOutcome run_repetition(const RunSpec& spec, int index, std::size_t wor
   } else {
     rep.status = Status::error;
     rep.status_detail = ctl->error[0] != '\0' ? std::string(ctl->error)
-                                              : fmt::format("child exited with status {}", WEXITSTATUS(status));
+                        : WEXITSTATUS(status) == redis::kServerLostStatus
+                            ? std::string("the Redis server was lost mid-run (stderr names it and the error)")
+                            : fmt::format("child exited with status {}", WEXITSTATUS(status));
   }
   // The verdict keeps its evidence: what the checks had already caught when it ended.
   if (spec.stress && rep.status != Status::interrupted && rep.status != Status::error) {

@@ -109,7 +109,7 @@ void run_lock_stress(RepetitionContext& ctx) {
   SharedLine* lines = make_shared_lines(ctx.arena, ctx.spec.cs_lines);
   auto* words = ctx.arena.make<ExclusionWords>();
   CheckTallies* tallies = detail::make_tallies(ctx);
-  L* lock = make_primitive<L>(ctx.arena, ctx.spec.mode);
+  L* lock = make_primitive<L>(ctx.arena, ctx.spec);
   LockStressLoop<L> loop(*lock, *words, lines, tallies, ctx);
   detail::mark_applies(tallies, ctx.spec.workers, {CheckId::exclusion_strong, CheckId::exclusion_transparent});
   ctx.control.fifo_contract = is_fifo<L>() ? 1 : 0;

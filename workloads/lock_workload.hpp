@@ -67,7 +67,7 @@ std::size_t lock_workload_bytes(const RunSpec& spec) {
 template <Lock L>
 void run_lock_workload(RepetitionContext& ctx) {
   SharedLine* lines = make_shared_lines(ctx.arena, ctx.spec.cs_lines);
-  L* lock = make_primitive<L>(ctx.arena, ctx.spec.mode);
+  L* lock = make_primitive<L>(ctx.arena, ctx.spec);
   LockLoop<L> loop(*lock, lines, ctx);
   run_workers(ctx, loop);
   check_shared_lines(lines, ctx.spec.cs_lines, critical_sections(ctx), ctx.control);

@@ -12,6 +12,7 @@
 #include <cerrno>
 #include <climits>
 
+#include "primitives/backends/redis_client.hpp"
 #include "workloads/engine.hpp"
 
 namespace contend {
@@ -160,7 +161,9 @@ void reap_workers(RepetitionContext& ctx, std::vector<pid_t>& worker_pids) {
     if (!abnormal) continue;
     if (WIFSIGNALED(status) && ctl.crash_signal == 0) ctl.crash_signal = WTERMSIG(status);
     if (WIFEXITED(status) && ctl.error[0] == '\0') {
-      copy_error(ctl, fmt::format("worker process exited with status {}", WEXITSTATUS(status)));
+      copy_error(ctl, WEXITSTATUS(status) == redis::kServerLostStatus
+                          ? std::string("the Redis server was lost mid-run (stderr names it and the error)")
+                          : fmt::format("worker process exited with status {}", WEXITSTATUS(status)));
     }
     // The others may wait forever on a lock the dead worker held: end them now.
     for (pid_t other : worker_pids) {

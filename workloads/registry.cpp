@@ -18,6 +18,7 @@ Registry Registry::builtin() {
   add_builtin_keyed(r);
   add_builtin_jobs(r);
   add_builtin_tasks(r);
+  add_backends(r);
   return r;
 }
 

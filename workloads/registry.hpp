@@ -30,6 +30,7 @@ struct PrimitiveInfo {
   bool single_producer_single_consumer = false;  // queues: one producer and one consumer only
   bool baseline = false;  // locks that are not locks (nolock, race, atomic-add): stress leaves them out of "all"
   bool cancels = false;   // task runtimes: a task can cancel another's wait (--cancel)
+  std::string backend;    // "redis": kept on a server (--redis); never in "all"
 };
 
 // How to run one workload over one primitive: the bytes its repetition takes from the arena

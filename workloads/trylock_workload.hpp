@@ -67,7 +67,7 @@ std::size_t trylock_workload_bytes(const RunSpec& spec) {
 template <TryLock L>
 void run_trylock_workload(RepetitionContext& ctx) {
   SharedLine* lines = make_shared_lines(ctx.arena, ctx.spec.cs_lines);
-  L* lock = make_primitive<L>(ctx.arena, ctx.spec.mode);
+  L* lock = make_primitive<L>(ctx.arena, ctx.spec);
   if (!supports_try_lock(*lock)) throw std::invalid_argument(fmt::format("{} has no try_lock", ctx.spec.primitive));
   TryLockLoop<L> loop(*lock, lines, ctx);
   run_workers(ctx, loop);

@@ -118,6 +118,10 @@ struct RunSpec {
   // millionths, per operation) a task cancels another's wait.
   TaskPattern pattern = TaskPattern::queue;
   std::uint32_t cancel_millionths = 0;
+  // Backend primitives (redis-lock): the Redis servers, comma-separated HOST:PORT or socket
+  // paths, as the plan resolved them (--redis, $CONTEND_REDIS, or scripts/servers.sh's); empty
+  // for a primitive in memory.
+  std::string redis;
 
   bool operator==(const RunSpec&) const = default;
 };

@@ -19,6 +19,7 @@ void add_builtin_leases(Registry& r);
 void add_builtin_keyed(Registry& r);
 void add_builtin_jobs(Registry& r);
 void add_builtin_tasks(Registry& r);
+void add_backends(Registry& r);
 
 // What a built-in primitive type says about itself.
 template <class T>
@@ -26,6 +27,7 @@ PrimitiveInfo info_of(Family family) {
   PrimitiveInfo info{std::string(T::kName), std::string(T::kDescription), family, T::kOrigin,
                      T::kProcessShared, provides_exclusion<T>(), is_hidden<T>(), max_permits<T>()};
   info.baseline = is_baseline<T>();
+  info.backend = std::string(backend_of<T>());
   return info;
 }
 

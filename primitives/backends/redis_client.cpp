@@ -1,0 +1,176 @@
+// The Redis client (redis_client.hpp) over hiredis 0.14.
+#include "primitives/backends/redis_client.hpp"
+
+#include <sys/time.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+
+namespace contend::redis {
+namespace {
+
+timeval timeval_of_ms(int ms) {
+  timeval tv{};
+  tv.tv_sec = ms / 1000;
+  tv.tv_usec = (ms % 1000) * 1000;
+  return tv;
+}
+
+// A thread's connections, tagged with the process that opened them.
+struct ThreadConnections {
+  pid_t pid = 0;
+  std::vector<std::unique_ptr<Connection>> open;
+};
+thread_local ThreadConnections tls;
+
+}  // namespace
+
+std::unique_ptr<Connection> Connection::open(std::string_view address, std::string& error) {
+  const std::string a(address);
+  redisContext* c = nullptr;
+  const timeval connect_timeout = timeval_of_ms(kConnectTimeoutMs);
+  if (!a.empty() && a.front() == '/') {
+    c = redisConnectUnixWithTimeout(a.c_str(), connect_timeout);
+  } else {
+    const auto colon = a.rfind(':');
+    if (colon == std::string::npos || colon == 0 || colon + 1 == a.size()) {
+      error = "'" + a + "' is not HOST:PORT or a unix socket path";
+      return nullptr;
+    }
+    const std::string host = a.substr(0, colon);
+    char* end = nullptr;
+    const long port = std::strtol(a.c_str() + colon + 1, &end, 10);
+    if (*end != '\0' || port <= 0 || port > 65535) {
+      error = "'" + a + "': the port is not a number from 1 to 65535";
+      return nullptr;
+    }
+    c = redisConnectWithTimeout(host.c_str(), static_cast<int>(port), connect_timeout);
+  }
+  if (c == nullptr) {
+    error = a + ": cannot allocate a connection";
+    return nullptr;
+  }
+  if (c->err != 0) {
+    error = a + ": " + c->errstr;
+    redisFree(c);
+    return nullptr;
+  }
+  const timeval command_timeout = timeval_of_ms(kCommandTimeoutMs);
+  redisSetTimeout(c, command_timeout);
+  return std::unique_ptr<Connection>(new Connection(c, a));
+}
+
+Connection::~Connection() { redisFree(context_); }
+
+void Connection::lost(std::string_view what) const {
+  std::string line = "contend: redis " + address_ + ": " + std::string(what) + "\n";
+  (void)!write(STDERR_FILENO, line.data(), line.size());
+  std::_Exit(kServerLostStatus);
+}
+
+Reply Connection::command(std::initializer_list<std::string_view> args, bool allow_error) {
+  const char* argv[16];
+  std::size_t lengths[16];
+  int argc = 0;
+  for (std::string_view a : args) {
+    argv[argc] = a.data();
+    lengths[argc] = a.size();
+    ++argc;
+  }
+  auto* r = static_cast<redisReply*>(redisCommandArgv(context_, argc, argv, lengths));
+  if (r == nullptr) lost(context_->errstr[0] != '\0' ? context_->errstr : "no reply");
+  Reply reply(r);
+  if (reply.type() == REDIS_REPLY_ERROR && !allow_error) lost(reply.text());
+  return reply;
+}
+
+Reply Connection::script(std::string_view body, std::initializer_list<std::string_view> keys,
+                         std::initializer_list<std::string_view> args) {
+  std::string sha;
+  for (const auto& [b, s] : loaded_) {
+    if (b == body) sha = s;
+  }
+  if (sha.empty()) {
+    Reply loaded = command({"SCRIPT", "LOAD", body});
+    sha = std::string(loaded.text());
+    loaded_.emplace_back(std::string(body), sha);
+  }
+  const std::string key_count = std::to_string(keys.size());
+  const char* argv[16];
+  std::size_t lengths[16];
+  int argc = 0;
+  auto push = [&](std::string_view s) {
+    argv[argc] = s.data();
+    lengths[argc] = s.size();
+    ++argc;
+  };
+  push("EVALSHA");
+  push(sha);
+  push(key_count);
+  for (std::string_view k : keys) push(k);
+  for (std::string_view a : args) push(a);
+  auto* r = static_cast<redisReply*>(redisCommandArgv(context_, argc, argv, lengths));
+  if (r == nullptr) lost(context_->errstr[0] != '\0' ? context_->errstr : "no reply");
+  Reply reply(r);
+  if (reply.type() == REDIS_REPLY_ERROR && reply.text().starts_with("NOSCRIPT")) {
+    // The server forgot its scripts (a restart, SCRIPT FLUSH): load it again and retry once.
+    loaded_.clear();
+    return script(body, keys, args);
+  }
+  if (reply.type() == REDIS_REPLY_ERROR) lost(reply.text());
+  return reply;
+}
+
+std::vector<std::string> split_addresses(std::string_view list) {
+  std::vector<std::string> out;
+  std::size_t start = 0;
+  while (start <= list.size()) {
+    const std::size_t comma = list.find(',', start);
+    const std::size_t end = comma == std::string_view::npos ? list.size() : comma;
+    if (end > start) out.emplace_back(list.substr(start, end - start));
+    if (comma == std::string_view::npos) break;
+    start = comma + 1;
+  }
+  return out;
+}
+
+Connection& connection(std::string_view address) {
+  const pid_t pid = getpid();
+  if (tls.pid != pid) {
+    // Inherited across fork(): the parent's sockets are not ours to use (nor to close politely).
+    for (auto& c : tls.open) (void)c.release();
+    tls.open.clear();
+    tls.pid = pid;
+  }
+  for (auto& c : tls.open) {
+    if (c->address() == address) return *c;
+  }
+  std::string error;
+  std::unique_ptr<Connection> c = Connection::open(address, error);
+  if (c == nullptr) {
+    const std::string line = "contend: redis: " + error + "\n";
+    (void)!write(STDERR_FILENO, line.data(), line.size());
+    std::_Exit(kServerLostStatus);
+  }
+  tls.open.push_back(std::move(c));
+  return *tls.open.back();
+}
+
+std::string probe(std::string_view address) {
+  std::string error;
+  std::unique_ptr<Connection> c = Connection::open(address, error);
+  if (c == nullptr) return error;
+  return c->ping();
+}
+
+std::string Connection::ping() {
+  auto* r = static_cast<redisReply*>(redisCommand(context_, "PING"));
+  if (r == nullptr) return address_ + ": " + (context_->errstr[0] != '\0' ? context_->errstr : "no reply to PING");
+  const Reply reply(r);
+  if (reply.is_status("PONG")) return {};
+  return address_ + ": PING answered '" + std::string(reply.text()) + "'";
+}
+
+}  // namespace contend::redis

@@ -1,0 +1,119 @@
+// End-to-end, against a real redis-server that this test starts (scripts/servers.sh, in a
+// directory of its own, on a port of its own) and stops: redis-lock keeps mutual exclusion across
+// threads and processes under stress, its lock-order checks work through the deadlock workload, a
+// server that dies mid-run ends the configuration as an error that says so (not a hang), and a
+// server that cannot be reached is one line and exit 2. When the server cannot start, every test
+// is skipped with its log, never failed or faked.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <array>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "tests/run_binary.hpp"
+
+namespace contend::test {
+namespace {
+
+// Runs scripts/servers.sh with the test's own state directory and ports; its output (stdout and
+// stderr) and exit code.
+std::pair<int, std::string> servers(const std::string& dir, int port, const std::string& args) {
+  const std::string command = "CONTEND_SERVERS_DIR=" + dir + " CONTEND_REDIS_PORT=" + std::to_string(port) + " " +
+                              CONTEND_SOURCE_DIR "/scripts/servers.sh " + args + " 2>&1";
+  std::string out;
+  FILE* p = popen(command.c_str(), "r");
+  if (p == nullptr) return {-1, "popen failed"};
+  std::array<char, 512> buffer{};
+  while (fgets(buffer.data(), buffer.size(), p) != nullptr) out += buffer.data();
+  const int status = pclose(p);
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
+}
+
+class Redis : public NoLeftoversTest {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = (std::filesystem::temp_directory_path() / ("contend-redis-test-" + std::to_string(getpid()))).string();
+    // A port range of this process's own, so that tests running side by side do not meet.
+    port_ = 20000 + static_cast<int>(getpid() % 20000);
+    const auto [code, out] = servers(dir_, port_, "start redis");
+    if (code != 0) {
+      skip_reason_ = "redis-server did not start:\n" + out;
+      return;
+    }
+    std::ifstream in(dir_ + "/redis.addr");
+    std::getline(in, address_);
+  }
+  static void TearDownTestSuite() {
+    servers(dir_, port_, "stop all");
+    std::filesystem::remove_all(dir_);
+  }
+  void SetUp() override {
+    NoLeftoversTest::SetUp();
+    if (!skip_reason_.empty()) GTEST_SKIP() << skip_reason_;
+  }
+
+  static inline std::string dir_;
+  static inline int port_ = 0;
+  static inline std::string address_;
+  static inline std::string skip_reason_;
+};
+
+TEST_F(Redis, TheLockKeepsMutualExclusionOnThreadsAndProcesses) {
+  const RunOutput r = run_contend({"stress", "lock", "-p", "redis-lock", "--redis", address_, "--mode", "both", "-w",
+                                   "2", "-d", "1s"},
+                                  120);
+  EXPECT_EQ(r.exit_code, 0) << r.err << r.out;
+  EXPECT_NE(r.out.find("2 of 2 configurations passed every check"), std::string::npos) << r.out;
+}
+
+TEST_F(Redis, RunMeasuresItAndTheDeadlockWorkloadSeesItsLockOrder) {
+  const RunOutput run = run_contend(
+      {"run", "lock", "-p", "redis-lock", "--redis", address_, "-w", "1,2", "-d", "300ms", "-r", "1"}, 60);
+  EXPECT_EQ(run.exit_code, 0) << run.err << run.out;
+  EXPECT_EQ(std::count(run.out.begin(), run.out.end(), '\n') > 3, true) << run.out;
+  const RunOutput inverted = run_contend({"stress", "deadlock", "-p", "redis-lock", "--redis", address_, "-w", "2",
+                                          "--order", "random", "--on-conflict", "try", "-d", "500ms"},
+                                         60);
+  EXPECT_EQ(inverted.exit_code, 1) << inverted.err << inverted.out;
+  EXPECT_NE(inverted.out.find("lock order: violation"), std::string::npos) << inverted.out;
+}
+
+TEST_F(Redis, AServerThatDiesMidRunEndsItAsAnErrorNotAHang) {
+  // A second server of this test's own, stopped while the run uses it.
+  const std::string dir = dir_ + "-dying";
+  const auto [code, out] = servers(dir, port_ + 100, "start redis");
+  ASSERT_EQ(code, 0) << out;
+  std::string address;
+  std::getline(std::ifstream(dir + "/redis.addr"), address);
+  std::thread stopper([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+    servers(dir, port_ + 100, "stop all");
+  });
+  const RunOutput r =
+      run_contend({"run", "lock", "-p", "redis-lock", "--redis", address, "-w", "2", "-d", "4s", "-r", "1"}, 60);
+  stopper.join();
+  std::filesystem::remove_all(dir);
+  EXPECT_EQ(r.exit_code, 1) << r.err << r.out;
+  EXPECT_NE(r.out.find("the Redis server was lost mid-run"), std::string::npos) << r.out;
+  EXPECT_NE(r.err.find("contend: redis " + address), std::string::npos) << r.err;
+  EXPECT_LT(r.seconds, 30) << "it ended by the server's loss, not a watchdog";
+}
+
+TEST_F(Redis, AServerThatCannotBeReachedIsOneLineAndExitTwo) {
+  const RunOutput r = run_contend({"run", "lock", "-p", "redis-lock", "--redis", "127.0.0.1:1"}, 20);
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+  EXPECT_NE(r.err.find("127.0.0.1:1"), std::string::npos) << r.err;
+  const RunOutput bad = run_contend({"run", "lock", "-p", "redis-lock", "--redis", "localhost"}, 20);
+  EXPECT_EQ(bad.exit_code, 2) << bad.err;
+  EXPECT_NE(bad.err.find("not HOST:PORT"), std::string::npos) << bad.err;
+}
+
+}  // namespace
+}  // namespace contend::test

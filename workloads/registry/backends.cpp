@@ -1,0 +1,36 @@
+// The backend primitives (primitives/backends/), kept on servers: each registered for the
+// workloads of its family that `run` and `stress` drive, never for `micro` (its cases build
+// primitives without a configuration's servers).
+#include "workloads/registry/families.hpp"
+
+#include "primitives/catalog.hpp"
+#include "workloads/deadlock_workload.hpp"
+#include "workloads/lock_stress.hpp"
+#include "workloads/lock_workload.hpp"
+#include "workloads/trylock_workload.hpp"
+
+namespace contend {
+namespace {
+
+template <TryLock L>
+RegistryEntry backend_lock_entry() {
+  RegistryEntry e;
+  e.info = info_of<L>(Family::lock);
+  e.run[Workload::lock] = {&lock_workload_bytes<L>, &run_lock_workload<L>};
+  e.run[Workload::trylock] = {&trylock_workload_bytes<L>, &run_trylock_workload<L>};
+  e.run[Workload::deadlock] = {&deadlock_workload_bytes<L>, &run_deadlock_workload<L>};
+  e.stress[Workload::deadlock] = {&deadlock_workload_bytes<L>, &run_deadlock_workload<L>};
+  e.stress[Workload::lock] = {&lock_stress_bytes<L>, &run_lock_stress<L>};
+  return e;
+}
+
+template <TryLock... Ls>
+void add_locks(Registry& r, TypeList<Ls...>) {
+  (r.add(backend_lock_entry<Ls>()), ...);
+}
+
+}  // namespace
+
+void add_backends(Registry& r) { add_locks(r, BackendLocks{}); }
+
+}  // namespace contend
