@@ -37,29 +37,29 @@ std::string names_of(const Registry& registry, Family family, const std::functio
 bool any_primitive(const RegistryEntry&) { return true; }
 bool shareable(const RegistryEntry& e) { return e.info.process_shared; }
 
-// Where the Redis of a backend primitive is: --redis, else $CONTEND_REDIS, else the address file
-// scripts/servers.sh writes; each address is checked with a PING, so an unreachable server is
-// one line before anything runs.
+// Where Redis is for a backend primitive: --redis, else $CONTEND_REDIS, else the address file
+// scripts/servers.sh writes (`from` says which); empty when none is given.
+std::string redis_addresses(const RunOptions& o, std::string& from) {
+  from = "--redis";
+  if (!o.redis.empty()) return o.redis;
+  from = "$CONTEND_REDIS";
+  if (const char* env = std::getenv("CONTEND_REDIS"); env != nullptr && *env != '\0') return env;
+  const char* dir = std::getenv("CONTEND_SERVERS_DIR");
+  from = (dir != nullptr && *dir != '\0' ? std::string(dir) : fmt::format("/tmp/contend-servers-{}", getuid())) +
+         "/redis.addr";
+  std::string list;
+  std::ifstream in(from);
+  std::getline(in, list);
+  return list;
+}
+
+// The addresses for a backend primitive, each checked with a PING, so that an unreachable server
+// is one line before anything runs.
 std::string resolve_redis(const RunOptions& o, const std::string& primitive) {
-  std::string list = o.redis;
-  std::string from = "--redis";
+  std::string from;
+  const std::string list = redis_addresses(o, from);
   if (list.empty()) {
-    if (const char* env = std::getenv("CONTEND_REDIS"); env != nullptr && *env != '\0') {
-      list = env;
-      from = "$CONTEND_REDIS";
-    }
-  }
-  if (list.empty()) {
-    const char* dir = std::getenv("CONTEND_SERVERS_DIR");
-    const std::string path = (dir != nullptr && *dir != '\0' ? std::string(dir)
-                                                              : fmt::format("/tmp/contend-servers-{}", getuid())) +
-                             "/redis.addr";
-    std::ifstream in(path);
-    std::getline(in, list);
-    from = path;
-  }
-  if (list.empty()) {
-    throw UsageError(fmt::format("--primitive: '{}' keeps its lock on a Redis server, and none was given: start one "
+    throw UsageError(fmt::format("--primitive: '{}' is kept on a Redis server, and none was given: start one "
                                  "with scripts/servers.sh start redis, or give --redis HOST:PORT",
                                  primitive));
   }
@@ -444,6 +444,16 @@ PlanOutcome build_run_plan(const RunOptions& o, const Registry& registry) {
                                  workload_name, names_of(registry, w.family, shareable)));
   }
   return out;
+}
+
+std::string find_redis(const RunOptions& o) {
+  std::string from;
+  const std::string list = redis_addresses(o, from);
+  if (list.empty()) return {};
+  for (const std::string& address : redis::split_addresses(list)) {
+    if (!redis::probe(address).empty()) return {};
+  }
+  return list;
 }
 
 }  // namespace contend::cli

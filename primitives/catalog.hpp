@@ -16,6 +16,7 @@
 #include "primitives/locks/ticket_lock.hpp"
 #include "primitives/locks/ttas_backoff.hpp"
 #include "primitives/locks/ttas_lock.hpp"
+#include "primitives/backends/redis_lease.hpp"
 #include "primitives/backends/redis_lock.hpp"
 #include "primitives/jobs/mem_job_table.hpp"
 #include "primitives/keyed/atomic_limiter.hpp"
@@ -60,6 +61,7 @@
 #include "primitives/testing/broken_waiting.hpp"
 #include "primitives/testing/broken_queue.hpp"
 #include "primitives/testing/broken_queue_early_free.hpp"
+#include "primitives/testing/broken_redis_leases.hpp"
 #include "primitives/testing/broken_hang.hpp"
 
 namespace contend {
@@ -170,6 +172,11 @@ using BuiltinJobTables = TypeList<
 // of "all" (they need a server: --redis or scripts/servers.sh).
 using BackendLocks = TypeList<
     RedisLock>;
+
+using BackendLeases = TypeList<
+    RedisLease,
+    BrokenRedisLeasePlainDel,
+    BrokenRedisLeaseNoPx>;
 
 using BuiltinTaskRuntimes = TypeList<
     CoroTasks,

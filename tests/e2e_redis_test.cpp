@@ -84,6 +84,24 @@ TEST_F(Redis, RunMeasuresItAndTheDeadlockWorkloadSeesItsLockOrder) {
   EXPECT_NE(inverted.out.find("lock order: violation"), std::string::npos) << inverted.out;
 }
 
+TEST_F(Redis, TheLeaseHoldsItsChecksAndThePlantedLeasesAreCaught) {
+  const std::vector<std::string> outliving = {"--ttl", "2ms", "--hold", "exp:2ms", "-d", "1s"};
+  auto stress = [&](const std::string& primitive, int workers, const std::vector<std::string>& more) {
+    std::vector<std::string> args = {"stress", "lease", "-p", primitive, "--redis", address_,
+                                     "-w", std::to_string(workers)};
+    args.insert(args.end(), more.begin(), more.end());
+    return run_contend(args, 60);
+  };
+  const RunOutput plain_del = stress("broken-redis-lease-plain-del", 4, outliving);
+  EXPECT_EQ(plain_del.exit_code, 1) << plain_del.err << plain_del.out;
+  EXPECT_NE(plain_del.out.find("release by token: violation"), std::string::npos) << plain_del.out;
+  const RunOutput no_px = stress("broken-redis-lease-no-px", 2, outliving);
+  EXPECT_EQ(no_px.exit_code, 1) << no_px.err << no_px.out;
+  EXPECT_NE(no_px.out.find("lease expiry: violation"), std::string::npos) << no_px.out;
+  const RunOutput ok = stress("redis-lease", 2, {"--mode", "both", "-d", "1s"});
+  EXPECT_EQ(ok.exit_code, 0) << ok.err << ok.out;
+}
+
 TEST_F(Redis, AServerThatDiesMidRunEndsItAsAnErrorNotAHang) {
   // A second server of this test's own, stopped while the run uses it.
   const std::string dir = dir_ + "-dying";

@@ -214,7 +214,7 @@ void run_lease_workload(RepetitionContext& ctx) {
   shared.tallies = detail::make_tallies(ctx);
   detail::mark_applies(shared.tallies, workers,
                        {CheckId::lease_exclusion, CheckId::fence_order, CheckId::lease_expiry, CheckId::lease_release});
-  S* store = make_primitive<S>(ctx.arena, ctx.spec.mode);
+  S* store = make_primitive<S>(ctx.arena, ctx.spec);
   LeaseLoop<S> loop(*store, shared, ctx);
   run_workers(ctx, loop);
 

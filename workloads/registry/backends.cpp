@@ -5,6 +5,7 @@
 
 #include "primitives/catalog.hpp"
 #include "workloads/deadlock_workload.hpp"
+#include "workloads/lease_workload.hpp"
 #include "workloads/lock_stress.hpp"
 #include "workloads/lock_workload.hpp"
 #include "workloads/trylock_workload.hpp"
@@ -29,8 +30,25 @@ void add_locks(Registry& r, TypeList<Ls...>) {
   (r.add(backend_lock_entry<Ls>()), ...);
 }
 
+template <LeaseStore S>
+RegistryEntry backend_lease_entry() {
+  RegistryEntry e;
+  e.info = info_of<S>(Family::lease);
+  e.run[Workload::lease] = {&lease_workload_bytes<S>, &run_lease_workload<S>};
+  e.stress[Workload::lease] = {&lease_workload_bytes<S>, &run_lease_workload<S>};
+  return e;
+}
+
+template <LeaseStore... Ss>
+void add_leases(Registry& r, TypeList<Ss...>) {
+  (r.add(backend_lease_entry<Ss>()), ...);
+}
+
 }  // namespace
 
-void add_backends(Registry& r) { add_locks(r, BackendLocks{}); }
+void add_backends(Registry& r) {
+  add_locks(r, BackendLocks{});
+  add_leases(r, BackendLeases{});
+}
 
 }  // namespace contend
