@@ -78,10 +78,6 @@ struct PlanOutcome {
 // table order). Throws UsageError naming the option and what it accepts.
 PlanOutcome build_run_plan(const RunOptions& options, const Registry& registry);
 
-// The Redis servers backend primitives would use (--redis, $CONTEND_REDIS, or those
-// scripts/servers.sh runs), when every one answers PING; empty otherwise.
-std::string find_redis(const RunOptions& options);
-
 // Makes sure --out can be written before anything runs: creates the directory (and parents)
 // and probes it with a temporary file. Throws UsageError.
 void prepare_out_dir(const std::string& out_dir);

@@ -66,7 +66,7 @@ class Redis : public NoLeftoversTest {
 
 TEST_F(Redis, TheLockKeepsMutualExclusionOnThreadsAndProcesses) {
   const RunOutput r = run_contend({"stress", "lock", "-p", "redis-lock", "--redis", address_, "--mode", "both", "-w",
-                                   "2", "-d", "1s"},
+                                   "2", "-d", "2s"},
                                   120);
   EXPECT_EQ(r.exit_code, 0) << r.err << r.out;
   EXPECT_NE(r.out.find("2 of 2 configurations passed every check"), std::string::npos) << r.out;
@@ -98,7 +98,8 @@ TEST_F(Redis, TheLeaseHoldsItsChecksAndThePlantedLeasesAreCaught) {
   const RunOutput no_px = stress("broken-redis-lease-no-px", 2, outliving);
   EXPECT_EQ(no_px.exit_code, 1) << no_px.err << no_px.out;
   EXPECT_NE(no_px.out.find("lease expiry: violation"), std::string::npos) << no_px.out;
-  const RunOutput ok = stress("redis-lease", 2, {"--mode", "both", "-d", "1s"});
+  // 2 s: a pass needs 1,000 operations per worker, at two round trips each, on a loaded machine too.
+  const RunOutput ok = stress("redis-lease", 2, {"--mode", "both", "-d", "2s"});
   EXPECT_EQ(ok.exit_code, 0) << ok.err << ok.out;
 }
 

@@ -51,10 +51,9 @@ class BasicRedisLease {
   static constexpr bool kNotifies = false;
 
   BasicRedisLease(const BackendSettings& settings, Sharing) {
-    const std::string_view all(settings.redis);
-    copy(address_, all.substr(0, std::min(all.find(','), all.size())));
-    copy(key_, fmt::format("contend:{}:lease", settings.key_space));
-    copy(fence_, fmt::format("contend:{}:lease:fence", settings.key_space));
+    copy_text(address_, first_redis(settings));
+    copy_text(key_, fmt::format("contend:{}:lease", settings.key_space));
+    copy_text(fence_, fmt::format("contend:{}:lease:fence", settings.key_space));
   }
 
   std::uint64_t try_acquire(std::uint64_t token, std::int64_t ttl_ns) {
@@ -92,12 +91,6 @@ class BasicRedisLease {
  private:
   static std::int64_t ttl_ms(std::int64_t ns) { return std::max<std::int64_t>(1, (ns + 999'999) / 1'000'000); }
 
-  template <std::size_t N>
-  static void copy(char (&to)[N], std::string_view from) {
-    const std::size_t n = std::min(from.size(), N - 1);
-    std::copy_n(from.data(), n, to);
-    to[n] = '\0';
-  }
 
   char address_[256] = {};
   char key_[96] = {};

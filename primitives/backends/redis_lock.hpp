@@ -53,14 +53,12 @@ class RedisLock {
   static constexpr std::string_view kWaitSeconds = "0.05";  // BLPOP's timeout (kWaitMs)
 
   RedisLock(const BackendSettings& settings, Sharing) {
-    const std::string_view all(settings.redis);
-    const std::string_view first = all.substr(0, std::min(all.find(','), all.size()));
-    copy(address_, first);
+    copy_text(address_, first_redis(settings));
     // Each lock of a repetition (the deadlock workload makes several) gets its own key.
     static std::atomic<std::uint32_t> made{0};
     const std::uint32_t id = made.fetch_add(1, std::memory_order_relaxed);
-    copy(key_, fmt::format("contend:{}:lock:{}", settings.key_space, id));
-    copy(signal_, fmt::format("contend:{}:lock:{}:signal", settings.key_space, id));
+    copy_text(key_, fmt::format("contend:{}:lock:{}", settings.key_space, id));
+    copy_text(signal_, fmt::format("contend:{}:lock:{}:signal", settings.key_space, id));
   }
 
   void lock() {
@@ -96,12 +94,6 @@ class RedisLock {
     return text;
   }
 
-  template <std::size_t N>
-  static void copy(char (&to)[N], std::string_view from) {
-    const std::size_t n = std::min(from.size(), N - 1);
-    std::copy_n(from.data(), n, to);
-    to[n] = '\0';
-  }
 
   char address_[256] = {};
   char key_[96] = {};
