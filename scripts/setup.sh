@@ -32,13 +32,10 @@ export DEBIAN_FRONTEND=noninteractive
 # starts its own, private ones (scripts/servers.sh), so the install is told not to start any
 # service: a policy-rc.d that says no, for the length of the install, unless one is there already.
 policy=/usr/sbin/policy-rc.d
-added_policy=no
 if [ ! -e "$policy" ]; then
   printf '#!/bin/sh\nexit 101\n' | "${sudo_cmd[@]}" tee "$policy" >/dev/null
   "${sudo_cmd[@]}" chmod +x "$policy"
-  added_policy=yes
+  # Removed however the install ends (an error, Ctrl-C): it must not outlive this script.
+  trap '"${sudo_cmd[@]}" rm -f "$policy"' EXIT
 fi
-status=0
-"${sudo_cmd[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}" || status=$?
-if [ "$added_policy" = yes ]; then "${sudo_cmd[@]}" rm -f "$policy"; fi
-exit "$status"
+"${sudo_cmd[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}"
