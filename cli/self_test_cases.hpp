@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "primitives/sanitizers.hpp"  // CONTEND_THREAD_SANITIZER, for sanitized_build()
 #include "workloads/model/check_names.hpp"
 #include "workloads/model/result.hpp"
 #include "workloads/model/spec.hpp"

@@ -20,7 +20,7 @@ TEST(KeyTable, AgreesWithAMapOverRandomInsertsAndErasures) {
   std::map<std::uint32_t, std::uint32_t> reference;
   std::mt19937 random(7);
   for (int step = 0; step < 20000; ++step) {
-    const std::uint32_t key = random() % 100;
+    const auto key = static_cast<std::uint32_t>(random() % 100);
     if (random() % 2 == 0 && reference.size() < 48) {
       std::uint32_t* v = table.find_or_insert(key);
       ASSERT_NE(v, nullptr);

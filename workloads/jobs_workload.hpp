@@ -47,7 +47,8 @@ class JobsLoop {
       const bool sample = kSample && w.should_sample();
       const std::uint64_t t0 = w.begin_wait(sample);
       const std::uint64_t token = token_base | (++sequence & 0xffffffffULL);
-      const int claimed = table_.claim(token, std::min<std::uint64_t>(batch_, quota - ops), mode_, lease_, ids);
+      const auto batch = static_cast<std::uint32_t>(std::min<std::uint64_t>(batch_, quota - ops));
+      const int claimed = table_.claim(token, batch, mode_, lease_, ids);
       w.end_wait(t0, sample, false);
       if (claimed <= 0) {
         if (claimed < 0) {
