@@ -12,9 +12,9 @@
 // The server's guarantee: each command and each script runs alone, so SET NX admits one holder
 // and the release's GET-compare-DEL cannot interleave with another client's SET.
 // What the client adds: the token, the release script, and the wait: BLPOP on the lock's signal
-// list for at most kWaitMs, then SET NX again. A release empties the list and pushes one element
+// list for at most kWaitSeconds, then SET NX again. A release empties the list and pushes one element
 // (with the TTL as its expiry), so one waiter wakes per release; a waiter that misses it (the
-// lock expired, nobody released) retries after kWaitMs.
+// lock expired, nobody released) retries after kWaitSeconds.
 // Fairness: none: a release wakes one waiter, and any client's SET NX may come first.
 // Memory ordering: everything a holder did before unlock() happens-before what the next holder
 // does after lock() only through the server: the release's reply comes after the DEL, and the
@@ -49,8 +49,9 @@ class RedisLock {
   static constexpr Origin kOrigin = Origin::backend;
   static constexpr bool kProcessShared = true;
   static constexpr std::string_view kBackend = "redis";
-  static constexpr std::int64_t kTtlMs = 30'000;
-  static constexpr std::string_view kWaitSeconds = "0.05";  // BLPOP's timeout (kWaitMs)
+  // As the commands take them: PX's milliseconds (30 s), BLPOP's seconds (50 ms).
+  static constexpr std::string_view kTtlMs = "30000";
+  static constexpr std::string_view kWaitSeconds = "0.05";
 
   RedisLock(const BackendSettings& settings, Sharing) {
     copy_text(address_, first_redis(settings));
@@ -73,14 +74,12 @@ class RedisLock {
         "if redis.call('get', KEYS[1]) == ARGV[1] then "
         "redis.call('del', KEYS[1]) redis.call('del', KEYS[2]) redis.call('rpush', KEYS[2], '1') "
         "redis.call('pexpire', KEYS[2], ARGV[2]) return 1 end return 0";
-    redis::connection(address_).script(kRelease, {key_, signal_}, {token(), kTtlText});
+    redis::connection(address_).script(kRelease, {key_, signal_}, {token(), kTtlMs});
   }
 
  private:
-  static constexpr std::string_view kTtlText = "30000";
-
   bool take(redis::Connection& c) {
-    return c.command({"SET", key_, token(), "NX", "PX", kTtlText}).is_status("OK");
+    return c.command({"SET", key_, token(), "NX", "PX", kTtlMs}).is_status("OK");
   }
 
   // This thread's token: its process and thread id (a thread holds a lock once at most).
