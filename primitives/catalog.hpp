@@ -18,6 +18,7 @@
 #include "primitives/locks/ttas_lock.hpp"
 #include "primitives/backends/redis_lease.hpp"
 #include "primitives/backends/redis_lock.hpp"
+#include "primitives/backends/redis_semaphore.hpp"
 #include "primitives/jobs/mem_job_table.hpp"
 #include "primitives/keyed/atomic_limiter.hpp"
 #include "primitives/keyed/semaphore_limiter.hpp"
@@ -62,6 +63,7 @@
 #include "primitives/testing/broken_queue.hpp"
 #include "primitives/testing/broken_queue_early_free.hpp"
 #include "primitives/testing/broken_redis_leases.hpp"
+#include "primitives/testing/broken_redis_semaphores.hpp"
 #include "primitives/testing/broken_hang.hpp"
 
 namespace contend {
@@ -172,6 +174,10 @@ using BuiltinJobTables = TypeList<
 // of "all" (they need a server: --redis or scripts/servers.sh).
 using BackendLocks = TypeList<
     RedisLock>;
+
+using BackendSemaphores = TypeList<
+    RedisSemaphore,
+    BrokenRedisFairSemaphore>;
 
 using BackendLeases = TypeList<
     RedisLease,

@@ -68,6 +68,17 @@ P* make_primitive(SharedArena& arena, Mode mode) {
   }
 }
 
+// A semaphore of `permits`; a backend one (redis-semaphore) also gets the configuration's servers.
+template <class S>
+S* make_semaphore(SharedArena& arena, const RunSpec& spec, std::uint32_t permits) {
+  if constexpr (std::constructible_from<S, std::uint32_t, const BackendSettings&, Sharing>) {
+    void* storage = arena.allocate(primitive_footprint<S>(), alignof(S));
+    return new (storage) S(permits, backend_settings(spec), sharing_for(spec.mode));
+  } else {
+    return make_semaphore<S>(arena, spec.mode, permits);
+  }
+}
+
 template <class S>
 S* make_semaphore(SharedArena& arena, Mode mode, std::uint32_t permits) {
   void* storage = arena.allocate(primitive_footprint<S>(), alignof(S));

@@ -65,7 +65,7 @@ template <Semaphore S>
 void run_semaphore_stress(RepetitionContext& ctx) {
   auto* words = ctx.arena.make<ExclusionWords>();
   CheckTallies* tallies = detail::make_tallies(ctx);
-  S* sem = make_semaphore<S>(ctx.arena, ctx.spec.mode, ctx.spec.permits);
+  S* sem = make_semaphore<S>(ctx.arena, ctx.spec, ctx.spec.permits);
   SemaphoreStressLoop<S> loop(*sem, *words, tallies, ctx);
   detail::mark_applies(tallies, ctx.spec.workers, {CheckId::semaphore_holders});
   ctx.control.holders_allowed = ctx.spec.permits;

@@ -39,7 +39,7 @@ std::size_t semaphore_workload_bytes(const RunSpec&) {
 
 template <Semaphore S>
 void run_semaphore_workload(RepetitionContext& ctx) {
-  S* sem = make_semaphore<S>(ctx.arena, ctx.spec.mode, ctx.spec.permits);
+  S* sem = make_semaphore<S>(ctx.arena, ctx.spec, ctx.spec.permits);
   SemaphoreLoop<S> loop(*sem, ctx);
   run_workers(ctx, loop);
   sem->~S();

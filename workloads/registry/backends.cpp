@@ -8,6 +8,8 @@
 #include "workloads/lease_workload.hpp"
 #include "workloads/lock_stress.hpp"
 #include "workloads/lock_workload.hpp"
+#include "workloads/semaphore_stress.hpp"
+#include "workloads/semaphore_workload.hpp"
 #include "workloads/trylock_workload.hpp"
 
 namespace contend {
@@ -30,6 +32,20 @@ void add_locks(Registry& r, TypeList<Ls...>) {
   (r.add(backend_lock_entry<Ls>()), ...);
 }
 
+template <TrySemaphore S>
+RegistryEntry backend_semaphore_entry() {
+  RegistryEntry e;
+  e.info = info_of<S>(Family::semaphore);
+  e.run[Workload::semaphore] = {&semaphore_workload_bytes<S>, &run_semaphore_workload<S>};
+  e.stress[Workload::semaphore] = {&semaphore_stress_bytes<S>, &run_semaphore_stress<S>};
+  return e;
+}
+
+template <TrySemaphore... Ss>
+void add_semaphores(Registry& r, TypeList<Ss...>) {
+  (r.add(backend_semaphore_entry<Ss>()), ...);
+}
+
 template <LeaseStore S>
 RegistryEntry backend_lease_entry() {
   RegistryEntry e;
@@ -48,6 +64,7 @@ void add_leases(Registry& r, TypeList<Ss...>) {
 
 void add_backends(Registry& r) {
   add_locks(r, BackendLocks{});
+  add_semaphores(r, BackendSemaphores{});
   add_leases(r, BackendLeases{});
 }
 

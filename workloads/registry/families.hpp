@@ -24,8 +24,15 @@ void add_backends(Registry& r);
 // What a built-in primitive type says about itself.
 template <class T>
 PrimitiveInfo info_of(Family family) {
-  PrimitiveInfo info{std::string(T::kName), std::string(T::kDescription), family, T::kOrigin,
-                     T::kProcessShared, provides_exclusion<T>(), is_hidden<T>(), max_permits<T>()};
+  PrimitiveInfo info;
+  info.name = std::string(T::kName);
+  info.description = std::string(T::kDescription);
+  info.family = family;
+  info.origin = T::kOrigin;
+  info.process_shared = T::kProcessShared;
+  info.provides_exclusion = provides_exclusion<T>();
+  info.hidden = is_hidden<T>();
+  info.max_permits = max_permits<T>();
   info.baseline = is_baseline<T>();
   info.backend = std::string(backend_of<T>());
   return info;
