@@ -19,6 +19,7 @@
 #include "primitives/backends/redis_lease.hpp"
 #include "primitives/backends/redis_lock.hpp"
 #include "primitives/backends/redis_semaphore.hpp"
+#include "primitives/backends/redlock.hpp"
 #include "primitives/jobs/mem_job_table.hpp"
 #include "primitives/keyed/atomic_limiter.hpp"
 #include "primitives/keyed/semaphore_limiter.hpp"
@@ -173,7 +174,9 @@ using BuiltinJobTables = TypeList<
 // Kept on servers (primitives/backends/): registered for `run` and `stress` only, and never part
 // of "all" (they need a server: --redis or scripts/servers.sh).
 using BackendLocks = TypeList<
-    RedisLock>;
+    RedisLock,
+    Redlock3,
+    Redlock5>;
 
 using BackendSemaphores = TypeList<
     RedisSemaphore,

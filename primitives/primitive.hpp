@@ -351,6 +351,17 @@ constexpr std::string_view backend_of() {
   }
 }
 
+// How many Redis servers a backend primitive needs (Redlock's instances: kRedisServers), 1 for
+// another on Redis, 0 for one in memory.
+template <class T>
+constexpr std::uint32_t redis_servers_of() {
+  if constexpr (requires { T::kRedisServers; }) {
+    return T::kRedisServers;
+  } else {
+    return backend_of<T>() == "redis" ? 1 : 0;
+  }
+}
+
 // True for test-only primitives that `list` hides unless asked (planted bugs).
 template <class T>
 constexpr bool is_hidden() {

@@ -114,6 +114,7 @@ void run_lock_stress(RepetitionContext& ctx) {
   detail::mark_applies(tallies, ctx.spec.workers, {CheckId::exclusion_strong, CheckId::exclusion_transparent});
   ctx.control.fifo_contract = is_fifo<L>() ? 1 : 0;
   ctx.control.holders_allowed = 1;
+  ctx.control.waits_on_server = backend_of<L>().empty() ? 0 : 1;
   if (loop.can_try()) detail::mark_applies(tallies, ctx.spec.workers, {CheckId::try_lock_exclusion});
   run_workers(ctx, loop);
 

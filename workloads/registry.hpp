@@ -31,6 +31,7 @@ struct PrimitiveInfo {
   bool baseline = false;  // locks that are not locks (nolock, race, atomic-add): stress leaves them out of "all"
   bool cancels = false;   // task runtimes: a task can cancel another's wait (--cancel)
   std::string backend;    // "redis": kept on a server (--redis); never in "all"
+  std::uint32_t redis_servers = 0;  // how many Redis servers it needs (Redlock: its instances)
 };
 
 // How to run one workload over one primitive: the bytes its repetition takes from the arena

@@ -164,6 +164,10 @@ struct RunControl {
   // The lost wake-up watch (workloads/wake_watch.hpp): how many workers may be inside at once
   // (1 for a lock, the permits for a semaphore; 0: the workload is not watched).
   std::uint32_t holders_allowed = 0;
+  // Set for a primitive kept on a server (redis-lock, redlock-N, redis-semaphore): its waiters
+  // sleep on their sockets until the server answers, so "asleep while the lock is free" is how
+  // they wait, not a lost wake-up; the watch stands aside and the result says so.
+  std::uint32_t waits_on_server = 0;
   // The lost wake-up watch judges pairs of handoff ends instead (pingpong: workers 2k and 2k+1
   // both asleep in receive() means the message one of them sent never woke the other).
   std::uint32_t handoff_pairs = 0;

@@ -69,6 +69,7 @@ void run_semaphore_stress(RepetitionContext& ctx) {
   SemaphoreStressLoop<S> loop(*sem, *words, tallies, ctx);
   detail::mark_applies(tallies, ctx.spec.workers, {CheckId::semaphore_holders});
   ctx.control.holders_allowed = ctx.spec.permits;
+  ctx.control.waits_on_server = backend_of<S>().empty() ? 0 : 1;
   run_workers(ctx, loop);
 
   detail::merge_tallies(ctx, tallies);

@@ -251,7 +251,10 @@ void collect_checks(Repetition& rep, const RunControl& ctl, const RunSpec& spec,
   if (ctl.holders_allowed != 0 || ctl.handoff_pairs != 0) {
     CheckResult wake;
     wake.name = std::string(check_name(CheckId::lost_wakeup));
-    if (wake_watch_available()) {
+    if (ctl.waits_on_server != 0) {
+      wake.note = "not checked: its waiters sleep on their sockets until the server answers, so asleep while the "
+                  "lock is free is how they wait (the progress watchdog still applies)";
+    } else if (wake_watch_available()) {
       wake.checked = rep.operations();
     } else {
       wake.note = "not checked: under ThreadSanitizer a spinning waiter can sleep on the runtime's own locks";

@@ -101,7 +101,7 @@ WakeWatch::Sleep WakeWatch::sample(int w) {
 }
 
 bool WakeWatch::stranded(std::int64_t now_ns) {
-  if (!wake_watch_available() || !spec_.stress) return false;
+  if (!wake_watch_available() || !spec_.stress || control_.waits_on_server != 0) return false;
   if (control_.handoff_pairs != 0) return stranded_pair(now_ns);
   const std::uint32_t allowed = control_.holders_allowed;
   if (allowed == 0) return false;

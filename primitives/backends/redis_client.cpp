@@ -4,8 +4,10 @@
 #include <sys/time.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <string>
 
 namespace contend::redis {
@@ -27,10 +29,11 @@ thread_local ThreadConnections tls;
 
 }  // namespace
 
-std::unique_ptr<Connection> Connection::open(std::string_view address, std::string& error) {
+std::unique_ptr<Connection> Connection::open(std::string_view address, std::string& error, int connect_timeout_ms,
+                                             int command_timeout_ms) {
   const std::string a(address);
   redisContext* c = nullptr;
-  const timeval connect_timeout = timeval_of_ms(kConnectTimeoutMs);
+  const timeval connect_timeout = timeval_of_ms(connect_timeout_ms);
   if (!a.empty() && a.front() == '/') {
     c = redisConnectUnixWithTimeout(a.c_str(), connect_timeout);
   } else {
@@ -57,12 +60,21 @@ std::unique_ptr<Connection> Connection::open(std::string_view address, std::stri
     redisFree(c);
     return nullptr;
   }
-  const timeval command_timeout = timeval_of_ms(kCommandTimeoutMs);
+  const timeval command_timeout = timeval_of_ms(command_timeout_ms);
   redisSetTimeout(c, command_timeout);
-  return std::unique_ptr<Connection>(new Connection(c, a));
+  return std::unique_ptr<Connection>(new Connection(c, a, command_timeout_ms));
 }
 
 Connection::~Connection() { redisFree(context_); }
+
+std::string Connection::failure() const {
+  // hiredis reports a read that timed out as the socket's EAGAIN, in strerror's words.
+  if (context_->err == REDIS_ERR_IO && std::string_view(context_->errstr) == std::strerror(EAGAIN)) {
+    return "no reply within " + std::to_string(command_timeout_ms_) +
+           " ms (the server is paused, stopped or overloaded)";
+  }
+  return context_->errstr[0] != '\0' ? context_->errstr : "no reply";
+}
 
 void Connection::lost(std::string_view what) const {
   std::string line = "contend: redis " + address_ + ": " + std::string(what) + "\n";
@@ -70,37 +82,66 @@ void Connection::lost(std::string_view what) const {
   std::_Exit(kServerLostStatus);
 }
 
+redisReply* Connection::send(std::size_t argc, const char** argv, const std::size_t* lengths) {
+  return static_cast<redisReply*>(redisCommandArgv(context_, static_cast<int>(argc), argv, lengths));
+}
+
 Reply Connection::command(std::initializer_list<std::string_view> args, bool allow_error) {
   const char* argv[16];
   std::size_t lengths[16];
-  int argc = 0;
+  std::size_t argc = 0;
   for (std::string_view a : args) {
     argv[argc] = a.data();
     lengths[argc] = a.size();
     ++argc;
   }
-  auto* r = static_cast<redisReply*>(redisCommandArgv(context_, argc, argv, lengths));
-  if (r == nullptr) lost(context_->errstr[0] != '\0' ? context_->errstr : "no reply");
+  redisReply* r = send(argc, argv, lengths);
+  if (r == nullptr) lost(failure());
   Reply reply(r);
   if (reply.type() == REDIS_REPLY_ERROR && !allow_error) lost(reply.text());
   return reply;
 }
 
-Reply Connection::script(std::string_view body, std::initializer_list<std::string_view> keys,
-                         std::initializer_list<std::string_view> args) {
-  std::string sha;
-  for (const auto& [b, s] : loaded_) {
-    if (b == body) sha = s;
+std::optional<Reply> Connection::try_command(std::initializer_list<std::string_view> args) {
+  const char* argv[16];
+  std::size_t lengths[16];
+  std::size_t argc = 0;
+  for (std::string_view a : args) {
+    argv[argc] = a.data();
+    lengths[argc] = a.size();
+    ++argc;
   }
-  if (sha.empty()) {
-    Reply loaded = command({"SCRIPT", "LOAD", body});
-    sha = std::string(loaded.text());
-    loaded_.emplace_back(std::string(body), sha);
+  redisReply* r = send(argc, argv, lengths);
+  if (r == nullptr) {
+    broken_ = true;
+    return std::nullopt;
   }
+  Reply reply(r);
+  if (reply.type() == REDIS_REPLY_ERROR) return std::nullopt;
+  return reply;
+}
+
+std::optional<std::string> Connection::sha_of(std::string_view body, bool tolerant) {
+  for (const auto& [b, sha] : loaded_) {
+    if (b == body) return sha;
+  }
+  std::optional<Reply> loaded;
+  if (tolerant) {
+    loaded = try_command({"SCRIPT", "LOAD", body});
+    if (!loaded) return std::nullopt;
+  } else {
+    loaded.emplace(command({"SCRIPT", "LOAD", body}));
+  }
+  loaded_.emplace_back(std::string(body), std::string(loaded->text()));
+  return loaded_.back().second;
+}
+
+redisReply* Connection::evalsha(std::string_view sha, std::initializer_list<std::string_view> keys,
+                                std::initializer_list<std::string_view> args) {
   const std::string key_count = std::to_string(keys.size());
   const char* argv[16];
   std::size_t lengths[16];
-  int argc = 0;
+  std::size_t argc = 0;
   auto push = [&](std::string_view s) {
     argv[argc] = s.data();
     lengths[argc] = s.size();
@@ -111,8 +152,14 @@ Reply Connection::script(std::string_view body, std::initializer_list<std::strin
   push(key_count);
   for (std::string_view k : keys) push(k);
   for (std::string_view a : args) push(a);
-  auto* r = static_cast<redisReply*>(redisCommandArgv(context_, argc, argv, lengths));
-  if (r == nullptr) lost(context_->errstr[0] != '\0' ? context_->errstr : "no reply");
+  return send(argc, argv, lengths);
+}
+
+Reply Connection::script(std::string_view body, std::initializer_list<std::string_view> keys,
+                         std::initializer_list<std::string_view> args) {
+  const std::string sha = *sha_of(body, false);
+  redisReply* r = evalsha(sha, keys, args);
+  if (r == nullptr) lost(failure());
   Reply reply(r);
   if (reply.type() == REDIS_REPLY_ERROR && reply.text().starts_with("NOSCRIPT")) {
     // The server forgot its scripts (a restart, SCRIPT FLUSH): load it again and retry once.
@@ -121,6 +168,24 @@ Reply Connection::script(std::string_view body, std::initializer_list<std::strin
   }
   if (reply.type() == REDIS_REPLY_ERROR) lost(reply.text());
   return reply;
+}
+
+std::optional<Reply> Connection::try_script(std::string_view body, std::initializer_list<std::string_view> keys,
+                                            std::initializer_list<std::string_view> args) {
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    const std::optional<std::string> sha = sha_of(body, true);
+    if (!sha) return std::nullopt;
+    redisReply* r = evalsha(*sha, keys, args);
+    if (r == nullptr) {
+      broken_ = true;
+      return std::nullopt;
+    }
+    Reply reply(r);
+    if (reply.type() != REDIS_REPLY_ERROR) return reply;
+    if (!reply.text().starts_with("NOSCRIPT")) return std::nullopt;
+    loaded_.clear();  // a restarted instance forgot its scripts: load again, once
+  }
+  return std::nullopt;
 }
 
 std::vector<std::string> split_addresses(std::string_view list) {
@@ -158,6 +223,27 @@ Connection& connection(std::string_view address) {
   return *tls.open.back();
 }
 
+Connection* quorum_connection(std::string_view address) {
+  thread_local ThreadConnections quorum;
+  const pid_t pid = getpid();
+  if (quorum.pid != pid) {
+    for (auto& c : quorum.open) (void)c.release();
+    quorum.open.clear();
+    quorum.pid = pid;
+  }
+  for (auto it = quorum.open.begin(); it != quorum.open.end(); ++it) {
+    if ((*it)->address() != address) continue;
+    if (!(*it)->broken()) return it->get();
+    quorum.open.erase(it);  // closes it: a timed-out connection may still get the late reply
+    break;
+  }
+  std::string error;
+  std::unique_ptr<Connection> c = Connection::open(address, error, kQuorumTimeoutMs, kQuorumTimeoutMs);
+  if (c == nullptr) return nullptr;
+  quorum.open.push_back(std::move(c));
+  return quorum.open.back().get();
+}
+
 std::string probe(std::string_view address) {
   std::string error;
   std::unique_ptr<Connection> c = Connection::open(address, error);
@@ -167,7 +253,7 @@ std::string probe(std::string_view address) {
 
 std::string Connection::ping() {
   auto* r = static_cast<redisReply*>(redisCommand(context_, "PING"));
-  if (r == nullptr) return address_ + ": " + (context_->errstr[0] != '\0' ? context_->errstr : "no reply to PING");
+  if (r == nullptr) return address_ + ": " + failure();
   const Reply reply(r);
   if (reply.is_status("PONG")) return {};
   return address_ + ": PING answered '" + std::string(reply.text()) + "'";

@@ -14,21 +14,33 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace contend::redis {
 
 inline constexpr int kConnectTimeoutMs = 2000;
-inline constexpr int kCommandTimeoutMs = 5000;
+// Shorter than stress's default --stall (2 s), so that a paused or stopped server ends a run as
+// "the server was lost" naming it, before the watchdog can only say `hang`; long against any
+// reply (31 µs on loopback, tens of ms across a WAN) and against BLPOP's 50 ms waits.
+inline constexpr int kCommandTimeoutMs = 1000;
 inline constexpr int kServerLostStatus = 75;
+// Redlock's per-instance limits: small against its TTL, so that a dead or paused instance costs
+// an attempt this long at most instead of stalling it (the Redlock description's advice).
+inline constexpr int kQuorumTimeoutMs = 50;
 
 // A reply, freed with it.
 class Reply {
  public:
   explicit Reply(redisReply* r) : reply_(r) {}
   Reply(Reply&& other) noexcept : reply_(other.reply_) { other.reply_ = nullptr; }
+  Reply& operator=(Reply&& other) noexcept {
+    std::swap(reply_, other.reply_);
+    return *this;
+  }
   Reply(const Reply&) = delete;
   Reply& operator=(const Reply&) = delete;
   ~Reply() {
@@ -51,8 +63,11 @@ class Reply {
 
 class Connection {
  public:
-  // Connects; on failure returns nullptr and says why in `error`.
-  static std::unique_ptr<Connection> open(std::string_view address, std::string& error);
+  // Connects; on failure returns nullptr and says why in `error`. `timeout_ms` bounds the connect
+  // and every command.
+  static std::unique_ptr<Connection> open(std::string_view address, std::string& error,
+                                          int connect_timeout_ms = kConnectTimeoutMs,
+                                          int command_timeout_ms = kCommandTimeoutMs);
   ~Connection();
   Connection(const Connection&) = delete;
   Connection& operator=(const Connection&) = delete;
@@ -63,17 +78,36 @@ class Connection {
   // EVALSHA of a script loaded on this connection's server at first use (EVAL if it was flushed).
   Reply script(std::string_view body, std::initializer_list<std::string_view> keys,
                std::initializer_list<std::string_view> args);
+  // Redlock's: the same, but a lost connection, a timeout or an error reply comes back as nullopt
+  // (the connection is then marked broken, and quorum_connection() opens a new one) instead of
+  // ending the process: one instance's failure is a vote lost, not a run lost.
+  std::optional<Reply> try_command(std::initializer_list<std::string_view> args);
+  std::optional<Reply> try_script(std::string_view body, std::initializer_list<std::string_view> keys,
+                                  std::initializer_list<std::string_view> args);
+  bool broken() const { return broken_; }
   const std::string& address() const { return address_; }
   // PING, for the plan's check: empty when the server answered PONG, else why not (no exit).
   std::string ping();
 
  private:
-  Connection(redisContext* c, std::string address) : context_(c), address_(std::move(address)) {}
+  Connection(redisContext* c, std::string address, int command_timeout_ms)
+      : context_(c), address_(std::move(address)), command_timeout_ms_(command_timeout_ms) {}
+  // Why the last command got no reply, in a user's words.
+  std::string failure() const;
   [[noreturn]] void lost(std::string_view what) const;
+  // Sends one command; nullptr when the connection failed (context_->errstr says why).
+  redisReply* send(std::size_t argc, const char** argv, const std::size_t* lengths);
+  // The sha1 of `body` on this connection's server, loaded at first use (nullopt: it failed).
+  std::optional<std::string> sha_of(std::string_view body, bool tolerant);
+  // EVALSHA with the arguments laid out; nullptr when the connection failed.
+  redisReply* evalsha(std::string_view sha, std::initializer_list<std::string_view> keys,
+                      std::initializer_list<std::string_view> args);
 
   redisContext* context_;
   std::string address_;
+  int command_timeout_ms_;
   std::vector<std::pair<std::string, std::string>> loaded_;  // script body -> sha1
+  bool broken_ = false;  // try_*: the connection failed; it is not used again
 };
 
 // "a:1,b:2" -> {"a:1", "b:2"}.
@@ -83,6 +117,10 @@ std::vector<std::string> split_addresses(std::string_view list);
 // forked worker opens its own: a connection is never shared across fork()). Ends the process
 // (kServerLostStatus) when it cannot connect.
 Connection& connection(std::string_view address);
+
+// Redlock's: this thread's connection to `address` with kQuorumTimeoutMs limits, opened on first
+// use and again after it broke; nullptr when it cannot be opened now (the instance is down).
+Connection* quorum_connection(std::string_view address);
 
 // Why `address` cannot be used, or empty: connects and sends PING (the plan's check, before a run).
 std::string probe(std::string_view address);

@@ -35,6 +35,7 @@ PrimitiveInfo info_of(Family family) {
   info.max_permits = max_permits<T>();
   info.baseline = is_baseline<T>();
   info.backend = std::string(backend_of<T>());
+  info.redis_servers = redis_servers_of<T>();
   return info;
 }
 
