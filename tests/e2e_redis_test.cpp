@@ -2,9 +2,12 @@
 // directory of its own, on a port of its own) and stops: redis-lock keeps mutual exclusion across
 // threads and processes under stress, its lock-order checks work through the deadlock workload, a
 // server that dies mid-run ends the configuration as an error that says so (not a hang), and a
-// server that cannot be reached is one line and exit 2. When the server cannot start, every test
+// server that cannot be reached is one line and exit 2; a paused one ends the run as lost; the
+// semaphore keeps its permits and its planted two-round-trip form is caught; Redlock over three
+// servers of its own keeps exclusion while one is paused. When the server cannot start, every test
 // is skipped with its log, never failed or faked.
 #include <gtest/gtest.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -124,6 +127,80 @@ TEST_F(Redis, AServerThatDiesMidRunEndsItAsAnErrorNotAHang) {
   EXPECT_NE(r.out.find("the Redis server was lost mid-run"), std::string::npos) << r.out;
   EXPECT_NE(r.err.find("contend: redis " + address), std::string::npos) << r.err;
   EXPECT_LT(r.seconds, 30) << "it ended by the server's loss, not a watchdog";
+}
+
+TEST_F(Redis, TheSemaphoreKeepsItsPermitsAndTheTwoRoundTripOneIsCaught) {
+  const RunOutput ok = run_contend({"stress", "semaphore", "-p", "redis-semaphore", "--redis", address_, "-w", "4",
+                                    "--permits", "2", "-d", "2s"},
+                                   60);
+  EXPECT_EQ(ok.exit_code, 0) << ok.err << ok.out;
+  // Its race needs a client delayed between its two round trips: --perturb.
+  const RunOutput fair = run_contend({"stress", "semaphore", "-p", "broken-redis-fair-semaphore", "--redis", address_,
+                                      "-w", "8", "--permits", "1", "--perturb", "-d", "1s"},
+                                     60);
+  EXPECT_EQ(fair.exit_code, 1) << fair.err << fair.out;
+  EXPECT_NE(fair.out.find("holders within permits: violation"), std::string::npos) << fair.out;
+}
+
+// The pid of the first server under `dir`/`name` (scripts/servers.sh's layout).
+pid_t server_pid(const std::string& dir, const std::string& name) {
+  for (const auto& entry : std::filesystem::directory_iterator(dir + "/" + name)) {
+    std::ifstream in(entry.path() / "server.pid");
+    pid_t pid = 0;
+    if (in >> pid) return pid;
+  }
+  return 0;
+}
+
+TEST_F(Redis, APausedServerEndsTheRunAsLostNamingItNotAHang) {
+  const std::string dir = dir_ + "-paused";
+  const auto [code, out] = servers(dir, port_ + 200, "start redis");
+  ASSERT_EQ(code, 0) << out;
+  std::string address;
+  std::getline(std::ifstream(dir + "/redis.addr"), address);
+  const pid_t pid = server_pid(dir, "redis");
+  ASSERT_GT(pid, 0);
+  std::thread pauser([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+    kill(pid, SIGSTOP);
+  });
+  const RunOutput r =
+      run_contend({"stress", "lock", "-p", "redis-lock", "--redis", address, "-w", "2", "-d", "4s"}, 60);
+  pauser.join();
+  kill(pid, SIGCONT);
+  servers(dir, port_ + 200, "stop all");
+  std::filesystem::remove_all(dir);
+  EXPECT_EQ(r.exit_code, 1) << r.err << r.out;
+  EXPECT_NE(r.out.find("the Redis server was lost mid-run"), std::string::npos) << r.out;
+  EXPECT_NE(r.err.find("no reply within"), std::string::npos) << r.err;
+}
+
+TEST_F(Redis, RedlockKeepsExclusionWhileAMinorityIsPausedAndNeedsItsServers) {
+  const std::string dir = dir_ + "-redlock";
+  const auto [code, out] = servers(dir, port_ + 300, "start redlock 3");
+  ASSERT_EQ(code, 0) << out;
+  std::string addresses;
+  std::getline(std::ifstream(dir + "/redlock.addr"), addresses);
+  const pid_t pid = server_pid(dir, "redlock");
+  ASSERT_GT(pid, 0);
+  // One instance of three paused for 0.5 s mid-run: its votes time out (50 ms each) and the other
+  // two carry the lock.
+  std::thread pauser([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1000));
+    kill(pid, SIGSTOP);
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    kill(pid, SIGCONT);
+  });
+  const RunOutput r =
+      run_contend({"stress", "lock", "-p", "redlock-3", "--redis", addresses, "-w", "2", "-d", "3s"}, 60);
+  pauser.join();
+  const RunOutput too_few = run_contend({"run", "lock", "-p", "redlock-5", "--redis", addresses}, 20);
+  servers(dir, port_ + 300, "stop all");
+  std::filesystem::remove_all(dir);
+  EXPECT_EQ(r.exit_code, 0) << r.err << r.out;
+  EXPECT_NE(r.out.find("1 of 1 configurations passed every check"), std::string::npos) << r.out;
+  EXPECT_EQ(too_few.exit_code, 2) << too_few.err;
+  EXPECT_NE(too_few.err.find("needs 5 Redis servers"), std::string::npos) << too_few.err;
 }
 
 TEST_F(Redis, AServerThatCannotBeReachedIsOneLineAndExitTwo) {
