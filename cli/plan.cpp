@@ -219,6 +219,10 @@ PlanOutcome build_run_plan(const RunOptions& o, const Registry& registry) {
                                    as_integer(v)));
     }
   }
+  if (o.stress && o.workload == Workload::lock && r.given(KnobId::rate)) {
+    throw UsageError("--rate: stress drives the lock workload as fast as it goes (its checks want every overlap it "
+                     "can provoke, not a schedule); measure an open loop with `contend run lock --rate N`");
+  }
   if (r.given(KnobId::fault_every) && !r.given(KnobId::fault)) {
     throw UsageError("--fault-every says how often --fault strikes; give --fault too");
   }

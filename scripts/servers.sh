@@ -5,6 +5,8 @@
 #
 #   scripts/servers.sh start redis          one redis-server
 #   scripts/servers.sh start redlock [N]    N independent redis-servers (default 5), for Redlock
+#   scripts/servers.sh restart NAME I [D]   kills instance I (1-based) of NAME as a crash, starts it
+#                                           again, empty, after D seconds (default 0)
 #   scripts/servers.sh stop [NAME|all]      stops them and removes their directories
 #   scripts/servers.sh status               what runs, where
 #   scripts/servers.sh address NAME         prints HOST:PORT[,HOST:PORT...] (exit 1 if not running)
@@ -62,6 +64,28 @@ stop_name() {
   echo "servers: $name stopped"
 }
 
+# Starts one redis-server in directory $1 on port $2 and waits until it answers PING (at most
+# 10 s); on failure prints its log tail and returns 1.
+start_server() {
+  local d=$1 port=$2
+  mkdir -p "$d"
+  # Loopback only, no snapshot and no append-only file: a restart forgets everything, which is
+  # what the Redlock fault experiments need; protected mode stays on.
+  if ! redis-server --port "$port" --bind 127.0.0.1 --save '' --appendonly no --dir "$d" \
+    --daemonize yes --pidfile "$d/server.pid" --logfile "$d/server.log" >/dev/null 2>&1; then
+    tail -n 20 "$d/server.log" >&2 2>/dev/null || true
+    echo "servers: redis-server on port $port did not start" >&2
+    return 1
+  fi
+  for _ in $(seq 1 1000); do
+    [ "$(redis-cli -p "$port" ping 2>/dev/null)" = PONG ] && return 0
+    sleep 0.01
+  done
+  tail -n 20 "$d/server.log" >&2 2>/dev/null || true
+  echo "servers: redis-server on port $port did not answer within 10 s" >&2
+  return 1
+}
+
 start_redis() {  # name, count
   local name=$1 count=$2 port=$base_port addrs="" i d start pid
   command -v redis-server >/dev/null || die "redis-server is not installed (./scripts/setup.sh installs it)"
@@ -70,25 +94,9 @@ start_redis() {  # name, count
   for i in $(seq 1 "$count"); do
     while port_in_use "$port"; do port=$((port + 1)); done
     d="$dir/$name/$port"
-    mkdir -p "$d"
     start=$(now_ms)
-    # Loopback only, no snapshot and no append-only file: a restart forgets everything, which is
-    # what the Redlock fault experiments need; protected mode stays on.
-    if ! redis-server --port "$port" --bind 127.0.0.1 --save '' --appendonly no --dir "$d" \
-      --daemonize yes --pidfile "$d/server.pid" --logfile "$d/server.log" >/dev/null 2>&1; then
-      tail -n 20 "$d/server.log" >&2 2>/dev/null || true
+    if ! start_server "$d" "$port"; then
       stop_name "$name" >/dev/null
-      echo "servers: redis-server on port $port did not start" >&2
-      exit 1
-    fi
-    for _ in $(seq 1 100); do
-      [ "$(redis-cli -p "$port" ping 2>/dev/null)" = PONG ] && break
-      sleep 0.1
-    done
-    if [ "$(redis-cli -p "$port" ping 2>/dev/null)" != PONG ]; then
-      tail -n 20 "$d/server.log" >&2 2>/dev/null || true
-      stop_name "$name" >/dev/null
-      echo "servers: redis-server on port $port did not answer within 10 s" >&2
       exit 1
     fi
     pid=$(cat "$d/server.pid")
@@ -97,6 +105,29 @@ start_redis() {  # name, count
     port=$((port + 1))
   done
   echo "$addrs" >"$dir/$name.addr"
+}
+
+# Kills instance I (1-based, in the address file's order) of NAME with SIGKILL, as a crash: with
+# no persistence it comes back empty, having forgotten every key it granted. Starts it again on
+# the same port after DELAY seconds (0: at once; Redlock's "delayed restart" waits the locks' TTL).
+restart_redis() {  # name, index, delay
+  local name=$1 index=$2 delay=$3 address port d pid start
+  [ -f "$dir/$name.addr" ] || die "$name is not running"
+  address=$(tr ',' '\n' <"$dir/$name.addr" | sed -n "${index}p")
+  [ -n "$address" ] || die "$name has no instance $index"
+  port=${address##*:}
+  d="$dir/$name/$port"
+  pid=$(cat "$d/server.pid")
+  start=$(now_ms)
+  kill -KILL "$pid" 2>/dev/null || true
+  for _ in $(seq 1 500); do
+    alive "$pid" || break
+    sleep 0.01
+  done
+  rm -f "$d/server.pid"
+  sleep "$delay"
+  start_server "$d" "$port" || exit 1
+  echo "servers: $name: instance $index (127.0.0.1:$port) killed and back, empty, in $(($(now_ms) - start)) ms"
 }
 
 command=${1:-}
@@ -113,6 +144,15 @@ case "$command" in
         ;;
       *) die "start what? expected redis or redlock [N], not '$name'" ;;
     esac
+    ;;
+  restart)
+    name=${2:-}
+    index=${3:-}
+    delay=${4:-0}
+    case "$name" in redis | redlock) ;; *) die "restart what? expected redis or redlock, not '$name'" ;; esac
+    [[ "$index" =~ ^[1-9]$ ]] || die "restart $name: the instance is 1 to 9, not '$index'"
+    [[ "$delay" =~ ^[0-9]+(\.[0-9]+)?$ ]] || die "restart $name: the delay is seconds (e.g. 0, 2.5), not '$delay'"
+    restart_redis "$name" "$index" "$delay"
     ;;
   stop)
     name=${2:-all}
@@ -141,5 +181,5 @@ case "$command" in
     [ -f "$dir/$name.addr" ] || exit 1
     cat "$dir/$name.addr"
     ;;
-  *) die "expected start, stop, status or address (see the top of scripts/servers.sh)" ;;
+  *) die "expected start, restart, stop, status or address (see the top of scripts/servers.sh)" ;;
 esac

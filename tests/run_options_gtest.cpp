@@ -252,7 +252,6 @@ TEST(BuildPlan, QueueOptionsAreCheckedAndBelongToTheQueueWorkload) {
       {"1", "--producers"},
       {"1", "--consumers"},
       {"0", "--consume-ns"},
-      {"1000", "--rate"},
   };
   for (Workload other : {Workload::lock, Workload::pairs}) {
     for (const auto& [given, option] : queue_only) {
@@ -262,6 +261,19 @@ TEST(BuildPlan, QueueOptionsAreCheckedAndBelongToTheQueueWorkload) {
       const std::string msg = usage_error_of([&] { build_run_plan(o, registry); });
       EXPECT_EQ(msg, fmt::format("{} applies to the queue workload only, not {}", option, to_string(other)));
     }
+  }
+  {
+    // --rate: an open loop for the queue's producers and the lock's workers; stress refuses it for
+    // the lock (its checks want a closed loop).
+    RunOptions o;
+    o.workload = Workload::pairs;
+    set_option(o, "rate", "1000");
+    EXPECT_EQ(usage_error_of([&] { build_run_plan(o, registry); }), "--rate applies to the lock and queue workloads only, not pairs");
+    RunOptions lock;
+    lock.workload = Workload::lock;
+    lock.stress = true;
+    set_option(lock, "rate", "1000");
+    EXPECT_EQ(usage_error_of([&] { build_run_plan(lock, registry); }).rfind("--rate: stress drives the lock workload", 0), 0u);
   }
   for (const auto& [given, option] : {std::pair{"1024", "--capacity"}, std::pair{"spin", "--wait"}}) {
     RunOptions o;

@@ -183,7 +183,7 @@ const std::map<std::string, WorkloadKey>& workload_keys() {
       {"producers", {"producers = 1", {queue}}},
       {"consumers", {"consumers = 1", {queue}}},
       {"consume-ns", {"consume-ns = 10", {queue}}},
-      {"rate", {"rate = 1000", {queue}}},
+      {"rate", {"rate = 1000", {lock, queue}}},
       {"capacity", {"capacity = 64", {queue, pairs, tasks}}},
       {"wait", {"wait = \"yield\"", {queue, pairs}}},
       {"ttl", {"ttl = \"5ms\"", {lease}}},

@@ -188,6 +188,73 @@ std::optional<Reply> Connection::try_script(std::string_view body, std::initiali
   return std::nullopt;
 }
 
+bool Connection::flush() {
+  int done = 0;
+  while (done == 0) {
+    if (redisBufferWrite(context_, &done) != REDIS_OK) {
+      broken_ = true;
+      return false;
+    }
+  }
+  return true;
+}
+
+bool Connection::try_send(std::initializer_list<std::string_view> args) {
+  const char* argv[16];
+  std::size_t lengths[16];
+  int argc = 0;
+  for (std::string_view a : args) {
+    argv[argc] = a.data();
+    lengths[argc] = a.size();
+    ++argc;
+  }
+  if (redisAppendCommandArgv(context_, argc, argv, lengths) != REDIS_OK) {
+    broken_ = true;
+    return false;
+  }
+  return flush();
+}
+
+bool Connection::try_send_script(std::string_view body, std::initializer_list<std::string_view> keys,
+                                 std::initializer_list<std::string_view> args) {
+  const std::optional<std::string> sha = sha_of(body, true);
+  if (!sha) return false;
+  const std::string key_count = std::to_string(keys.size());
+  const char* argv[16];
+  std::size_t lengths[16];
+  int argc = 0;
+  auto push = [&](std::string_view s) {
+    argv[argc] = s.data();
+    lengths[argc] = s.size();
+    ++argc;
+  };
+  push("EVALSHA");
+  push(*sha);
+  push(key_count);
+  for (std::string_view k : keys) push(k);
+  for (std::string_view a : args) push(a);
+  if (redisAppendCommandArgv(context_, argc, argv, lengths) != REDIS_OK) {
+    broken_ = true;
+    return false;
+  }
+  return flush();
+}
+
+std::optional<Reply> Connection::try_receive() {
+  void* r = nullptr;
+  if (redisGetReply(context_, &r) != REDIS_OK || r == nullptr) {
+    broken_ = true;
+    return std::nullopt;
+  }
+  Reply reply(static_cast<redisReply*>(r));
+  if (reply.type() == REDIS_REPLY_ERROR) {
+    // A restarted instance forgot its scripts: the next try_send_script loads it again.
+    if (reply.text().starts_with("NOSCRIPT")) loaded_.clear();
+    return std::nullopt;
+  }
+  return reply;
+}
+
 std::vector<std::string> split_addresses(std::string_view list) {
   std::vector<std::string> out;
   std::size_t start = 0;

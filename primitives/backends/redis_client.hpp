@@ -84,6 +84,15 @@ class Connection {
   std::optional<Reply> try_command(std::initializer_list<std::string_view> args);
   std::optional<Reply> try_script(std::string_view body, std::initializer_list<std::string_view> keys,
                                   std::initializer_list<std::string_view> args);
+  // Redlock's parallel round: try_send() writes a command (or a loaded script's EVALSHA) to the
+  // socket without waiting; try_receive() then reads its reply. Sent to every instance before any
+  // reply is read, the votes take one round trip, not N, and concurrent clients' commands reach
+  // the instances in whatever order the network gives, as with redsync's goroutines. Failures
+  // are as try_command's.
+  bool try_send(std::initializer_list<std::string_view> args);
+  bool try_send_script(std::string_view body, std::initializer_list<std::string_view> keys,
+                       std::initializer_list<std::string_view> args);
+  std::optional<Reply> try_receive();
   bool broken() const { return broken_; }
   const std::string& address() const { return address_; }
   // PING, for the plan's check: empty when the server answered PONG, else why not (no exit).
@@ -99,6 +108,8 @@ class Connection {
   redisReply* send(std::size_t argc, const char** argv, const std::size_t* lengths);
   // The sha1 of `body` on this connection's server, loaded at first use (nullopt: it failed).
   std::optional<std::string> sha_of(std::string_view body, bool tolerant);
+  // Writes what redisAppendCommandArgv buffered; false (and broken) when the socket failed.
+  bool flush();
   // EVALSHA with the arguments laid out; nullptr when the connection failed.
   redisReply* evalsha(std::string_view sha, std::initializer_list<std::string_view> keys,
                       std::initializer_list<std::string_view> args);

@@ -4,13 +4,13 @@
 // in time.
 //
 // Contract (the Lock and TryLock concepts): an attempt sends `SET key token NX PX ttl` to every
-// instance in turn (each with kQuorumTimeoutMs limits, so a dead or paused instance costs at most
-// that); it holds the lock when at least N/2+1 said OK and the validity left, TTL − elapsed −
+// instance at once, then reads the replies (one round trip, as redsync's parallel requests; each
+// with kQuorumTimeoutMs limits, so a dead or paused instance costs at most that); it holds the lock when at least N/2+1 said OK and the validity left, TTL − elapsed −
 // drift (TTL/100 + 2 ms), is positive; otherwise it releases on every instance and, in lock(),
 // sleeps a random kRetryMinUs..kRetryMaxUs before the next attempt (redsync waits 50–250 ms on a
 // WAN; a loopback round trip is 30 µs, so a hundredth of that). try_lock() is one attempt.
-// unlock() runs the compare-and-delete script (as redis-lock's) on every instance, ignoring
-// failures: an instance that is down keeps the key until its TTL.
+// unlock() runs the compare-and-delete script (as redis-lock's) on every instance at once,
+// ignoring failures: an instance that is down keeps the key until its TTL.
 // The servers' guarantee: each instance runs each command alone; the majority is what makes the
 // lock exclusive — as long as no instance forgets a key it granted before the key's TTL has run
 // out. One that restarts without persistence does forget: a holder with exactly a majority then
@@ -80,11 +80,15 @@ class Redlock {
  private:
   bool attempt() {
     const auto start = std::chrono::steady_clock::now();
-    int votes = 0;
+    redis::Connection* sent[N] = {};
     for (int i = 0; i < N; ++i) {
       redis::Connection* c = redis::quorum_connection(addresses_[i]);
-      if (c == nullptr) continue;
-      const std::optional<redis::Reply> r = c->try_command({"SET", key_, token(), "NX", "PX", ttl_text()});
+      if (c != nullptr && c->try_send({"SET", key_, token(), "NX", "PX", ttl_text()})) sent[i] = c;
+    }
+    int votes = 0;
+    for (int i = 0; i < N; ++i) {
+      if (sent[i] == nullptr) continue;
+      const std::optional<redis::Reply> r = sent[i]->try_receive();
       if (r && r->is_status("OK")) ++votes;
     }
     const std::int64_t elapsed_ms =
@@ -98,9 +102,13 @@ class Redlock {
   void release_everywhere() {
     static constexpr std::string_view kRelease =
         "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end return 0";
+    redis::Connection* sent[N] = {};
     for (int i = 0; i < N; ++i) {
       redis::Connection* c = redis::quorum_connection(addresses_[i]);
-      if (c != nullptr) (void)c->try_script(kRelease, {key_}, {token()});
+      if (c != nullptr && c->try_send_script(kRelease, {key_}, {token()})) sent[i] = c;
+    }
+    for (int i = 0; i < N; ++i) {
+      if (sent[i] != nullptr) (void)sent[i]->try_receive();
     }
   }
 

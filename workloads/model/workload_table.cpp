@@ -341,8 +341,9 @@ std::vector<Knob> make_knob_table() {
   k.push_back({.id = KnobId::rate,
                .name = "rate",
                .kind = KnobKind::count,
-               .help = "Open loop: items per second each producer offers on a fixed schedule, comma-separated to "
-                       "sweep; latency counts from each item's intended send time (default: closed loop)",
+               .help = "Open loop: operations per second each worker offers on a fixed schedule (queue: items each "
+                       "producer offers), comma-separated to sweep; latency counts from each one's intended start "
+                       "(default: closed loop)",
                .sweep = true,
                .min = 1,
                .max = 1'000'000'000,
@@ -722,7 +723,7 @@ std::vector<WorkloadInfo> make_workload_table() {
        .help = "",
        .operation = "An operation is one lock and unlock; latency is the time to acquire the lock.",
        .identity = {K::workers},
-       .knobs = {K::cs_ns, K::outside_ns, K::outside_scale, K::cs_lines, K::fault, K::fault_every}},
+       .knobs = {K::cs_ns, K::outside_ns, K::outside_scale, K::cs_lines, K::fault, K::fault_every, K::rate}},
       {.workload = semaphore,
        .name = "semaphore",
        .family = Family::semaphore,
