@@ -5,11 +5,43 @@
 # then the HTML report of what it measured. Installs what is missing, builds Release, prints the
 # tables and writes results/: results.csv, results.json, one .hgrm per configuration, and
 # report.html. About a minute after the build on 2 cores.
+#
+#   ./scripts/demo.sh redis   the backend demo instead: starts a private redis-server and five for
+#                             Redlock (scripts/servers.sh, loopback only), runs suites/redis.toml
+#                             into results/redis/ with its report, and stops the servers. The
+#                             default demo never starts a server.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+case "${1:-}" in
+  "" | redis) ;;
+  *)
+    echo "usage: $0 [redis]" >&2
+    exit 2
+    ;;
+esac
 ./scripts/setup.sh
 ./scripts/build.sh release
 contend=build/release/cli/contend
+
+if [ "${1:-}" = redis ]; then
+  # Servers of the demo's own, whatever else runs: its own state directory and ports.
+  export CONTEND_SERVERS_DIR="${TMPDIR:-/tmp}/contend-demo-servers-$$"
+  export CONTEND_REDIS_PORT=${CONTEND_REDIS_PORT:-29379}
+  trap './scripts/servers.sh stop all >/dev/null 2>&1 || true' EXIT
+  ./scripts/servers.sh start redis
+  ./scripts/servers.sh start redlock 5
+  rm -rf results.redis.tmp
+  status=0
+  echo "== contend suite suites/redis.toml -o results/redis/"
+  "$contend" suite suites/redis.toml -o results.redis.tmp || status=$?
+  "$contend" report results.redis.tmp/results.json --title "contend demo: suites/redis.toml" \
+    -o results.redis.tmp/report.html || status=$?
+  mkdir -p results
+  rm -rf results/redis && mv results.redis.tmp results/redis
+  echo
+  echo "Wrote results/redis/: results.csv, results.json, one .hgrm per configuration, and report.html"
+  exit "$status"
+fi
 
 rm -rf results.tmp
 status=0
