@@ -191,6 +191,7 @@ const std::map<std::string, WorkloadKey>& workload_keys() {
       {"retry-interval", {"retry-interval = \"1ms\"", {lease}}},
       {"hold", {"hold = \"exp:50us\"", {lease}}},
       {"fencing", {"fencing = \"off\"", {lease}}},
+      {"renew", {"renew = \"on\"", {lease}}},
       {"keys", {"keys = 8", {keyed}}},
       {"zipf", {"zipf = 0.5", {keyed}}},
       {"per-key", {"per-key = 3", {keyed}}},
@@ -305,7 +306,7 @@ TEST(LoadSuite, UnknownKeyNamesItsLineAndTheAcceptedKeys) {
             path + ":5: unknown key 'workrs' in [[run]]; accepted: workload, primitive, workers, mode, duration, ops, "
                    "warmup, repetitions, cs-ns, outside-ns, outside-scale, cs-lines, permits, read-percent, "
                    "producers, consumers, capacity, wait, consume-ns, rate, ttl, wait-timeout, retry-interval, hold, "
-                   "fencing, keys, zipf, per-key, on-busy, locks, take, order, on-conflict, jobs, claim, batch, lease, pattern, cancel, pin, "
+                   "fencing, renew, keys, zipf, per-key, on-busy, locks, take, order, on-conflict, jobs, claim, batch, lease, pattern, cancel, pin, "
                    "sample, seed, timeout");
 }
 
@@ -355,7 +356,7 @@ TEST(LoadSuite, EveryOtherErrorNamesItsLine) {
       {"name = \"x\"\n[defaults]\nprimitives = \"ttas\"\n[[run]]\nworkload = \"lock\"\n",
        ":3: unknown key 'primitives' in [defaults]; accepted: primitive, workers, mode, duration, ops, warmup, "
        "repetitions, cs-ns, outside-ns, outside-scale, cs-lines, permits, read-percent, producers, consumers, "
-       "capacity, wait, consume-ns, rate, ttl, wait-timeout, retry-interval, hold, fencing, keys, zipf, per-key, "
+       "capacity, wait, consume-ns, rate, ttl, wait-timeout, retry-interval, hold, fencing, renew, keys, zipf, per-key, "
        "on-busy, locks, take, order, on-conflict, jobs, claim, batch, lease, pattern, cancel, pin, sample, seed, timeout"},
       {"name = \"x\"\n[[run]]\nworkload = \"lock\"\nops = 1000\nduration = \"1s\"\n",
        ":5: keys 'ops' and 'duration' exclude each other in one table: a run is bounded by an operation count or "

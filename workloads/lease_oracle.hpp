@@ -50,12 +50,19 @@ struct LeaseView {
   std::int64_t granted = 0;
   std::int64_t release_start = 0;
   std::uint64_t fence = 0;
+  bool renewing = false;  // --renew: a renewal of the current lease is in flight
+  // The bounds' starts, which --renew moves: live at least until live_from + ttl, over by
+  // live_to + ttl (since and granted without renewals; the last renewal's call and return).
+  std::int64_t live_from = 0;
+  std::int64_t live_to = 0;
   // The last lease it released: its attempt's start, grant, release start and end, and fence.
   std::int64_t last_since = 0;
   std::int64_t last_granted = 0;
   std::int64_t last_release_start = 0;
   std::int64_t last_release_end = 0;
   std::uint64_t last_fence = 0;
+  std::int64_t last_live_from = 0;
+  std::int64_t last_live_to = 0;
 };
 
 // One worker's record, behind a sequence lock: odd while its owner writes it.
@@ -66,11 +73,16 @@ struct alignas(kCacheLineSize) LeaseRecord {
   std::atomic<std::int64_t> granted{0};
   std::atomic<std::int64_t> release_start{0};
   std::atomic<std::uint64_t> fence{0};
+  std::atomic<bool> renewing{false};
+  std::atomic<std::int64_t> live_from{0};
+  std::atomic<std::int64_t> live_to{0};
   std::atomic<std::int64_t> last_since{0};
   std::atomic<std::int64_t> last_granted{0};
   std::atomic<std::int64_t> last_release_start{0};
   std::atomic<std::int64_t> last_release_end{0};
   std::atomic<std::uint64_t> last_fence{0};
+  std::atomic<std::int64_t> last_live_from{0};
+  std::atomic<std::int64_t> last_live_to{0};
 
   // Owner only: `change` stores the new values (relaxed) between the two sequence bumps.
   template <class Change>
@@ -92,11 +104,16 @@ struct alignas(kCacheLineSize) LeaseRecord {
       v.granted = granted.load(std::memory_order_relaxed);
       v.release_start = release_start.load(std::memory_order_relaxed);
       v.fence = fence.load(std::memory_order_relaxed);
+      v.renewing = renewing.load(std::memory_order_relaxed);
+      v.live_from = live_from.load(std::memory_order_relaxed);
+      v.live_to = live_to.load(std::memory_order_relaxed);
       v.last_since = last_since.load(std::memory_order_relaxed);
       v.last_granted = last_granted.load(std::memory_order_relaxed);
       v.last_release_start = last_release_start.load(std::memory_order_relaxed);
       v.last_release_end = last_release_end.load(std::memory_order_relaxed);
       v.last_fence = last_fence.load(std::memory_order_relaxed);
+      v.last_live_from = last_live_from.load(std::memory_order_relaxed);
+      v.last_live_to = last_live_to.load(std::memory_order_relaxed);
       std::atomic_thread_fence(std::memory_order_acquire);
       if (seq.load(std::memory_order_relaxed) == s1) return true;
     }
@@ -128,13 +145,16 @@ class LeaseOracle {
     LeaseView v;
     if (!own().read(v) || v.step == LeaseStep::idle) return;
     const std::int64_t granted = v.step == LeaseStep::attempting ? now : v.granted;
-    const std::int64_t end = granted + ttl_ + slack_;
+    const std::int64_t live_to = v.step == LeaseStep::attempting ? now : v.live_to;
+    const std::int64_t end = live_to + ttl_ + slack_;
     own().write([&](LeaseRecord& r) {
       r.last_since.store(v.since, std::memory_order_relaxed);
       r.last_granted.store(granted, std::memory_order_relaxed);
       r.last_release_start.store(end, std::memory_order_relaxed);
       r.last_release_end.store(end, std::memory_order_relaxed);
       r.last_fence.store(v.step == LeaseStep::attempting ? 0 : v.fence, std::memory_order_relaxed);
+      r.last_live_from.store(v.step == LeaseStep::attempting ? v.since : v.live_from, std::memory_order_relaxed);
+      r.last_live_to.store(live_to, std::memory_order_relaxed);
       r.step.store(LeaseStep::idle, std::memory_order_relaxed);
     });
   }
@@ -152,8 +172,27 @@ class LeaseOracle {
   void holding(std::uint64_t fence, std::int64_t granted) {
     own().write([&](LeaseRecord& r) {
       r.granted.store(granted, std::memory_order_relaxed);
+      r.live_from.store(r.since.load(std::memory_order_relaxed), std::memory_order_relaxed);
+      r.live_to.store(granted, std::memory_order_relaxed);
       r.fence.store(fence, std::memory_order_relaxed);
       r.step.store(LeaseStep::holding, std::memory_order_relaxed);
+    });
+  }
+  // --renew: a renewal of my lease is called now. Until it is answered, my lease may end as late
+  // as the renewal's own grant + ttl, which nobody knows yet: a refusal meanwhile is explained.
+  void renewing() {
+    own().write([](LeaseRecord& r) { r.renewing.store(true, std::memory_order_relaxed); });
+  }
+  // The renewal called at `since` returned at `granted`: true, and my lease is from now on live
+  // at least until since + ttl and over by granted + ttl (live_from, live_to; its grant stays
+  // what orders it among the others); false, and it was already lost (nothing changes).
+  void renewed(bool extended, std::int64_t since, std::int64_t granted) {
+    own().write([&](LeaseRecord& r) {
+      if (extended) {
+        r.live_from.store(since, std::memory_order_relaxed);
+        r.live_to.store(granted, std::memory_order_relaxed);
+      }
+      r.renewing.store(false, std::memory_order_relaxed);
     });
   }
   void releasing(std::int64_t start) {
@@ -169,6 +208,8 @@ class LeaseOracle {
       r.last_release_start.store(r.release_start.load(std::memory_order_relaxed), std::memory_order_relaxed);
       r.last_release_end.store(end, std::memory_order_relaxed);
       r.last_fence.store(r.fence.load(std::memory_order_relaxed), std::memory_order_relaxed);
+      r.last_live_from.store(r.live_from.load(std::memory_order_relaxed), std::memory_order_relaxed);
+      r.last_live_to.store(r.live_to.load(std::memory_order_relaxed), std::memory_order_relaxed);
       r.step.store(LeaseStep::idle, std::memory_order_relaxed);
     });
   }
@@ -187,18 +228,19 @@ class LeaseOracle {
       // Two grants can be ordered only if the first had expired before the second: its
       // attempt's start + ttl at the latest. Neither order possible, and the other not yet
       // released when mine was granted: two live leases at once.
-      const auto unordered = [&](std::int64_t other_since, std::int64_t other_granted) {
-        return other_since + ttl_ - slack_ > granted && since + ttl_ - slack_ > other_granted;
+      // (The other's live_from: a renewal moves where its lease surely lives until.)
+      const auto unordered = [&](std::int64_t other_live_from, std::int64_t other_granted) {
+        return other_live_from + ttl_ - slack_ > granted && since + ttl_ - slack_ > other_granted;
       };
       if (holds && v.granted != 0) {
         const bool still_held = v.step == LeaseStep::holding || v.release_start > granted;
-        if (still_held && unordered(v.since, v.granted)) f.exclusion_violated = true;
+        if (still_held && unordered(v.live_from, v.granted)) f.exclusion_violated = true;
         // A lease granted before I asked must have a smaller fence.
         if (v.granted < since && v.fence >= fence) f.fence_violated = true;
       }
       // Its last lease, released since: the same questions.
       if (v.last_granted != 0) {
-        if (v.last_release_start > granted && unordered(v.last_since, v.last_granted)) f.exclusion_violated = true;
+        if (v.last_release_start > granted && unordered(v.last_live_from, v.last_granted)) f.exclusion_violated = true;
         if (v.last_granted < since && v.last_fence >= fence) f.fence_violated = true;
       }
     }
@@ -220,17 +262,17 @@ class LeaseOracle {
       if (v.step == LeaseStep::attempting && v.since <= t1 && !await_outcome(w, v)) return false;
       if (v.last_granted != 0 && v.last_since > t0) return false;
       const bool holds = v.step == LeaseStep::holding || v.step == LeaseStep::releasing;
-      if (holds && v.since <= t1 && v.granted + ttl_ + slack_ >= t0) return false;
-      if (v.last_granted != 0 && v.last_release_end >= t0 && v.last_granted + ttl_ + slack_ >= t0) return false;
+      if (holds && v.since <= t1 && (v.renewing || v.live_to + ttl_ + slack_ >= t0)) return false;
+      if (v.last_granted != 0 && v.last_release_end >= t0 && v.last_live_to + ttl_ + slack_ >= t0) return false;
     }
     return true;
   }
 
-  // My lease [since, granted] was released over [r0, r1] and release() said `ok`: true when that
-  // answer is wrong.
-  bool release_wrong(std::int64_t since, std::int64_t granted, std::int64_t r0, std::int64_t r1, bool ok) const {
+  // My lease [since, granted], live at least until live_from + ttl (since, or its last renewal's
+  // call), was released over [r0, r1] and release() said `ok`: true when that answer is wrong.
+  bool release_wrong(std::int64_t live_from, std::int64_t granted, std::int64_t r0, std::int64_t r1, bool ok) const {
     // False while my lease was surely live when the store handled the release (by r1).
-    if (!ok) return r1 < since + ttl_ - slack_;
+    if (!ok) return r1 < live_from + ttl_ - slack_;
     for (int w = 0; w < workers_; ++w) {
       if (w == self_) continue;
       LeaseView v;
@@ -239,7 +281,7 @@ class LeaseOracle {
       if (!held_then || v.granted == 0 || v.granted >= r0) continue;
       // Its grant came after mine: it asked after I had it, or its lease could not have
       // expired before mine was granted (so it cannot have preceded mine).
-      if (v.since > granted || (v.granted > granted && v.since + ttl_ - slack_ > granted)) return true;
+      if (v.since > granted || (v.granted > granted && v.live_from + ttl_ - slack_ > granted)) return true;
     }
     return false;
   }

@@ -10,7 +10,8 @@
 //      store's wait() until a release or the holder's expiry (a store that cannot notify is
 //      polled every 1 ms); after --wait-timeout it gives up (a wait timeout: no operation); no
 //      sleep lasts over 100 ms without a look at the stop flag;
-//   2. holds it for --hold (sleeping, then spinning for the last 100 µs);
+//   2. holds it for --hold (sleeping, then spinning for the last 100 µs), with --renew on
+//      extending it every TTL/3 meanwhile (hold_renewing);
 //   3. writes to the guarded resource with the lease's fencing token (workloads/lease_oracle.hpp:
 //      with --fencing on it refuses a token below the greatest it saw, and stale writes are
 //      counted either way) — after the hold, where a holder that stalled past its TTL writes
@@ -73,6 +74,7 @@ class LeaseLoop {
         retry_interval_(ctx.spec.retry_interval_ns),
         hold_(ctx.spec.hold),
         fencing_(ctx.spec.fencing),
+        renew_(ctx.spec.renew),
         settings_(ctx) {}
 
   template <bool kSample>
@@ -93,7 +95,7 @@ class LeaseLoop {
       const bool sample = kSample && w.should_sample();
       const std::uint64_t t0 = w.begin_wait(sample);
       const std::uint64_t token = token_base | (++sequence & 0xffffffffULL);
-      const Grant grant = acquire(w, oracle, events, token, stop, ops);
+      Grant grant = acquire(w, oracle, events, token, stop, ops);
       if (grant.fence == 0) {
         w.released(ops);  // no lease: timed out or stopped; not an operation
         continue;
@@ -107,7 +109,12 @@ class LeaseLoop {
       w.checked(CheckId::fence_order);
       if (found.fence_violated) w.violation(CheckId::fence_order, ops);
 
-      detail::wait_until_ns(monotonic_ns() + hold_ns(w));
+      const std::int64_t hold_end = monotonic_ns() + hold_ns(w);
+      if (renew_) {
+        hold_renewing(oracle, token, grant, hold_end);
+      } else {
+        detail::wait_until_ns(hold_end);
+      }
       if (w.fault_due(stop)) w.strike();
       w.inside_work();
       const auto [accepted, stale] = shared_.resource->write(grant.fence, fencing_);
@@ -120,7 +127,7 @@ class LeaseLoop {
       oracle.released(r1);
       if (!released) ++events[EventId::late_releases];
       w.checked(CheckId::lease_release);
-      if (oracle.release_wrong(grant.since, grant.granted, r0, r1, released)) w.violation(CheckId::lease_release, ops);
+      if (oracle.release_wrong(grant.live_from, grant.granted, r0, r1, released)) w.violation(CheckId::lease_release, ops);
       ++ops;
       w.released(ops);
     }
@@ -132,6 +139,7 @@ class LeaseLoop {
     std::uint64_t fence = 0;  // 0: none (timed out, or stopped)
     std::int64_t since = 0;   // the successful attempt's call and return
     std::int64_t granted = 0;
+    std::int64_t live_from = 0;  // since, or the last renewal's call (--renew)
   };
 
   Grant acquire(StressWorker& w, LeaseOracle& oracle, EventCounts& events, std::uint64_t token, const StopFlag& stop,
@@ -142,7 +150,7 @@ class LeaseLoop {
       oracle.attempting(since);
       const std::uint64_t fence = store_.try_acquire(token, ttl_);
       const std::int64_t answered = monotonic_ns();
-      if (fence != 0) return {fence, since, answered};
+      if (fence != 0) return {fence, since, answered, since};
       oracle.refused();
       ++events[EventId::refusals];
       w.checked(CheckId::lease_expiry);
@@ -167,6 +175,26 @@ class LeaseLoop {
     }
   }
 
+  // --renew: holds until `hold_end`, extending the lease every TTL/3 from its grant or last
+  // renewal (Redisson's watchdog, run by the holder between naps of its hold: a paused process
+  // renews nothing, as a paused JVM's watchdog thread renews nothing). A renewal refused (the
+  // lease was lost) ends the renewing; the holder finishes its hold unaware, as a real one would.
+  void hold_renewing(LeaseOracle& oracle, std::uint64_t token, Grant& grant, std::int64_t hold_end) {
+    std::int64_t next = grant.granted + ttl_ / 3;
+    while (next < hold_end) {
+      detail::wait_until_ns(next);
+      oracle.renewing();
+      const std::int64_t since = monotonic_ns();
+      const bool renewed = store_.renew(token, ttl_);
+      const std::int64_t granted = monotonic_ns();
+      oracle.renewed(renewed, since, granted);
+      if (!renewed) break;
+      grant.live_from = since;
+      next = granted + ttl_ / 3;
+    }
+    detail::wait_until_ns(hold_end);
+  }
+
   // The longest a waiter sleeps without looking at the stop flag; and the poll interval for a
   // store that cannot notify when --retry-interval is 0.
   static constexpr std::int64_t kStopCheckNs = 100'000'000;
@@ -188,6 +216,7 @@ class LeaseLoop {
   const std::int64_t retry_interval_;
   const HoldTime hold_;
   const bool fencing_;
+  const bool renew_;
   const StressSettings settings_;
 };
 

@@ -56,6 +56,7 @@ enum class KnobId : std::uint8_t {
   retry_interval,
   hold,
   fencing,
+  renew,
   keys,
   zipf,
   per_key,

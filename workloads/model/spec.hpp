@@ -88,12 +88,14 @@ struct RunSpec {
   // Lease workload (workloads/lease_workload.hpp): the lease's time-to-live; how long one
   // acquisition waits before it gives up (0: for ever); how long a refused caller sleeps before it
   // asks again (0: it sleeps in the store's wait() until a release or the holder's expiry); how
-  // long a holder keeps it; and whether the guarded resource checks fencing tokens.
+  // long a holder keeps it; whether the guarded resource checks fencing tokens; and whether a
+  // holder extends its lease every TTL/3 while it holds it (Redisson's watchdog).
   std::int64_t ttl_ns = 10'000'000;
   std::int64_t wait_timeout_ns = 1'000'000'000;
   std::int64_t retry_interval_ns = 0;
   HoldTime hold;
   bool fencing = true;
+  bool renew = false;
   // Keyed workload (workloads/keyed_workload.hpp): how many keys; the Zipf exponent their
   // popularity follows, in millionths (0: uniform; 1000000: the classic 1/rank); how many
   // holders each key admits; and whether a caller finding its key full waits or is turned away.

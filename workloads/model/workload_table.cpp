@@ -416,6 +416,17 @@ std::vector<Knob> make_knob_table() {
                .json_key = "fencing",
                .get = &get_field<&RunSpec::fencing>,
                .set = &set_field<&RunSpec::fencing>});
+  k.push_back({.id = KnobId::renew,
+               .name = "renew",
+               .kind = KnobKind::choice,
+               .help = "on: a holder extends its lease every TTL/3 while it holds it, as Redisson's watchdog does (a "
+                       "paused holder renews nothing); off: the lease lasts its TTL",
+               .choices = {"off", "on"},
+               .label = "renew",
+               .csv_column = "renew",
+               .json_key = "renew",
+               .get = &get_field<&RunSpec::renew>,
+               .set = &set_field<&RunSpec::renew>});
   // The keyed workload's knobs (workloads/keyed_workload.hpp).
   k.push_back({.id = KnobId::keys,
                .name = "keys",
@@ -798,7 +809,7 @@ std::vector<WorkloadInfo> make_workload_table() {
                     "fencing token, and a release; latency is from the first try to the grant, waits included.",
        .table_note = "an operation is one lease taken, held and released; latency columns are the wait for the grant",
        .identity = {K::workers},
-       .knobs = {K::ttl, K::wait_timeout, K::retry_interval, K::hold, K::fencing, K::fault, K::fault_every},
+       .knobs = {K::ttl, K::wait_timeout, K::retry_interval, K::hold, K::fencing, K::renew, K::fault, K::fault_every},
        .stress_defaults = {{K::workers, ints({2, 4})}}},
       {.workload = keyed,
        .name = "keyed",
