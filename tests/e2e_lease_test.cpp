@@ -96,6 +96,33 @@ TEST_F(Lease, APausedHolderWritesStaleUnlessFenced) {
   EXPECT_GT(event_count(on.out, "stale writes rejected"), 0) << on.out;
 }
 
+// --renew on: a holder that keeps its lease past the TTL extends it (every TTL/3), so the next
+// caller no longer gets in beside it; a paused holder renews nothing, and fencing still has to
+// reject its late write.
+TEST_F(Lease, RenewalKeepsALongHoldExclusiveButNotAPausedOne) {
+  const std::vector<std::string> base = {"run", "lease", "-p", "lease-mem", "-w", "2", "--ttl", "30ms", "--hold",
+                                         "80ms", "-d", "600ms", "-r", "1"};
+  const RunOutput off = run_contend(base, 60);
+  ASSERT_EQ(off.exit_code, 0) << off.err << off.out;
+  std::vector<std::string> renewing = base;
+  renewing.insert(renewing.end(), {"--renew", "on"});
+  const RunOutput on = run_contend(renewing, 60);
+  ASSERT_EQ(on.exit_code, 0) << on.err << on.out;
+  EXPECT_GE(event_count(off.out, "overlaps"), 3) << off.out;  // every hold outlives the TTL
+  // A renewal misses only when its holder was held up for 20 ms (two thirds of the TTL).
+  EXPECT_LT(event_count(on.out, "overlaps"), event_count(off.out, "overlaps")) << on.out;
+  EXPECT_NE(on.out.find("renew:on"), std::string::npos) << on.out;
+
+  const RunOutput paused =
+      run_contend({"stress", "lease", "-p", "lease-mem", "--mode", "processes", "-w", "2", "-d", "500ms", "--fault",
+                   "pause-holder:3ms", "--fault-every", "50", "--renew", "on"},
+                  60);
+  EXPECT_EQ(paused.exit_code, 0) << paused.err << paused.out;
+  EXPECT_GT(event_count(paused.out, "overlaps"), 0) << paused.out;
+  EXPECT_EQ(event_count(paused.out, "stale writes accepted"), 0) << paused.out;
+  EXPECT_GT(event_count(paused.out, "stale writes rejected"), 0) << paused.out;
+}
+
 // A killed holder's lease comes back at its TTL: the recovery time is reported, no violation.
 TEST_F(Lease, AKilledHoldersLeaseIsRecoveredAtItsTtl) {
   const RunOutput r = run_contend({"stress", "lease", "-p", "lease-mem", "--mode", "processes", "-w", "2", "-d",

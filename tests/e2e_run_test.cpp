@@ -370,6 +370,17 @@ TEST_F(E2E, PairsAndOpenLoopQueueRunAndCheckTheirItems) {
   EXPECT_GE(delivered, 50);
   EXPECT_LE(delivered, 150);
   EXPECT_EQ(b["latency_ns"]["samples"].get<double>(), delivered);
+
+  // The lock workload's open loop: 2 workers offering 1000 acquisitions a second each for 200 ms.
+  const RunOutput locks = run_contend({"run", "lock", "-p", "std-mutex", "-w", "2", "--rate", "1000", "-d", "200ms",
+                                       "--warmup", "0", "-r", "1", "--sample", "1", "--format", "json"});
+  ASSERT_EQ(locks.exit_code, 0) << locks.err;
+  const json lock_doc = json::parse(locks.out);
+  const json& l = lock_doc["benchmarks"][0];
+  EXPECT_EQ(l["name"], "lock/std-mutex/threads/workers:2/rate:1000");
+  const auto acquired = l["iterations"].get<double>();
+  EXPECT_GE(acquired, 200);
+  EXPECT_LE(acquired, 600);
 }
 
 }  // namespace
