@@ -61,6 +61,7 @@
 #include "primitives/testing/broken_semaphores.hpp"
 #include "primitives/testing/broken_tasks.hpp"
 #include "primitives/testing/broken_waiting.hpp"
+#include "primitives/testing/broken_orderings.hpp"
 #include "primitives/testing/broken_queue.hpp"
 #include "primitives/testing/broken_queue_early_free.hpp"
 #include "primitives/testing/broken_redis_leases.hpp"
@@ -97,7 +98,8 @@ using BuiltinLocks = TypeList<
     BrokenRaceHangLock,
     BrokenRareWakeupLock,
     BrokenWaiterFlagLock,
-    BrokenFifoBargingLock>;
+    BrokenFifoBargingLock,
+    BrokenRelaxedUnlockLock>;
 
 using BuiltinSemaphores = TypeList<
     StdCountingSemaphore,
@@ -108,7 +110,8 @@ using BuiltinSemaphores = TypeList<
     MonitorSemaphore,
     BrokenSemRace,
     BrokenSemLeak,
-    BrokenSemNoWake>;
+    BrokenSemNoWake,
+    BrokenRelaxedSemaphore>;
 
 using BuiltinRwLocks = TypeList<
     StdSharedMutex,

@@ -8,6 +8,9 @@
 #                 default anyway) and a different seed each time. Caught: the run exits 1 (a
 #                 check failed, a hang or a crash). Target: at least 19 of 20 for every bug that
 #                 can show on x86, each within 10 s.
+#   equivalent:   the planted bugs whose machine code on x86-64 equals the correct version's
+#                 (primitives/testing/broken_orderings.hpp), run the same way and listed apart:
+#                 not counted as missed (nothing here can catch them).
 #   correct:      every correct primitive of every family (`contend stress lock|semaphore|rw|queue|
 #                 pingpong|lease|keyed` with its default "all", 2 and 8 workers; pingpong and lease
 #                 2 and 4), RUNS times. A false positive is any
@@ -86,6 +89,23 @@ for entry in "${planted[@]}"; do
   printf '| `%s`%s | %s | %d/%d | %d.%d |\n' "$name" "$label" "$check" "$caught" "$runs" \
     $((median_ms / 1000)) $((median_ms % 1000 / 100))
   if [ "$caught" -lt $((runs - runs / 20)) ]; then missed=$((missed + 1)); fi
+done
+
+# Equivalent on this platform (primitives/testing/broken_orderings.hpp): the same machine code as
+# the correct version on x86-64, so no run here can catch them. Run like the others and listed
+# apart, not counted as missed: they need ThreadSanitizer's model or a weak-memory machine.
+echo
+echo "| equivalent on x86-64 (not counted) | weaker order than needed | caught |"
+echo "|---|---|---:|"
+for entry in "broken-relaxed-unlock|lock|unlock relaxed, not release" "broken-relaxed-sem|semaphore|CAS and fetch_add relaxed, not acquire/release"; do
+  IFS='|' read -r name workload what <<<"$entry"
+  caught=0
+  for ((i = 1; i <= runs; i++)); do
+    rc=0
+    timeout 120 "$contend" stress "$workload" -p "$name" --seed "$((1000 + i))" >"$out/run.txt" 2>&1 || rc=$?
+    if [ "$rc" -eq 1 ]; then caught=$((caught + 1)); fi
+  done
+  printf '| `%s` | %s | %d/%d |\n' "$name" "$what" "$caught" "$runs"
 done
 
 echo
