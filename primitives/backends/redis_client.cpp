@@ -1,6 +1,7 @@
 // The Redis client (redis_client.hpp) over hiredis 0.14.
 #include "primitives/backends/redis_client.hpp"
 
+#include <sys/syscall.h>
 #include <sys/time.h>
 #include <unistd.h>
 
@@ -26,6 +27,36 @@ struct ThreadConnections {
   std::vector<std::unique_ptr<Connection>> open;
 };
 thread_local ThreadConnections tls;
+
+// A command's arguments as hiredis takes them (pointers and lengths), at most 16.
+struct Argv {
+  const char* argv[16];
+  std::size_t lengths[16];
+  std::size_t argc = 0;
+
+  void push(std::string_view a) {
+    argv[argc] = a.data();
+    lengths[argc] = a.size();
+    ++argc;
+  }
+  // EVALSHA sha N keys... args...; `key_count` must outlive the Argv.
+  static Argv evalsha(std::string_view sha, const std::string& key_count, std::initializer_list<std::string_view> keys,
+                      std::initializer_list<std::string_view> args) {
+    Argv a;
+    a.push("EVALSHA");
+    a.push(sha);
+    a.push(key_count);
+    for (std::string_view k : keys) a.push(k);
+    for (std::string_view x : args) a.push(x);
+    return a;
+  }
+};
+
+Argv argv_of(std::initializer_list<std::string_view> args) {
+  Argv a;
+  for (std::string_view x : args) a.push(x);
+  return a;
+}
 
 }  // namespace
 
@@ -82,20 +113,14 @@ void Connection::lost(std::string_view what) const {
   std::_Exit(kServerLostStatus);
 }
 
-redisReply* Connection::send(std::size_t argc, const char** argv, const std::size_t* lengths) {
-  return static_cast<redisReply*>(redisCommandArgv(context_, static_cast<int>(argc), argv, lengths));
+redisReply* Connection::send(std::size_t argc, const char* const* argv, const std::size_t* lengths) {
+  return static_cast<redisReply*>(
+      redisCommandArgv(context_, static_cast<int>(argc), const_cast<const char**>(argv), lengths));
 }
 
 Reply Connection::command(std::initializer_list<std::string_view> args, bool allow_error) {
-  const char* argv[16];
-  std::size_t lengths[16];
-  std::size_t argc = 0;
-  for (std::string_view a : args) {
-    argv[argc] = a.data();
-    lengths[argc] = a.size();
-    ++argc;
-  }
-  redisReply* r = send(argc, argv, lengths);
+  const Argv a = argv_of(args);
+  redisReply* r = send(a.argc, a.argv, a.lengths);
   if (r == nullptr) lost(failure());
   Reply reply(r);
   if (reply.type() == REDIS_REPLY_ERROR && !allow_error) lost(reply.text());
@@ -103,15 +128,8 @@ Reply Connection::command(std::initializer_list<std::string_view> args, bool all
 }
 
 std::optional<Reply> Connection::try_command(std::initializer_list<std::string_view> args) {
-  const char* argv[16];
-  std::size_t lengths[16];
-  std::size_t argc = 0;
-  for (std::string_view a : args) {
-    argv[argc] = a.data();
-    lengths[argc] = a.size();
-    ++argc;
-  }
-  redisReply* r = send(argc, argv, lengths);
+  const Argv a = argv_of(args);
+  redisReply* r = send(a.argc, a.argv, a.lengths);
   if (r == nullptr) {
     broken_ = true;
     return std::nullopt;
@@ -139,20 +157,8 @@ std::optional<std::string> Connection::sha_of(std::string_view body, bool tolera
 redisReply* Connection::evalsha(std::string_view sha, std::initializer_list<std::string_view> keys,
                                 std::initializer_list<std::string_view> args) {
   const std::string key_count = std::to_string(keys.size());
-  const char* argv[16];
-  std::size_t lengths[16];
-  std::size_t argc = 0;
-  auto push = [&](std::string_view s) {
-    argv[argc] = s.data();
-    lengths[argc] = s.size();
-    ++argc;
-  };
-  push("EVALSHA");
-  push(sha);
-  push(key_count);
-  for (std::string_view k : keys) push(k);
-  for (std::string_view a : args) push(a);
-  return send(argc, argv, lengths);
+  const Argv a = Argv::evalsha(sha, key_count, keys, args);
+  return send(a.argc, a.argv, a.lengths);
 }
 
 Reply Connection::script(std::string_view body, std::initializer_list<std::string_view> keys,
@@ -188,6 +194,14 @@ std::optional<Reply> Connection::try_script(std::string_view body, std::initiali
   return std::nullopt;
 }
 
+bool Connection::append(std::size_t argc, const char* const* argv, const std::size_t* lengths) {
+  if (redisAppendCommandArgv(context_, static_cast<int>(argc), const_cast<const char**>(argv), lengths) != REDIS_OK) {
+    broken_ = true;
+    return false;
+  }
+  return true;
+}
+
 bool Connection::flush() {
   int done = 0;
   while (done == 0) {
@@ -200,19 +214,8 @@ bool Connection::flush() {
 }
 
 bool Connection::try_send(std::initializer_list<std::string_view> args) {
-  const char* argv[16];
-  std::size_t lengths[16];
-  int argc = 0;
-  for (std::string_view a : args) {
-    argv[argc] = a.data();
-    lengths[argc] = a.size();
-    ++argc;
-  }
-  if (redisAppendCommandArgv(context_, argc, argv, lengths) != REDIS_OK) {
-    broken_ = true;
-    return false;
-  }
-  return flush();
+  const Argv a = argv_of(args);
+  return append(a.argc, a.argv, a.lengths) && flush();
 }
 
 bool Connection::try_send_script(std::string_view body, std::initializer_list<std::string_view> keys,
@@ -220,24 +223,8 @@ bool Connection::try_send_script(std::string_view body, std::initializer_list<st
   const std::optional<std::string> sha = sha_of(body, true);
   if (!sha) return false;
   const std::string key_count = std::to_string(keys.size());
-  const char* argv[16];
-  std::size_t lengths[16];
-  int argc = 0;
-  auto push = [&](std::string_view s) {
-    argv[argc] = s.data();
-    lengths[argc] = s.size();
-    ++argc;
-  };
-  push("EVALSHA");
-  push(*sha);
-  push(key_count);
-  for (std::string_view k : keys) push(k);
-  for (std::string_view a : args) push(a);
-  if (redisAppendCommandArgv(context_, argc, argv, lengths) != REDIS_OK) {
-    broken_ = true;
-    return false;
-  }
-  return flush();
+  const Argv a = Argv::evalsha(*sha, key_count, keys, args);
+  return append(a.argc, a.argv, a.lengths) && flush();
 }
 
 std::optional<Reply> Connection::try_receive() {
@@ -309,6 +296,16 @@ Connection* quorum_connection(std::string_view address) {
   if (c == nullptr) return nullptr;
   quorum.open.push_back(std::move(c));
   return quorum.open.back().get();
+}
+
+std::string_view thread_token() {
+  thread_local std::string text;
+  thread_local pid_t for_pid = 0;
+  if (for_pid != getpid() || text.empty()) {
+    for_pid = getpid();
+    text = std::to_string(for_pid) + "." + std::to_string(static_cast<long>(syscall(SYS_gettid)));
+  }
+  return text;
 }
 
 std::string probe(std::string_view address) {

@@ -105,7 +105,9 @@ class Connection {
   std::string failure() const;
   [[noreturn]] void lost(std::string_view what) const;
   // Sends one command; nullptr when the connection failed (context_->errstr says why).
-  redisReply* send(std::size_t argc, const char** argv, const std::size_t* lengths);
+  redisReply* send(std::size_t argc, const char* const* argv, const std::size_t* lengths);
+  // Buffers one command without sending it (try_send); false (and broken) when hiredis cannot.
+  bool append(std::size_t argc, const char* const* argv, const std::size_t* lengths);
   // The sha1 of `body` on this connection's server, loaded at first use (nullopt: it failed).
   std::optional<std::string> sha_of(std::string_view body, bool tolerant);
   // Writes what redisAppendCommandArgv buffered; false (and broken) when the socket failed.
@@ -132,6 +134,10 @@ Connection& connection(std::string_view address);
 // Redlock's: this thread's connection to `address` with kQuorumTimeoutMs limits, opened on first
 // use and again after it broke; nullptr when it cannot be opened now (the instance is down).
 Connection* quorum_connection(std::string_view address);
+
+// This thread's token for the locks kept on servers: its process and thread id ("pid.tid"),
+// made again in a forked child. A thread holds a given lock once at most, so it names the holder.
+std::string_view thread_token();
 
 // Why `address` cannot be used, or empty: connects and sends PING (the plan's check, before a run).
 std::string probe(std::string_view address);

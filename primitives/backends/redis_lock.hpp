@@ -11,7 +11,7 @@
 // holds are short and the TTL long). Not recursive.
 // The server's guarantee: each command and each script runs alone, so SET NX admits one holder
 // and the release's GET-compare-DEL cannot interleave with another client's SET.
-// What the client adds: the token, the release script, and the wait: BLPOP on the lock's signal
+// What the client adds: the token (redis::thread_token), the release script, and the wait: BLPOP on the lock's signal
 // list for at most kWaitSeconds, then SET NX again. A release empties the list and pushes one element
 // (with the TTL as its expiry), so one waiter wakes per release; a waiter that misses it (the
 // lock expired, nobody released) retries after kWaitSeconds.
@@ -26,10 +26,7 @@
 // until its TTL runs out (kTtlMs); a server that dies or stops answering ends the repetition with
 // an error naming it (redis_client.hpp), never a hang.
 #include <fmt/format.h>
-#include <sys/syscall.h>
-#include <unistd.h>
 
-#include <algorithm>
 #include <atomic>
 #include <cstdint>
 #include <string>
@@ -74,25 +71,13 @@ class RedisLock {
         "if redis.call('get', KEYS[1]) == ARGV[1] then "
         "redis.call('del', KEYS[1]) redis.call('del', KEYS[2]) redis.call('rpush', KEYS[2], '1') "
         "redis.call('pexpire', KEYS[2], ARGV[2]) return 1 end return 0";
-    redis::connection(address_).script(kRelease, {key_, signal_}, {token(), kTtlMs});
+    redis::connection(address_).script(kRelease, {key_, signal_}, {redis::thread_token(), kTtlMs});
   }
 
  private:
   bool take(redis::Connection& c) {
-    return c.command({"SET", key_, token(), "NX", "PX", kTtlMs}).is_status("OK");
+    return c.command({"SET", key_, redis::thread_token(), "NX", "PX", kTtlMs}).is_status("OK");
   }
-
-  // This thread's token: its process and thread id (a thread holds a lock once at most).
-  static std::string_view token() {
-    thread_local std::string text;
-    thread_local pid_t for_pid = 0;
-    if (for_pid != getpid() || text.empty()) {
-      for_pid = getpid();
-      text = fmt::format("{}.{}", for_pid, static_cast<long>(syscall(SYS_gettid)));
-    }
-    return text;
-  }
-
 
   char address_[256] = {};
   char key_[96] = {};

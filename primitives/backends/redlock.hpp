@@ -83,7 +83,7 @@ class Redlock {
     redis::Connection* sent[N] = {};
     for (int i = 0; i < N; ++i) {
       redis::Connection* c = redis::quorum_connection(addresses_[i]);
-      if (c != nullptr && c->try_send({"SET", key_, token(), "NX", "PX", ttl_text()})) sent[i] = c;
+      if (c != nullptr && c->try_send({"SET", key_, redis::thread_token(), "NX", "PX", ttl_text()})) sent[i] = c;
     }
     int votes = 0;
     for (int i = 0; i < N; ++i) {
@@ -105,7 +105,7 @@ class Redlock {
     redis::Connection* sent[N] = {};
     for (int i = 0; i < N; ++i) {
       redis::Connection* c = redis::quorum_connection(addresses_[i]);
-      if (c != nullptr && c->try_send_script(kRelease, {key_}, {token()})) sent[i] = c;
+      if (c != nullptr && c->try_send_script(kRelease, {key_}, {redis::thread_token()})) sent[i] = c;
     }
     for (int i = 0; i < N; ++i) {
       if (sent[i] != nullptr) (void)sent[i]->try_receive();
@@ -127,17 +127,6 @@ class Redlock {
 
   static std::string_view ttl_text() {
     static const std::string text = std::to_string(kTtlMs);
-    return text;
-  }
-
-  // This thread's token: its process and thread id (a thread holds a given lock once at most).
-  static std::string_view token() {
-    thread_local std::string text;
-    thread_local pid_t for_pid = 0;
-    if (for_pid != getpid() || text.empty()) {
-      for_pid = getpid();
-      text = fmt::format("{}.{}", for_pid, static_cast<long>(syscall(SYS_gettid)));
-    }
     return text;
   }
 
