@@ -358,6 +358,14 @@ PlanOutcome build_run_plan(const RunOptions& o, const Registry& registry) {
                                       e->info.max_permits, permits));
       continue;
     }
+    // --retry-interval in the lock workload is how a lock kept on a server waits; an in-memory
+    // lock waits as it was built to: run without it, and said so.
+    const bool without_retry =
+        o.workload == Workload::lock && r.given(KnobId::retry_interval) && e->info.backend.empty();
+    if (without_retry) {
+      note_once("--retry-interval is for locks kept on a server (redis-lock, redlock-3, redlock-5): the others wait "
+                "as they were built to");
+    }
     // A runtime that cannot cancel a wait: left out when --cancel was asked for, else run
     // without stress's default cancellations.
     bool without_cancel = false;
@@ -389,6 +397,7 @@ PlanOutcome build_run_plan(const RunOptions& o, const Registry& registry) {
         spec.primitive = e->info.name;
         spec.mode = m;
         if (without_cancel) spec.cancel_millionths = 0;
+        if (without_retry) spec.retry_interval_ns = 0;
         if (e->info.backend == "redis") spec.redis = redis_servers;
         if (queue_family) {
           // Only with `all`: a named queue that cannot run a shape was refused above.

@@ -129,6 +129,20 @@ TEST_F(Redis, AServerThatDiesMidRunEndsItAsAnErrorNotAHang) {
   EXPECT_LT(r.seconds, 30) << "it ended by the server's loss, not a watchdog";
 }
 
+TEST_F(Redis, TheLockPollsWithARetryIntervalAndInMemoryLocksSayTheyDoNot) {
+  const RunOutput polled = run_contend({"stress", "lock", "-p", "redis-lock", "--redis", address_, "-w", "2",
+                                        "--retry-interval", "1ms", "-d", "2s"},
+                                       60);
+  EXPECT_EQ(polled.exit_code, 0) << polled.err << polled.out;
+  EXPECT_NE(polled.out.find("lock/redis-lock/threads/workers:2/retry:1ms"), std::string::npos) << polled.out;
+  const RunOutput mem = run_contend({"run", "lock", "-p", "ttas", "-w", "1", "--retry-interval", "1ms", "-d", "50ms",
+                                     "-r", "1"},
+                                    60);
+  EXPECT_EQ(mem.exit_code, 0) << mem.err << mem.out;
+  EXPECT_NE(mem.err.find("--retry-interval is for locks kept on a server"), std::string::npos) << mem.err;
+  EXPECT_EQ(mem.out.find("retry:1ms"), std::string::npos) << "an in-memory lock runs without it: " << mem.out;
+}
+
 TEST_F(Redis, TheSemaphoreKeepsItsPermitsAndTheTwoRoundTripOneIsCaught) {
   const RunOutput ok = run_contend({"stress", "semaphore", "-p", "redis-semaphore", "--redis", address_, "-w", "4",
                                     "--permits", "2", "-d", "2s"},

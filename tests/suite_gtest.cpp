@@ -188,7 +188,7 @@ const std::map<std::string, WorkloadKey>& workload_keys() {
       {"wait", {"wait = \"yield\"", {queue, pairs}}},
       {"ttl", {"ttl = \"5ms\"", {lease}}},
       {"wait-timeout", {"wait-timeout = \"2s\"", {lease}}},
-      {"retry-interval", {"retry-interval = \"1ms\"", {lease}}},
+      {"retry-interval", {"retry-interval = \"1ms\"", {lock, lease}}},
       {"hold", {"hold = \"exp:50us\"", {lease}}},
       {"fencing", {"fencing = \"off\"", {lease}}},
       {"renew", {"renew = \"on\"", {lease}}},

@@ -41,6 +41,7 @@ inline BackendSettings backend_settings(const RunSpec& spec) {
   std::copy_n(spec.redis.data(), n, b.redis);
   static std::uint64_t built = 0;
   b.key_space = (static_cast<std::uint64_t>(getpid()) << 20) + built++;
+  b.retry_interval_ns = spec.retry_interval_ns;
   return b;
 }
 

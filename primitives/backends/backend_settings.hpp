@@ -13,6 +13,7 @@ namespace contend {
 struct BackendSettings {
   char redis[512] = {};          // comma-separated HOST:PORT or unix socket paths
   std::uint64_t key_space = 0;   // unique per repetition: keys are "contend:<key_space>:..."
+  std::int64_t retry_interval_ns = 0;  // --retry-interval: a waiter polls this often; 0: as built
 };
 
 // The first of the Redis servers (a single-server primitive's).

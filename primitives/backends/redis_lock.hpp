@@ -12,7 +12,8 @@
 // The server's guarantee: each command and each script runs alone, so SET NX admits one holder
 // and the release's GET-compare-DEL cannot interleave with another client's SET.
 // What the client adds: the token (redis::thread_token), the release script, and the wait: BLPOP on the lock's signal
-// list for at most kWaitSeconds, then SET NX again. A release empties the list and pushes one element
+// list for at most kWaitSeconds, then SET NX again; or, with --retry-interval, a sleep of that long
+// between tries (polling, as redis-py's Lock does). A release empties the list and pushes one element
 // (with the TTL as its expiry), so one waiter wakes per release; a waiter that misses it (the
 // lock expired, nobody released) retries after kWaitSeconds.
 // Fairness: none: a release wakes one waiter, and any client's SET NX may come first.
@@ -26,6 +27,7 @@
 // until its TTL runs out (kTtlMs); a server that dies or stops answering ends the repetition with
 // an error naming it (redis_client.hpp), never a hang.
 #include <fmt/format.h>
+#include <time.h>
 
 #include <atomic>
 #include <cstdint>
@@ -50,7 +52,7 @@ class RedisLock {
   static constexpr std::string_view kTtlMs = "30000";
   static constexpr std::string_view kWaitSeconds = "0.05";
 
-  RedisLock(const BackendSettings& settings, Sharing) {
+  RedisLock(const BackendSettings& settings, Sharing) : retry_interval_ns_(settings.retry_interval_ns) {
     copy_text(address_, first_redis(settings));
     // Each lock of a repetition (the deadlock workload makes several) gets its own key.
     static std::atomic<std::uint32_t> made{0};
@@ -61,7 +63,16 @@ class RedisLock {
 
   void lock() {
     redis::Connection& c = redis::connection(address_);
-    while (!take(c)) c.command({"BLPOP", signal_, kWaitSeconds});
+    while (!take(c)) {
+      if (retry_interval_ns_ > 0) {
+        // --retry-interval: poll, as redis-py's Lock does (its `sleep`), instead of waiting.
+        const timespec pause{static_cast<time_t>(retry_interval_ns_ / 1'000'000'000),
+                             static_cast<long>(retry_interval_ns_ % 1'000'000'000)};
+        nanosleep(&pause, nullptr);
+      } else {
+        c.command({"BLPOP", signal_, kWaitSeconds});
+      }
+    }
   }
 
   bool try_lock() { return take(redis::connection(address_)); }
@@ -79,6 +90,7 @@ class RedisLock {
     return c.command({"SET", key_, redis::thread_token(), "NX", "PX", kTtlMs}).is_status("OK");
   }
 
+  const std::int64_t retry_interval_ns_;  // 0: wait on the signal list
   char address_[256] = {};
   char key_[96] = {};
   char signal_[112] = {};

@@ -5,10 +5,12 @@
 //
 // Contract (the Lock and TryLock concepts): an attempt sends `SET key token NX PX ttl` to every
 // instance at once, then reads the replies (one round trip, as redsync's parallel requests; each
-// with kQuorumTimeoutMs limits, so a dead or paused instance costs at most that); it holds the lock when at least N/2+1 said OK and the validity left, TTL − elapsed −
-// drift (TTL/100 + 2 ms), is positive; otherwise it releases on every instance and, in lock(),
-// sleeps a random kRetryMinUs..kRetryMaxUs before the next attempt (redsync waits 50–250 ms on a
-// WAN; a loopback round trip is 30 µs, so a hundredth of that). try_lock() is one attempt.
+// with kQuorumTimeoutMs limits, so a dead or paused instance costs at most that). It holds the
+// lock when at least N/2+1 said OK and the validity left, TTL − elapsed − drift (TTL/100 + 2 ms),
+// is positive; otherwise it releases on every instance and, in lock(), sleeps a random
+// kRetryMinUs..kRetryMaxUs before the next attempt (redsync waits 50–250 ms on a WAN; a loopback
+// round trip is 30 µs, so a hundredth of that), or 0.5 to 1.5 times --retry-interval when given.
+// try_lock() is one attempt.
 // unlock() runs the compare-and-delete script (as redis-lock's) on every instance at once,
 // ignoring failures: an instance that is down keeps the key until its TTL.
 // The servers' guarantee: each instance runs each command alone; the majority is what makes the
@@ -55,7 +57,7 @@ class Redlock {
   static constexpr std::int64_t kRetryMaxUs = 2500;
   static constexpr int kQuorum = N / 2 + 1;
 
-  Redlock(const BackendSettings& settings, Sharing) {
+  Redlock(const BackendSettings& settings, Sharing) : retry_interval_ns_(settings.retry_interval_ns) {
     const std::vector<std::string> all = redis::split_addresses(settings.redis);
     if (all.size() < static_cast<std::size_t>(N)) {
       // The plan refuses this before a run (cli/redis_servers.cpp); a direct user of the class
@@ -70,7 +72,7 @@ class Redlock {
   }
 
   void lock() {
-    while (!attempt()) back_off();
+    while (!attempt()) back_off(retry_interval_ns_);
   }
 
   bool try_lock() { return attempt(); }
@@ -112,16 +114,18 @@ class Redlock {
     }
   }
 
-  // A random pause of kRetryMinUs..kRetryMaxUs (xorshift, seeded per thread), so that the losers
-  // of an attempt do not retry in step.
-  static void back_off() {
+  // A random pause of kRetryMinUs..kRetryMaxUs, or of 0.5 to 1.5 times --retry-interval when
+  // given (xorshift, seeded per thread), so that the losers of an attempt do not retry in step.
+  static void back_off(std::int64_t retry_interval_ns) {
     thread_local std::uint64_t state = 0;
     if (state == 0) state = (static_cast<std::uint64_t>(syscall(SYS_gettid)) << 17) ^ 0x9e3779b97f4a7c15ULL;
     state ^= state << 13;
     state ^= state >> 7;
     state ^= state << 17;
-    const std::int64_t us = kRetryMinUs + static_cast<std::int64_t>(state % (kRetryMaxUs - kRetryMinUs + 1));
-    const timespec pause{0, us * 1000};
+    const std::int64_t min_ns = retry_interval_ns > 0 ? retry_interval_ns / 2 : kRetryMinUs * 1000;
+    const std::int64_t max_ns = retry_interval_ns > 0 ? retry_interval_ns * 3 / 2 : kRetryMaxUs * 1000;
+    const std::int64_t ns = min_ns + static_cast<std::int64_t>(state % static_cast<std::uint64_t>(max_ns - min_ns + 1));
+    const timespec pause{static_cast<time_t>(ns / 1'000'000'000), static_cast<long>(ns % 1'000'000'000)};
     nanosleep(&pause, nullptr);
   }
 
@@ -130,6 +134,7 @@ class Redlock {
     return text;
   }
 
+  const std::int64_t retry_interval_ns_;  // 0: kRetryMinUs..kRetryMaxUs
   char addresses_[N][128] = {};
   char key_[96] = {};
 };

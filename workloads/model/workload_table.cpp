@@ -384,7 +384,9 @@ std::vector<Knob> make_knob_table() {
                .name = "retry-interval",
                .kind = KnobKind::duration,
                .help = "Refused callers sleep this long and ask again (polling, as redis-py does), e.g. 100ms; 0 = "
-                       "sleep until the store says the lease is free (a release or the holder's expiry)",
+                       "sleep until the store says the lease is free (a release or the holder's expiry). Lock "
+                       "workload: for a lock kept on a server (redis-lock polls instead of waiting on its "
+                       "notification list; Redlock backs off 0.5 to 1.5 times it at random)",
                .min = 0,
                .max = 60 * kSecond,
                .label = "retry",
@@ -734,7 +736,8 @@ std::vector<WorkloadInfo> make_workload_table() {
        .help = "",
        .operation = "An operation is one lock and unlock; latency is the time to acquire the lock.",
        .identity = {K::workers},
-       .knobs = {K::cs_ns, K::outside_ns, K::outside_scale, K::cs_lines, K::fault, K::fault_every, K::rate}},
+       .knobs = {K::cs_ns, K::outside_ns, K::outside_scale, K::cs_lines, K::fault, K::fault_every, K::rate,
+                 K::retry_interval}},
       {.workload = semaphore,
        .name = "semaphore",
        .family = Family::semaphore,
