@@ -369,7 +369,9 @@ PlanOutcome build_run_plan(const RunOptions& o, const Registry& registry) {
     // A runtime that cannot cancel a wait: left out when --cancel was asked for, else run
     // without stress's default cancellations.
     bool without_cancel = false;
-    const std::string redis_servers = e->info.backend == "redis" ? resolve_redis(o, e->info.name, e->info.redis_servers, out.notes) : std::string();
+    const std::string redis_servers = e->info.backend == "redis"
+                                          ? resolve_redis(o, e->info.name, e->info.redis_servers, out.notes)
+                                          : std::string();
     if (o.workload == Workload::tasks && !e->info.cancels && r.integer(KnobId::cancel) > 0) {
       if (r.given(KnobId::cancel)) {
         out.notes.push_back(fmt::format("{} cannot cancel a blocked wait: left out at --cancel", e->info.name));

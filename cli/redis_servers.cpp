@@ -26,7 +26,8 @@ std::string redis_addresses(const RunOptions& o, std::uint32_t servers_needed, s
   from = "$CONTEND_REDIS";
   if (const char* env = std::getenv("CONTEND_REDIS"); env != nullptr && *env != '\0') return env;
   const char* dir = std::getenv("CONTEND_SERVERS_DIR");
-  const std::string base = dir != nullptr && *dir != '\0' ? std::string(dir) : fmt::format("/tmp/contend-servers-{}", getuid());
+  const std::string base =
+      dir != nullptr && *dir != '\0' ? std::string(dir) : fmt::format("/tmp/contend-servers-{}", getuid());
   std::vector<std::string> files = {base + "/redlock.addr"};
   if (servers_needed <= 1) files.insert(files.begin(), base + "/redis.addr");
   for (const std::string& file : files) {

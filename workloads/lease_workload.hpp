@@ -127,7 +127,9 @@ class LeaseLoop {
       oracle.released(r1);
       if (!released) ++events[EventId::late_releases];
       w.checked(CheckId::lease_release);
-      if (oracle.release_wrong(grant.live_from, grant.granted, r0, r1, released)) w.violation(CheckId::lease_release, ops);
+      if (oracle.release_wrong(grant.live_from, grant.granted, r0, r1, released)) {
+        w.violation(CheckId::lease_release, ops);
+      }
       ++ops;
       w.released(ops);
     }
