@@ -17,6 +17,14 @@ using nlohmann::json;
 using Stress = NoLeftoversTest;
 
 // The line of the table that starts with `name` (a configuration), or empty.
+// Whether the binary under test is a sanitizer build (scripts/sanitizers.sh points the
+// end-to-end tests at it): its --version names the sanitizer after the build type
+// ("RelWithDebInfo+thread").
+bool sanitized_binary() {
+  const RunOutput v = run_contend({"--version"}, 20);
+  return v.out.find('+') != std::string::npos;
+}
+
 std::string line_of(const std::string& table, const std::string& name) {
   std::size_t at = 0;
   while ((at = table.find(name + " ", at)) != std::string::npos) {
@@ -124,7 +132,13 @@ TEST_F(Stress, PlantedBugsOfEachFamilyAreCaughtByTheirCheck) {
        "per-producer order"},
       {{"lock", "-p", "broken-starve", "-w", "4"}, "starvation"},
   };
+  const bool sanitized = sanitized_binary();
   for (const Case& c : cases) {
+    // broken-starve starves a worker only while the others barge in faster than once per 50 ms
+    // of its patience; under a sanitizer every worker can fall back to waiting politely, and then
+    // they take turns (CI, against the TSan binary at -d 300ms: exit 0, starvation passed), as
+    // the self-test leaves out its timing-sensitive cases under a sanitizer.
+    if (sanitized && c.check == "starvation") continue;
     std::vector<std::string> args = {"stress"};
     args.insert(args.end(), c.args.begin(), c.args.end());
     for (const char* a : {"-d", "300ms", "--format", "json"}) args.push_back(a);
