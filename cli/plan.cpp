@@ -13,13 +13,18 @@
 
 #include "cli/knob_values.hpp"
 #include "cli/parse.hpp"
+#include "cli/postgres_server.hpp"
 #include "cli/redis_servers.hpp"
 #include "cli/run_options.hpp"
 #include "cli/suggest.hpp"
 #include "cli/usage_error.hpp"
+#include "primitives/backends/pg_client.hpp"
 
 namespace contend::cli {
 namespace {
+
+// The jobs a table kept in PostgreSQL holds when --jobs is not given (pg-jobs).
+constexpr std::uint32_t kDatabaseJobs = 20'000;
 
 std::string names_of(const Registry& registry, Family family, const std::function<bool(const RegistryEntry&)>& keep) {
   std::string names;
@@ -363,7 +368,8 @@ PlanOutcome build_run_plan(const RunOptions& o, const Registry& registry) {
     const bool without_retry =
         o.workload == Workload::lock && r.given(KnobId::retry_interval) && e->info.backend.empty();
     if (without_retry) {
-      note_once("--retry-interval is for locks kept on a server (redis-lock, redlock-3, redlock-5): the others wait "
+      note_once("--retry-interval is for locks kept on a server (redis-lock, redlock-N, pg-nowait, pg-lock-table): the "
+                "others wait "
                 "as they were built to");
     }
     // A runtime that cannot cancel a wait: left out when --cancel was asked for, else run
@@ -372,6 +378,20 @@ PlanOutcome build_run_plan(const RunOptions& o, const Registry& registry) {
     const std::string redis_servers = e->info.backend == "redis"
                                           ? resolve_redis(o, e->info.name, e->info.redis_servers, out.notes)
                                           : std::string();
+    const std::string postgres = e->info.backend == "postgres" ? resolve_postgres(o, e->info.name) : std::string();
+    if (!postgres.empty() && out.plan.servers.empty()) {
+      // What it is and whether it keeps what it commits (servers.sh's runs with fsync off).
+      const std::string described = pg::describe(postgres);
+      out.plan.servers.push_back(described.empty() ? "PostgreSQL (did not say its version or settings)"
+                                                   : described);
+    }
+    // A jobs table in a database is filled by one INSERT per repetition: a million rows (the
+    // in-memory table's default) would take longer to make than most runs last.
+    const bool fewer_jobs = o.workload == Workload::jobs && !postgres.empty() && !r.given(KnobId::jobs);
+    if (fewer_jobs) {
+      note_once(fmt::format("{}: --jobs {} (the default for a table in PostgreSQL; --jobs sets it)", e->info.name,
+                            kDatabaseJobs));
+    }
     if (o.workload == Workload::tasks && !e->info.cancels && r.integer(KnobId::cancel) > 0) {
       if (r.given(KnobId::cancel)) {
         out.notes.push_back(fmt::format("{} cannot cancel a blocked wait: left out at --cancel", e->info.name));
@@ -401,6 +421,8 @@ PlanOutcome build_run_plan(const RunOptions& o, const Registry& registry) {
         if (without_cancel) spec.cancel_millionths = 0;
         if (without_retry) spec.retry_interval_ns = 0;
         if (e->info.backend == "redis") spec.redis = redis_servers;
+        spec.postgres = postgres;
+        if (fewer_jobs) spec.jobs = kDatabaseJobs;
         if (queue_family) {
           // Only with `all`: a named queue that cannot run a shape was refused above.
           const std::string misfit = queue_misfit(e->info, spec);

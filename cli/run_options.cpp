@@ -136,6 +136,11 @@ void add_run_options(Command& cmd, RunOptions& o) {
              "Redis servers for the backend primitives (redis-lock), HOST:PORT or a unix socket path, "
              "comma-separated (default: $CONTEND_REDIS, else the one scripts/servers.sh start redis runs)")
       .type_name("ADDRESSES");
+  cmd.option("--pg", o.postgres,
+             "PostgreSQL server for the backend primitives kept in a database (pg-for-update, pg-jobs, ...), a "
+             "libpq connection string or postgresql:// URI (default: $CONTEND_PG, else the one scripts/servers.sh "
+             "start postgres runs)")
+      .type_name("CONNINFO");
   cmd.option("-o,--out", o.out_dir, "Write results.csv, results.json and .hgrm files to this directory");
   add_choice<OutputFormat>(cmd, "--format", o.format,
                            {{"table", OutputFormat::table},

@@ -16,6 +16,11 @@
 #include "primitives/locks/ticket_lock.hpp"
 #include "primitives/locks/ttas_backoff.hpp"
 #include "primitives/locks/ttas_lock.hpp"
+#include "primitives/backends/pg_advisory_lock.hpp"
+#include "primitives/backends/pg_job_table.hpp"
+#include "primitives/backends/pg_lock_table.hpp"
+#include "primitives/backends/pg_row_lock.hpp"
+#include "primitives/backends/pg_share_lock.hpp"
 #include "primitives/backends/redis_lease.hpp"
 #include "primitives/backends/redis_lock.hpp"
 #include "primitives/backends/redis_semaphore.hpp"
@@ -64,6 +69,7 @@
 #include "primitives/testing/broken_orderings.hpp"
 #include "primitives/testing/broken_queue.hpp"
 #include "primitives/testing/broken_queue_early_free.hpp"
+#include "primitives/testing/broken_pg_jobs.hpp"
 #include "primitives/testing/broken_redis_leases.hpp"
 #include "primitives/testing/broken_redis_semaphores.hpp"
 #include "primitives/testing/broken_hang.hpp"
@@ -175,11 +181,22 @@ using BuiltinJobTables = TypeList<
     BrokenJobsReadThenUpdate>;
 
 // Kept on servers (primitives/backends/): registered for `run` and `stress` only, and never part
-// of "all" (they need a server: --redis or scripts/servers.sh).
+// of "all" (they need a server: --redis, --pg or scripts/servers.sh).
 using BackendLocks = TypeList<
     RedisLock,
     Redlock3,
-    Redlock5>;
+    Redlock5,
+    PgAdvisoryLock,
+    PgForUpdateLock,
+    PgNowaitLock,
+    PgLockTable>;
+
+using BackendRwLocks = TypeList<
+    PgShareLock>;
+
+using BackendJobTables = TypeList<
+    PgJobTable,
+    BrokenPgJobsSelectThenUpdate>;
 
 using BackendSemaphores = TypeList<
     RedisSemaphore,

@@ -241,13 +241,16 @@ concept KeyedLimiter = PrimitiveMetadata<T> && requires(T& l, std::uint32_t key)
 //  complete(id, token)  marks the row done if `token` still holds its claim; false if not (the
 //      lease ran out and another claimed it).
 //  remaining()          rows not yet done.
-// Construction: T(std::uint32_t jobs, Sharing), in place, in T::footprint(jobs) bytes.
+//  claimed_count()      rows claimed and not done (after the run: claims nobody completed).
+// Construction: T(std::uint32_t jobs, Sharing), in place, in T::footprint(jobs) bytes; one kept on
+// a server (pg-jobs) is T(std::uint32_t jobs, const BackendSettings&, Sharing).
 template <class T>
 concept JobTable = PrimitiveMetadata<T> &&
     requires(T& t, std::uint32_t* ids, std::uint32_t n, std::uint64_t token, std::int64_t ns, ClaimMode m) {
       { t.claim(token, n, m, ns, ids) } -> std::same_as<int>;
       { t.complete(n, token) } -> std::same_as<bool>;
       { t.remaining() } -> std::same_as<std::uint32_t>;
+      { t.claimed_count() } -> std::same_as<std::uint32_t>;
       { T::footprint(n) } -> std::convertible_to<std::size_t>;
     };
 

@@ -158,6 +158,14 @@ Environment read_environment(const Json& j, const std::string& path) {
   env.clock.resolution_ns = get_double(clock, "resolution_ns", clock_path);
   env.work.iterations_per_ns =
       get_double(member(j, "work", path), "iterations_per_ns", child(path, "work"));
+  // Recorded when a backend primitive ran; absent otherwise.
+  if (j.contains("servers")) {
+    const Json& servers = array_member(j, "servers", path);
+    for (std::size_t i = 0; i < servers.size(); ++i) {
+      if (!servers[i].is_string()) fail(child(child(path, "servers"), i), "expected a string");
+      env.servers.push_back(servers[i].get<std::string>());
+    }
+  }
   return env;
 }
 

@@ -261,6 +261,7 @@ OrderedJson environment_json(const Environment& env) {
   OrderedJson work;
   work["iterations_per_ns"] = real(env.work.iterations_per_ns);
   e["work"] = std::move(work);
+  if (!env.servers.empty()) e["servers"] = env.servers;
   return e;
 }
 

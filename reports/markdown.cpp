@@ -41,7 +41,7 @@ std::string capitalized(std::string text) {
 
 void append_row(std::string& out, const std::vector<std::string>& cells) {
   out += "|";
-  for (const std::string& cell : cells) out += " " + escape(cell) + " |";
+  for (const std::string& cell : cells) out += fmt::format(" {} |", escape(cell));
   out += "\n";
 }
 
@@ -68,12 +68,12 @@ std::string to_markdown(const Results& results) {
     for (const std::string& note : notes) out += "- " + escape(note) + "\n";
   }
   if (const std::string headline = interruption_headline(results); !headline.empty()) {
-    out += "\n**" + escape(headline) + "**\n\n";
-    for (const std::string& name : configs_with_data(results)) out += "- " + code_span(name) + "\n";
+    out += fmt::format("\n**{}**\n\n", escape(headline));
+    for (const std::string& name : configs_with_data(results)) out += fmt::format("- {}\n", code_span(name));
   }
-  out += "\n" + escape(summary_legend());
+  out += fmt::format("\n{}", escape(summary_legend()));
   if (const std::string reps = repetitions_description(results); !reps.empty()) {
-    out += " " + escape(capitalized(reps)) + ".";
+    out += fmt::format(" {}.", escape(capitalized(reps)));
   }
   out += "\n";
 
@@ -89,6 +89,7 @@ std::string to_markdown(const Results& results) {
                      escape(env.date_utc), env.load_average[0], env.load_average[1],
                      env.load_average[2]);
   out += fmt::format("- {}\n", escape(capitalized(clock_description(env.clock))));
+  for (const std::string& server : env.servers) out += fmt::format("- Server: {}\n", escape(server));
   out += fmt::format("- Command: {}\n", results.command_line.empty()
                                             ? std::string("not recorded")
                                             : code_span(results.command_line));

@@ -99,8 +99,9 @@ std::string summary_text(const ConfigResult& config) {
       const double needed_s = std::ceil(factor * static_cast<double>(duration_ns) / 1e9);
       how = fmt::format("at this pace -d {:.0f}s would reach it", needed_s);
     }
-    return fmt::format("no violation, but a worker did only {} operations ({} in all); a pass needs {} per worker: {}",
-                       fewest, count_text(ops), kStressOperationsPerWorker, how);
+    // What the faults did is evidence whatever the verdict.
+    return fmt::format("no violation, but a worker did only {} operations ({} in all); a pass needs {} per worker: {}{}",
+                       fewest, count_text(ops), kStressOperationsPerWorker, how, faults_text(config));
   }
   return config.status_text();
 }

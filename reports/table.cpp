@@ -450,10 +450,10 @@ std::string to_table(const Results& results) {
     for (const std::string& note : notes) out += note + "\n";
   }
   if (const std::string headline = interruption_headline(results); !headline.empty()) {
-    out += "\n" + headline + "\n";
-    for (const std::string& name : configs_with_data(results)) out += "  " + name + "\n";
+    out += fmt::format("\n{}\n", headline);
+    for (const std::string& name : configs_with_data(results)) out += fmt::format("  {}\n", name);
   }
-  out += "\n" + summary_legend() + "\n";
+  out += fmt::format("\n{}\n", summary_legend());
   const bool overtakes = std::any_of(results.configs.begin(), results.configs.end(), [](const ConfigResult& c) {
     return std::any_of(c.repetitions.begin(), c.repetitions.end(),
                        [](const Repetition& r) { return r.overtakes.total_count() > 0; });
@@ -465,6 +465,7 @@ std::string to_table(const Results& results) {
   out += clock_description(results.environment.clock);
   if (const std::string reps = repetitions_description(results); !reps.empty()) out += "; " + reps;
   out += "\n";
+  for (const std::string& server : results.environment.servers) out += fmt::format("Server: {}\n", server);
   return out;
 }
 

@@ -10,6 +10,7 @@ packages=(
   chromium
   python3 python3-yaml
   redis-server redis-tools libhiredis-dev
+  postgresql-15 libpq-dev
 )
 
 missing=()
@@ -28,9 +29,10 @@ sudo_cmd=()
 if [ "$(id -u)" -ne 0 ]; then sudo_cmd=(sudo); fi
 export DEBIAN_FRONTEND=noninteractive
 "${sudo_cmd[@]}" apt-get update -q
-# Server packages (redis-server) start a system-wide instance from their install script; contend
-# starts its own, private ones (scripts/servers.sh), so the install is told not to start any
-# service: a policy-rc.d that says no, for the length of the install, unless one is there already.
+# Server packages (redis-server, postgresql-15) start a system-wide instance from their install
+# script; contend starts its own, private ones (scripts/servers.sh), so the install is told not to
+# start any service: a policy-rc.d that says no, for the length of the install, unless one is
+# there already.
 policy=/usr/sbin/policy-rc.d
 if [ ! -e "$policy" ]; then
   printf '#!/bin/sh\nexit 101\n' | "${sudo_cmd[@]}" tee "$policy" >/dev/null

@@ -22,23 +22,10 @@
 #include <vector>
 
 #include "tests/run_binary.hpp"
+#include "tests/servers_script.hpp"
 
 namespace contend::test {
 namespace {
-
-// Runs scripts/servers.sh with the test's own state directory and ports; its output (stdout and
-// stderr) and exit code.
-std::pair<int, std::string> servers(const std::string& dir, int port, const std::string& args) {
-  const std::string command = "CONTEND_SERVERS_DIR=" + dir + " CONTEND_REDIS_PORT=" + std::to_string(port) + " " +
-                              CONTEND_SOURCE_DIR "/scripts/servers.sh " + args + " 2>&1";
-  std::string out;
-  FILE* p = popen(command.c_str(), "r");
-  if (p == nullptr) return {-1, "popen failed"};
-  std::array<char, 512> buffer{};
-  while (fgets(buffer.data(), buffer.size(), p) != nullptr) out += buffer.data();
-  const int status = pclose(p);
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
-}
 
 class Redis : public NoLeftoversTest {
  protected:
@@ -154,16 +141,6 @@ TEST_F(Redis, TheSemaphoreKeepsItsPermitsAndTheTwoRoundTripOneIsCaught) {
                                      60);
   EXPECT_EQ(fair.exit_code, 1) << fair.err << fair.out;
   EXPECT_NE(fair.out.find("holders within permits: violation"), std::string::npos) << fair.out;
-}
-
-// The pid of the first server under `dir`/`name` (scripts/servers.sh's layout).
-pid_t server_pid(const std::string& dir, const std::string& name) {
-  for (const auto& entry : std::filesystem::directory_iterator(dir + "/" + name)) {
-    std::ifstream in(entry.path() / "server.pid");
-    pid_t pid = 0;
-    if (in >> pid) return pid;
-  }
-  return 0;
 }
 
 TEST_F(Redis, APausedServerEndsTheRunAsLostNamingItNotAHang) {

@@ -1,4 +1,4 @@
-#include "primitives/backends/redis_client.hpp"
+#include "primitives/backends/backend_settings.hpp"
 #include "workloads/engine.hpp"
 
 #include <fcntl.h>
@@ -314,10 +314,10 @@ RepetitionOutcome run_repetition(const RunSpec& spec, int index, std::size_t wor
     rep.status_detail = fmt::format("{} in a worker process", signal_name(ctl->crash_signal));
   } else {
     rep.status = Status::error;
+    const std::string_view lost = server_lost_message(WEXITSTATUS(status));
     rep.status_detail = ctl->error[0] != '\0' ? std::string(ctl->error)
-                        : WEXITSTATUS(status) == redis::kServerLostStatus
-                            ? std::string("the Redis server was lost mid-run (stderr names it and the error)")
-                            : fmt::format("child exited with status {}", WEXITSTATUS(status));
+                        : !lost.empty()       ? std::string(lost)
+                                              : fmt::format("child exited with status {}", WEXITSTATUS(status));
   }
   // The verdict keeps its evidence: what the checks had already caught when it ended.
   if (spec.stress && rep.status != Status::interrupted && rep.status != Status::error) {

@@ -50,6 +50,7 @@ Results empty_results(const Calibrations& calibrations, const std::string& comma
 Results execute_plan(const RunPlan& plan, const Registry& registry, const Calibrations& calibrations,
                      const ProgressCallback& progress) {
   Results results = empty_results(calibrations, plan.command_line);
+  results.environment.servers = plan.servers;
   std::vector<const RegistryEntry*> entries;
   int total = 0;
   int rounds = 0;

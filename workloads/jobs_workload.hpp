@@ -114,7 +114,13 @@ void run_jobs_workload(RepetitionContext& ctx) {
   shared.events = ctx.arena.make_array<EventCounts>(static_cast<std::size_t>(spec.workers));
   shared.tallies = detail::make_tallies(ctx);
   detail::mark_applies(shared.tallies, spec.workers, {CheckId::job_once});
-  T* table = new (ctx.arena.allocate(T::footprint(spec.jobs), alignof(T))) T(spec.jobs, sharing_for(spec.mode));
+  void* storage = ctx.arena.allocate(T::footprint(spec.jobs), alignof(T));
+  T* table = nullptr;
+  if constexpr (std::constructible_from<T, std::uint32_t, const BackendSettings&, Sharing>) {
+    table = new (storage) T(spec.jobs, backend_settings(spec), sharing_for(spec.mode));  // kept on a server
+  } else {
+    table = new (storage) T(spec.jobs, sharing_for(spec.mode));
+  }
   JobsLoop<T> loop(*table, shared, ctx);
   run_workers(ctx, loop);
 
@@ -125,8 +131,7 @@ void run_jobs_workload(RepetitionContext& ctx) {
   lost.applies = 1;
   if (ctx.control.crash_signal == 0) {
     lost.checked = spec.jobs;
-    std::uint64_t stuck = 0;
-    for (std::uint32_t id = 0; id < spec.jobs; ++id) stuck += table->claimed(id) && spec.job_lease_ns == 0 ? 1 : 0;
+    const std::uint64_t stuck = spec.job_lease_ns == 0 ? table->claimed_count() : 0;
     if (stuck > 0) {
       lost.violations = stuck;
       const std::uint32_t killed = ctx.control.faults_injected.load(std::memory_order_relaxed);

@@ -12,7 +12,7 @@
 #include <cerrno>
 #include <climits>
 
-#include "primitives/backends/redis_client.hpp"
+#include "primitives/backends/backend_settings.hpp"
 #include "workloads/engine.hpp"
 
 namespace contend {
@@ -161,9 +161,9 @@ void reap_workers(RepetitionContext& ctx, std::vector<pid_t>& worker_pids) {
     if (!abnormal) continue;
     if (WIFSIGNALED(status) && ctl.crash_signal == 0) ctl.crash_signal = WTERMSIG(status);
     if (WIFEXITED(status) && ctl.error[0] == '\0') {
-      copy_error(ctl, WEXITSTATUS(status) == redis::kServerLostStatus
-                          ? std::string("the Redis server was lost mid-run (stderr names it and the error)")
-                          : fmt::format("worker process exited with status {}", WEXITSTATUS(status)));
+      const std::string_view lost = server_lost_message(WEXITSTATUS(status));
+      copy_error(ctl, !lost.empty() ? std::string(lost)
+                                    : fmt::format("worker process exited with status {}", WEXITSTATUS(status)));
     }
     // The others may wait forever on a lock the dead worker held: end them now.
     for (pid_t other : worker_pids) {

@@ -102,12 +102,13 @@ void run_rw_stress(RepetitionContext& ctx) {
   SharedLine* lines = make_shared_lines(ctx.arena, ctx.spec.cs_lines);
   auto* words = ctx.arena.make<ExclusionWords>();
   CheckTallies* tallies = detail::make_tallies(ctx);
-  R* lock = make_primitive<R>(ctx.arena, ctx.spec.mode);
+  R* lock = make_primitive<R>(ctx.arena, ctx.spec);
   RwStressLoop<R> loop(*lock, *words, lines, tallies, ctx);
   detail::mark_applies(tallies, ctx.spec.workers, {CheckId::rw_exclusion, CheckId::exclusion_transparent});
   // Lost wake-ups: a waiter asleep while nobody at all is inside (a waiting writer next to
   // readers inside is not stranded).
   ctx.control.holders_allowed = 1;
+  ctx.control.waits_on_server = backend_of<R>().empty() ? 0 : 1;
   run_workers(ctx, loop);
 
   detail::merge_tallies(ctx, tallies);

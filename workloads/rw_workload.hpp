@@ -75,7 +75,7 @@ std::size_t rw_workload_bytes(const RunSpec& spec) {
 template <RwLock R>
 void run_rw_workload(RepetitionContext& ctx) {
   SharedLine* lines = make_shared_lines(ctx.arena, ctx.spec.cs_lines);
-  R* lock = make_primitive<R>(ctx.arena, ctx.spec.mode);
+  R* lock = make_primitive<R>(ctx.arena, ctx.spec);
   RwLoop<R> loop(*lock, lines, ctx);
   run_workers(ctx, loop);
 

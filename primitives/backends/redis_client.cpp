@@ -11,6 +11,9 @@
 #include <cstring>
 #include <string>
 
+#include "primitives/backends/backend_settings.hpp"
+#include "primitives/backends/thread_connections.hpp"
+
 namespace contend::redis {
 namespace {
 
@@ -21,12 +24,7 @@ timeval timeval_of_ms(int ms) {
   return tv;
 }
 
-// A thread's connections, tagged with the process that opened them.
-struct ThreadConnections {
-  pid_t pid = 0;
-  std::vector<std::unique_ptr<Connection>> open;
-};
-thread_local ThreadConnections tls;
+thread_local ThreadConnections<Connection> tls;
 
 // A command's arguments as hiredis takes them (pointers and lengths), at most 16.
 struct Argv {
@@ -256,16 +254,7 @@ std::vector<std::string> split_addresses(std::string_view list) {
 }
 
 Connection& connection(std::string_view address) {
-  const pid_t pid = getpid();
-  if (tls.pid != pid) {
-    // Inherited across fork(): the parent's sockets are not ours to use (nor to close politely).
-    for (auto& c : tls.open) (void)c.release();
-    tls.open.clear();
-    tls.pid = pid;
-  }
-  for (auto& c : tls.open) {
-    if (c->address() == address) return *c;
-  }
+  if (Connection* c = tls.find(address)) return *c;
   std::string error;
   std::unique_ptr<Connection> c = Connection::open(address, error);
   if (c == nullptr) {
@@ -273,40 +262,22 @@ Connection& connection(std::string_view address) {
     (void)!write(STDERR_FILENO, line.data(), line.size());
     std::_Exit(kServerLostStatus);
   }
-  tls.open.push_back(std::move(c));
-  return *tls.open.back();
+  return tls.add(std::move(c));
 }
 
 Connection* quorum_connection(std::string_view address) {
-  thread_local ThreadConnections quorum;
-  const pid_t pid = getpid();
-  if (quorum.pid != pid) {
-    for (auto& c : quorum.open) (void)c.release();
-    quorum.open.clear();
-    quorum.pid = pid;
-  }
-  for (auto it = quorum.open.begin(); it != quorum.open.end(); ++it) {
-    if ((*it)->address() != address) continue;
-    if (!(*it)->broken()) return it->get();
-    quorum.open.erase(it);  // closes it: a timed-out connection may still get the late reply
-    break;
+  thread_local ThreadConnections<Connection> quorum;
+  if (Connection* c = quorum.find(address)) {
+    if (!c->broken()) return c;
+    quorum.close(address);  // a timed-out connection may still get the late reply
   }
   std::string error;
   std::unique_ptr<Connection> c = Connection::open(address, error, kQuorumTimeoutMs, kQuorumTimeoutMs);
   if (c == nullptr) return nullptr;
-  quorum.open.push_back(std::move(c));
-  return quorum.open.back().get();
+  return &quorum.add(std::move(c));
 }
 
-std::string_view thread_token() {
-  thread_local std::string text;
-  thread_local pid_t for_pid = 0;
-  if (for_pid != getpid() || text.empty()) {
-    for_pid = getpid();
-    text = std::to_string(for_pid) + "." + std::to_string(static_cast<long>(syscall(SYS_gettid)));
-  }
-  return text;
-}
+std::string_view thread_token() { return backend_thread_token(); }
 
 std::string probe(std::string_view address) {
   std::string error;

@@ -20,6 +20,8 @@
 #include <utility>
 #include <vector>
 
+#include "primitives/backends/backend_settings.hpp"
+
 namespace contend::redis {
 
 inline constexpr int kConnectTimeoutMs = 2000;
@@ -27,7 +29,7 @@ inline constexpr int kConnectTimeoutMs = 2000;
 // "the server was lost" naming it, before the watchdog can only say `hang`; long against any
 // reply (31 µs on loopback, tens of ms across a WAN) and against BLPOP's 50 ms waits.
 inline constexpr int kCommandTimeoutMs = 1000;
-inline constexpr int kServerLostStatus = 75;
+inline constexpr int kServerLostStatus = kRedisLostStatus;
 // Redlock's per-instance limits: small against its TTL, so that a dead or paused instance costs
 // an attempt this long at most instead of stalling it (the Redlock description's advice).
 inline constexpr int kQuorumTimeoutMs = 50;

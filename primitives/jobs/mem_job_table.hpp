@@ -81,6 +81,12 @@ class alignas(8) MemJobTable {
   // and whether it is held by a claim (a lease still running, or none).
   bool done(std::uint32_t id) const { return rows()[id].state == kDone; }
   bool claimed(std::uint32_t id) const { return rows()[id].state == kClaimed; }
+  // Jobs left claimed (after the run: by a claimer that never completed them).
+  std::uint32_t claimed_count() const {
+    std::uint32_t n = 0;
+    for (std::uint32_t id = 0; id < jobs_; ++id) n += claimed(id) ? 1 : 0;
+    return n;
+  }
 
  protected:
   static constexpr std::uint32_t kPending = 0;

@@ -223,6 +223,9 @@ struct Environment {
   std::optional<int> runnable_others_end;
   ClockCalibration clock;
   WorkCalibration work;
+  // The servers the backend primitives ran against, as they describe themselves ("PostgreSQL
+  // 15.18, fsync off, synchronous_commit off"); empty when none did. Absent in older files.
+  std::vector<std::string> servers;
 
   bool operator==(const Environment&) const = default;
 };

@@ -124,6 +124,9 @@ struct RunSpec {
   // paths, as the plan resolved them (--redis, $CONTEND_REDIS, or scripts/servers.sh's); empty
   // for a primitive in memory.
   std::string redis;
+  // Backend primitives kept in PostgreSQL (pg-for-update, pg-jobs, ...): the server's libpq
+  // connection string, as the plan resolved it (--pg, $CONTEND_PG, or scripts/servers.sh's).
+  std::string postgres;
 
   bool operator==(const RunSpec&) const = default;
 };
@@ -150,6 +153,7 @@ std::int64_t effective_timeout_ns(const RunSpec& spec);
 struct RunPlan {
   std::vector<RunSpec> configs;
   std::string command_line;  // as typed, for the record and for reproducing the run
+  std::vector<std::string> servers;  // what the backends' servers are (Environment::servers)
 };
 
 }  // namespace contend

@@ -5,9 +5,12 @@
 
 #include "primitives/catalog.hpp"
 #include "workloads/deadlock_workload.hpp"
+#include "workloads/jobs_workload.hpp"
 #include "workloads/lease_workload.hpp"
 #include "workloads/lock_stress.hpp"
 #include "workloads/lock_workload.hpp"
+#include "workloads/rw_stress.hpp"
+#include "workloads/rw_workload.hpp"
 #include "workloads/semaphore_stress.hpp"
 #include "workloads/semaphore_workload.hpp"
 #include "workloads/trylock_workload.hpp"
@@ -60,10 +63,40 @@ void add_leases(Registry& r, TypeList<Ss...>) {
   (r.add(backend_lease_entry<Ss>()), ...);
 }
 
+template <RwLock R>
+RegistryEntry backend_rwlock_entry() {
+  RegistryEntry e;
+  e.info = info_of<R>(Family::rw);
+  e.run[Workload::rw] = {&rw_workload_bytes<R>, &run_rw_workload<R>};
+  e.stress[Workload::rw] = {&rw_stress_bytes<R>, &run_rw_stress<R>};
+  return e;
+}
+
+template <RwLock... Rs>
+void add_rwlocks(Registry& r, TypeList<Rs...>) {
+  (r.add(backend_rwlock_entry<Rs>()), ...);
+}
+
+template <JobTable T>
+RegistryEntry backend_jobs_entry() {
+  RegistryEntry e;
+  e.info = info_of<T>(Family::jobs);
+  e.run[Workload::jobs] = {&jobs_workload_bytes<T>, &run_jobs_workload<T>};
+  e.stress[Workload::jobs] = {&jobs_workload_bytes<T>, &run_jobs_workload<T>};
+  return e;
+}
+
+template <JobTable... Ts>
+void add_job_tables(Registry& r, TypeList<Ts...>) {
+  (r.add(backend_jobs_entry<Ts>()), ...);
+}
+
 }  // namespace
 
 void add_backends(Registry& r) {
   add_locks(r, BackendLocks{});
+  add_rwlocks(r, BackendRwLocks{});
+  add_job_tables(r, BackendJobTables{});
   add_semaphores(r, BackendSemaphores{});
   add_leases(r, BackendLeases{});
 }
