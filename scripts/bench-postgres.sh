@@ -22,6 +22,7 @@ runs=${RUNS:-5}
 workers=${WORKERS:-2}
 seconds=3
 out=$(mktemp -d)
+chmod 755 "$out"  # the server runs as the postgres user, which must reach its directory under it
 export CONTEND_SERVERS_DIR="$out/servers"
 export CONTEND_PG_PORT=${CONTEND_PG_PORT:-27432}
 trap './scripts/servers.sh stop all >/dev/null 2>&1 || true; rm -rf "$out"' EXIT
@@ -29,24 +30,22 @@ trap './scripts/servers.sh stop all >/dev/null 2>&1 || true; rm -rf "$out"' EXIT
 conninfo=$(./scripts/servers.sh address postgres)
 pg_bin=$(dirname "$(printf '%s\n' /usr/lib/postgresql/*/bin/pgbench | sort -V | tail -n 1)")
 
-# pgbench's jobs: a key space of their own (-1, which contend never uses), more than it can do in
-# the time. The statements are pg-jobs's (primitives/backends/pg_job_table.hpp), with pgbench's
-# variables where contend binds parameters.
-"$pg_bin/psql" -X -q "$conninfo" <<'SQL'
-CREATE TABLE IF NOT EXISTS contend_jobs (space bigint, id int, token bigint, locked_until timestamptz,
-                                         PRIMARY KEY (space, id));
-SQL
+# pgbench's jobs: a table of their own, made as pg-jobs makes its (primitives/backends/
+# pg_job_table.hpp: one per repetition, filled and analyzed), more jobs than either does in the
+# time. The statements are pg-jobs's at --batch 1, with pgbench's variables where contend binds
+# parameters.
 cat >"$out/claim.sql" <<'SQL'
 \set token random(1, 1000000000000)
-WITH picked AS (SELECT id FROM contend_jobs WHERE space = -1 AND (token IS NULL OR locked_until < clock_timestamp()) ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED) UPDATE contend_jobs j SET token = :token, locked_until = CASE WHEN 0::bigint > 0 THEN clock_timestamp() + 0::bigint * interval '1 microsecond' END FROM picked WHERE j.space = -1 AND j.id = picked.id RETURNING j.id AS job \gset
-DELETE FROM contend_jobs WHERE space = -1 AND id = :job AND token = :token;
+WITH picked AS (SELECT id FROM contend_jobs_bench WHERE token IS NULL OR locked_until < clock_timestamp() ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED) UPDATE contend_jobs_bench j SET token = :token, locked_until = CASE WHEN 0::bigint > 0 THEN clock_timestamp() + 0::bigint * interval '1 microsecond' END FROM picked WHERE j.id = picked.id RETURNING j.id AS job \gset
+DELETE FROM contend_jobs_bench WHERE id = ANY(ARRAY[:job]::int[]) AND token = :token;
 SQL
 
 jobs=400000
 for round in $(seq 1 "$runs"); do
-  "$pg_bin/psql" -X -q "$conninfo" -c "DELETE FROM contend_jobs WHERE space = -1" \
-    -c "INSERT INTO contend_jobs (space, id) SELECT -1, g FROM generate_series(0, $((jobs - 1))) g" \
-    -c "VACUUM ANALYZE contend_jobs"
+  "$pg_bin/psql" -X -q "$conninfo" -c "DROP TABLE IF EXISTS contend_jobs_bench" \
+    -c "CREATE TABLE contend_jobs_bench (id int PRIMARY KEY, token bigint, locked_until timestamptz)" \
+    -c "INSERT INTO contend_jobs_bench (id) SELECT g FROM generate_series(0, $((jobs - 1))) g" \
+    -c "ANALYZE contend_jobs_bench"
   "$pg_bin/pgbench" -n -M prepared -c "$workers" -j "$workers" -T "$seconds" -f "$out/claim.sql" "$conninfo" \
     >"$out/pgbench-$round.txt" 2>&1 || { cat "$out/pgbench-$round.txt" >&2; exit 1; }
   for batch in 1 50; do

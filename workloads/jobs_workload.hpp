@@ -2,7 +2,7 @@
 // The jobs workload (`contend run jobs`, `contend stress jobs`): a table of --jobs jobs
 // (primitives/primitive.hpp, JobTable) that workers claim in batches of --batch (--claim skip:
 // SKIP LOCKED; block: FOR UPDATE; nowait: NOWAIT, retried), work on for --cs-ns each and
-// complete, until every job is done or --duration runs out — a job queue kept in a database
+// complete (each as it is done, or, for a table that has complete_all, the claim's together), until every job is done or --duration runs out — a job queue kept in a database
 // table (graphile-worker, Que, Oban). With --lease D a claim runs out after D, so the jobs of a
 // worker that died come back (and may be done twice).
 //
@@ -79,8 +79,13 @@ class JobsLoop {
         // --fault strikes while the worker holds its claims (killed: they stay claimed).
         if (w.fault_due(stop)) w.strike();
         w.inside_work();
-        if (!table_.complete(id, token)) ++events[EventId::late_completions];
+        if constexpr (!kCompletesAll) {
+          if (!table_.complete(id, token)) ++events[EventId::late_completions];
+        }
         ++ops;
+      }
+      if constexpr (kCompletesAll) {
+        events[EventId::late_completions] += static_cast<std::uint64_t>(claimed - table_.complete_all(ids, claimed, token));
       }
       w.released(ops);
     }
@@ -88,6 +93,14 @@ class JobsLoop {
   }
 
  private:
+  // A table kept on a server completes a claim's jobs in one statement, after they are all worked
+  // on, as batch workers do (graphile-worker's completeJobs): one round trip per job would make
+  // --batch save only the claim's.
+  static constexpr bool kCompletesAll =
+      requires(T& t, const std::uint32_t* ids, int n, std::uint64_t token) {
+        { t.complete_all(ids, n, token) } -> std::same_as<int>;
+      };
+
   T& table_;
   const JobsShared shared_;
   const std::uint32_t batch_;

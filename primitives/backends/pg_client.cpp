@@ -69,6 +69,19 @@ std::unique_ptr<Connection> Connection::open(std::string_view conninfo, std::str
     return nullptr;
   }
   PQsetNoticeProcessor(c, &print_warnings_only, nullptr);
+  // Every statement is prepared once, and none has a plan that depends on its values (the jobs
+  // claim writes its key space and batch into its text: pg_job_table.hpp), so the generic plan is
+  // used from the first execution. Left to itself the server plans each execution again while a
+  // generic plan's estimate looks worse than a custom one's, as for `id = ANY($2)`: measured, 22 µs
+  // of planning in each DELETE's bind, against 2 µs.
+  PGresult* set = PQexec(c, "SET plan_cache_mode = force_generic_plan");
+  const bool set_ok = set != nullptr && PQresultStatus(set) == PGRES_COMMAND_OK;
+  if (!set_ok) error = "'" + info + "': SET plan_cache_mode: " + one_line(set != nullptr ? PQresultErrorMessage(set) : PQerrorMessage(c));
+  if (set != nullptr) PQclear(set);
+  if (!set_ok) {
+    PQfinish(c);
+    return nullptr;
+  }
   return std::unique_ptr<Connection>(new Connection(c, info));
 }
 

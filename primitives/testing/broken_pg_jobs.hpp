@@ -5,6 +5,8 @@
 // pending. Two claimers that read before either writes take the same jobs, and both do them: the
 // jobs workload's "job done once" check must catch it. (pg-jobs does it in one statement that
 // locks the rows FOR UPDATE SKIP LOCKED and re-checks them under the lock.)
+#include <fmt/format.h>
+
 #include <string>
 
 #include "primitives/backends/pg_job_table.hpp"
@@ -23,14 +25,12 @@ class BrokenPgJobsSelectThenUpdate : public PgJobTable {
 
   int claim(std::uint64_t token, std::uint32_t batch, ClaimMode, std::int64_t, std::uint32_t* out) {
     pg::Connection& c = pg::connection(key_.conninfo);
-    const pg::Result picked = c.must(
-        "SELECT id FROM contend_jobs WHERE space = $1 AND token IS NULL ORDER BY id LIMIT $2",
-        {key_.space, std::to_string(batch)});
+    const pg::Result picked =
+        c.must(fmt::format("SELECT id FROM {} WHERE token IS NULL ORDER BY id LIMIT {}", table_, batch));
     const int n = picked.rows();
     for (int i = 0; i < n; ++i) {
       out[i] = static_cast<std::uint32_t>(picked.integer(i, 0));
-      c.must("UPDATE contend_jobs SET token = $3 WHERE space = $1 AND id = $2",
-             {key_.space, std::to_string(out[i]), std::to_string(token)});
+      c.must(fmt::format("UPDATE {} SET token = $1 WHERE id = $2", table_), {std::to_string(token), std::to_string(out[i])});
     }
     return n;
   }
