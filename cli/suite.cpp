@@ -417,6 +417,11 @@ PlanOutcome plan_suite(const Suite& suite, const Registry& registry) {
       throw UsageError(where + e.what());
     }
     for (const std::string& note : one.notes) all.notes.push_back(where + note);
+    for (const std::string& server : one.plan.servers) {
+      if (std::find(all.plan.servers.begin(), all.plan.servers.end(), server) == all.plan.servers.end()) {
+        all.plan.servers.push_back(server);
+      }
+    }
     for (const RunSpec& spec : one.plan.configs) {
       const std::string name = config_name(spec);
       const auto [earlier, inserted] = run_line_of_config.emplace(name, run.line);

@@ -6,16 +6,18 @@
 # tables and writes results/: results.csv, results.json, one .hgrm per configuration, and
 # report.html. About a minute after the build on 2 cores.
 #
-#   ./scripts/demo.sh redis   the backend demo instead: starts a private redis-server and five for
-#                             Redlock (scripts/servers.sh, loopback only), runs suites/redis.toml
-#                             into results/redis/ with its report, and stops the servers. The
-#                             default demo never starts a server.
+#   ./scripts/demo.sh redis     a backend demo instead: starts a private redis-server and five for
+#                               Redlock (scripts/servers.sh, loopback only), runs suites/redis.toml
+#                               into results/redis/ with its report, and stops the servers.
+#   ./scripts/demo.sh postgres  the same with a private PostgreSQL server and suites/postgres.toml,
+#                               into results/postgres/.
+# The default demo never starts a server.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 case "${1:-}" in
-  "" | redis) ;;
+  "" | redis | postgres) ;;
   *)
-    echo "usage: $0 [redis]" >&2
+    echo "usage: $0 [redis|postgres]" >&2
     exit 2
     ;;
 esac
@@ -23,23 +25,30 @@ esac
 ./scripts/build.sh release
 contend=build/release/cli/contend
 
-if [ "${1:-}" = redis ]; then
-  # Servers of the demo's own, whatever else runs: its own state directory and ports.
+if [ -n "${1:-}" ]; then
+  backend=$1
+  # Servers of the demo's own, whatever else runs: its own state directory and ports. The
+  # directory is reachable by others: PostgreSQL's server runs as the postgres user.
   export CONTEND_SERVERS_DIR="${TMPDIR:-/tmp}/contend-demo-servers-$$"
   export CONTEND_REDIS_PORT=${CONTEND_REDIS_PORT:-29379}
+  export CONTEND_PG_PORT=${CONTEND_PG_PORT:-29432}
   trap './scripts/servers.sh stop all >/dev/null 2>&1 || true' EXIT
-  ./scripts/servers.sh start redis
-  ./scripts/servers.sh start redlock 5
-  rm -rf results.redis.tmp
+  if [ "$backend" = redis ]; then
+    ./scripts/servers.sh start redis
+    ./scripts/servers.sh start redlock 5
+  else
+    ./scripts/servers.sh start postgres
+  fi
+  rm -rf "results.$backend.tmp"
   status=0
-  echo "== contend suite suites/redis.toml -o results/redis/"
-  "$contend" suite suites/redis.toml -o results.redis.tmp || status=$?
-  "$contend" report results.redis.tmp/results.json --title "contend demo: suites/redis.toml" \
-    -o results.redis.tmp/report.html || status=$?
+  echo "== contend suite suites/$backend.toml -o results/$backend/"
+  "$contend" suite "suites/$backend.toml" -o "results.$backend.tmp" || status=$?
+  "$contend" report "results.$backend.tmp/results.json" --title "contend demo: suites/$backend.toml" \
+    -o "results.$backend.tmp/report.html" || status=$?
   mkdir -p results
-  rm -rf results/redis && mv results.redis.tmp results/redis
+  rm -rf "results/$backend" && mv "results.$backend.tmp" "results/$backend"
   echo
-  echo "Wrote results/redis/: results.csv, results.json, one .hgrm per configuration, and report.html"
+  echo "Wrote results/$backend/: results.csv, results.json, one .hgrm per configuration, and report.html"
   exit "$status"
 fi
 
