@@ -21,9 +21,10 @@ void setup_list(Command& app, ListOptions& o) {
                                      {"lease", Family::lease},
                                      {"keyed", Family::keyed},
                                      {"jobs", Family::jobs},
-                                     {"tasks", Family::tasks}},
-                                    "Only this family: lock, semaphore, rw, pingpong, queue, lease, keyed, jobs or "
-                                    "tasks");
+                                     {"tasks", Family::tasks},
+                                     {"counters", Family::counters}},
+                                    "Only this family: lock, semaphore, rw, pingpong, queue, lease, keyed, jobs, "
+                                    "tasks or counters");
   add_choice<bool>(cmd, "--format", o.json, {{"table", false}, {"json", true}}, "table or json");
   cmd.option("--plugin", o.plugins, kPluginHelp).one_value_each().type_name("PATH");
   cmd.flag("--show-broken", o.show_broken, "Also list the planted-bug primitives used to test contend");

@@ -19,6 +19,7 @@
 #include "cli/suggest.hpp"
 #include "cli/usage_error.hpp"
 #include "primitives/backends/pg_client.hpp"
+#include "primitives/backends/redis_client.hpp"
 
 namespace contend::cli {
 namespace {
@@ -216,6 +217,11 @@ PlanOutcome build_run_plan(const RunOptions& o, const Registry& registry) {
                                  "distinct locks",
                                  r.integer(KnobId::take), r.integer(KnobId::locks)));
   }
+  if (o.workload == Workload::isolation && r.integer(KnobId::take) > r.integer(KnobId::rows)) {
+    throw UsageError(fmt::format("--take {} is more than the {} counters there are (--rows); a transaction adds one "
+                                 "to distinct counters",
+                                 r.integer(KnobId::take), r.integer(KnobId::rows)));
+  }
   if (o.workload == Workload::tasks && r.integer(KnobId::pattern) == static_cast<std::int64_t>(TaskPattern::queue)) {
     for (const KnobValue& v : r.values(KnobId::workers)) {
       if (as_integer(v) >= 2) continue;
@@ -378,12 +384,25 @@ PlanOutcome build_run_plan(const RunOptions& o, const Registry& registry) {
     const std::string redis_servers = e->info.backend == "redis"
                                           ? resolve_redis(o, e->info.name, e->info.redis_servers, out.notes)
                                           : std::string();
+    if (!redis_servers.empty()) {
+      // What they are: one line a server it uses (Redlock's first N), each once in the results.
+      const std::vector<std::string> addresses = redis::split_addresses(redis_servers);
+      for (std::size_t i = 0; i < std::max<std::size_t>(1, e->info.redis_servers) && i < addresses.size(); ++i) {
+        std::string described = redis::describe(addresses[i]);
+        if (described.empty()) described = "Redis at " + addresses[i] + " (did not say its version)";
+        if (std::find(out.plan.servers.begin(), out.plan.servers.end(), described) == out.plan.servers.end()) {
+          out.plan.servers.push_back(std::move(described));
+        }
+      }
+    }
     const std::string postgres = e->info.backend == "postgres" ? resolve_postgres(o, e->info.name) : std::string();
-    if (!postgres.empty() && out.plan.servers.empty()) {
+    if (!postgres.empty()) {
       // What it is and whether it keeps what it commits (servers.sh's runs with fsync off).
-      const std::string described = pg::describe(postgres);
-      out.plan.servers.push_back(described.empty() ? "PostgreSQL (did not say its version or settings)"
-                                                   : described);
+      std::string described = pg::describe(postgres);
+      if (described.empty()) described = "PostgreSQL (did not say its version or settings)";
+      if (std::find(out.plan.servers.begin(), out.plan.servers.end(), described) == out.plan.servers.end()) {
+        out.plan.servers.push_back(std::move(described));
+      }
     }
     // A jobs table in a database is filled by one INSERT per repetition: a million rows (the
     // in-memory table's default) would take longer to make than most runs last.

@@ -209,7 +209,27 @@ std::vector<SelfTestCase> self_test_cases(std::uint64_t seed) {
   };
 }
 
-// What went wrong with a case's verdict, or empty when stress said what it should.
+namespace {
+
+// A backend primitive's case: a second of stress, every operation timed, a 1 s stall limit (a
+// round trip is tens of microseconds, so a second without progress is a hang).
+RunSpec backend_case(Workload workload, const char* primitive, int workers, std::uint64_t seed) {
+  RunSpec s;
+  s.workload = workload;
+  s.primitive = primitive;
+  s.workers = workers;
+  s.stress = true;
+  s.duration_ns = 1'000'000'000;
+  s.warmup_ns = 0;
+  s.repetitions = 1;
+  s.sample_every = 1;
+  s.seed = seed;
+  s.stall_ns = 1'000'000'000;
+  return s;
+}
+
+}  // namespace
+
 // The backend primitives' cases, against the Redis at `redis` (the specs are built whether or not
 // one answers, so that a skip can say how many): the planted leases and semaphore caught by their
 // checks, the real lease, lock and semaphore passing.
@@ -217,17 +237,7 @@ std::vector<SelfTestCase> redis_self_test_cases(std::uint64_t seed, const std::s
   using C = CheckId;
   std::vector<SelfTestCase> cases;
   auto make = [&](Workload workload, const char* primitive, int workers) {
-    RunSpec s;
-    s.workload = workload;
-    s.primitive = primitive;
-    s.workers = workers;
-    s.stress = true;
-    s.duration_ns = 1'000'000'000;
-    s.warmup_ns = 0;
-    s.repetitions = 1;
-    s.sample_every = 1;
-    s.seed = seed;
-    s.stall_ns = 1'000'000'000;
+    RunSpec s = backend_case(workload, primitive, workers, seed);
     s.redis = redis;
     if (workload == Workload::lease) {
       for (KnobId id : {KnobId::ttl, KnobId::hold}) {
@@ -264,6 +274,32 @@ std::vector<SelfTestCase> redis_self_test_cases(std::uint64_t seed, const std::s
   cases.push_back({fair, Status::violation, {C::semaphore_holders}});
   cases.push_back({semaphore("redis-semaphore", 4, 2), Status::ok, {}});
   return cases;
+}
+
+// The PostgreSQL cases, against the server at `conninfo` (built whether or not one answers, so
+// that a skip can say how many): the row lock and the jobs table passing, the two-statement claim
+// caught doing jobs twice; read-modify-write on 2 counters caught losing updates at read committed
+// (the anomaly the level allows), and passing at repeatable read (40001s instead).
+std::vector<SelfTestCase> postgres_self_test_cases(std::uint64_t seed, const std::string& conninfo) {
+  auto make = [&](Workload workload, const char* primitive, int workers) {
+    RunSpec s = backend_case(workload, primitive, workers, seed);
+    s.postgres = conninfo;
+    s.jobs = 20'000;  // the plan's default for a table in PostgreSQL
+    return s;
+  };
+  auto counters = [&](IsolationLevel level) {
+    RunSpec s = make(Workload::isolation, "pg-counters", 2);
+    s.rows = 2;
+    s.level = level;
+    return s;
+  };
+  return {
+      {make(Workload::lock, "pg-for-update", 2), Status::ok, {}},
+      {make(Workload::jobs, "pg-jobs", 2), Status::ok, {}},
+      {make(Workload::jobs, "broken-pg-jobs-select-then-update", 2), Status::violation, {CheckId::job_once}},
+      {counters(IsolationLevel::read_committed), Status::violation, {CheckId::lost_updates}},
+      {counters(IsolationLevel::repeatable_read), Status::ok, {}},
+  };
 }
 
 }  // namespace contend::cli

@@ -38,5 +38,7 @@ std::vector<SelfTestCase> self_test_cases(std::uint64_t seed);
 // The backend primitives' cases, against the Redis at `redis` (built whether or not one answers,
 // so that a skip can say how many).
 std::vector<SelfTestCase> redis_self_test_cases(std::uint64_t seed, const std::string& redis);
+// The same for the primitives kept in PostgreSQL, against the server at `conninfo`.
+std::vector<SelfTestCase> postgres_self_test_cases(std::uint64_t seed, const std::string& conninfo);
 
 }  // namespace contend::cli

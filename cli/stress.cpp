@@ -13,6 +13,7 @@
 #include "cli/knob_values.hpp"
 #include "cli/parse.hpp"
 #include "cli/plugins.hpp"
+#include "cli/postgres_server.hpp"
 #include "cli/redis_servers.hpp"
 #include "cli/self_test_cases.hpp"
 #include "cli/usage_error.hpp"
@@ -34,7 +35,9 @@ void setup_stress(Command& app, StressOptions& o) {
       "What to check: lock, semaphore, rw (reader-writer locks), pingpong (handoffs between pairs), queue "
       "(producers and consumers), lease (TTL leases: exclusion, expiry, tokens, fencing), keyed (per-key "
       "limits), deadlock (several locks at once: lock order, deadlocks), jobs (a job table: each job done "
-      "once, none lost) or tasks (coroutines' async lock, semaphore and queue: limits, FIFO, cancellation); pairs checks its own deliveries in `contend run`",
+      "once, none lost), tasks (coroutines' async lock, semaphore and queue: limits, FIFO, cancellation) or "
+      "isolation (transactions on counters in a database: lost updates); pairs checks its own deliveries in "
+      "`contend run`",
       /*stress=*/true);
   // Stress's own defaults (the table's stress_default) are long enough to find rare
   // interleavings, time every operation, and oversubscribe a small machine.
@@ -140,6 +143,10 @@ int run_self_test(const StressOptions& o) {
   std::vector<SelfTestCase> redis_cases = redis_self_test_cases(seed, redis);
   const std::size_t redis_skipped = redis.empty() ? redis_cases.size() : 0;
   if (!redis.empty()) cases.insert(cases.end(), redis_cases.begin(), redis_cases.end());
+  const std::string postgres = find_postgres(o.run);
+  std::vector<SelfTestCase> postgres_cases = postgres_self_test_cases(seed, postgres);
+  const std::size_t postgres_skipped = postgres.empty() ? postgres_cases.size() : 0;
+  if (!postgres.empty()) cases.insert(cases.end(), postgres_cases.begin(), postgres_cases.end());
   RunPlan plan;
   plan.command_line = o.run.command_line;
   for (const SelfTestCase& c : cases) plan.configs.push_back(c.spec);
@@ -158,6 +165,11 @@ int run_self_test(const StressOptions& o) {
     std::cout << fmt::format("skipped {} Redis cases: no Redis server answered (scripts/servers.sh start redis, or "
                              "--redis HOST:PORT)\n",
                              redis_skipped);
+  }
+  if (postgres_skipped > 0) {
+    std::cout << fmt::format("skipped {} PostgreSQL cases: no PostgreSQL server answered (scripts/servers.sh start "
+                             "postgres, or --pg CONNINFO)\n",
+                             postgres_skipped);
   }
   if (timing_skipped > 0) {
     std::cout << fmt::format("skipped {} timing-sensitive case(s) (a barging lock against its queue): a sanitizer "

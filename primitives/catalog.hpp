@@ -17,6 +17,7 @@
 #include "primitives/locks/ttas_backoff.hpp"
 #include "primitives/locks/ttas_lock.hpp"
 #include "primitives/backends/pg_advisory_lock.hpp"
+#include "primitives/backends/pg_counters.hpp"
 #include "primitives/backends/pg_job_table.hpp"
 #include "primitives/backends/pg_lock_table.hpp"
 #include "primitives/backends/pg_row_lock.hpp"
@@ -193,6 +194,9 @@ using BackendLocks = TypeList<
 
 using BackendRwLocks = TypeList<
     PgShareLock>;
+
+using BackendCounterStores = TypeList<
+    PgCounters>;
 
 using BackendJobTables = TypeList<
     PgJobTable,

@@ -254,6 +254,22 @@ concept JobTable = PrimitiveMetadata<T> &&
       { T::footprint(n) } -> std::convertible_to<std::size_t>;
     };
 
+// A store of counters changed in transactions (the counters family, the isolation workload): a
+// table of `rows` integers, all 0 at first.
+//  add_one(ids, n, level, update)  one transaction at `level` that adds one to each of the n
+//      counters, in the order given, as `update` says; returns how it ended: committed, or rolled
+//      back by the server (a serialization failure, a deadlock, a lock not available), for the
+//      caller to try again.
+//  sum()  the counters' total (after the run: the increments that the store kept).
+// Construction: T(std::uint32_t rows, const BackendSettings&, Sharing), in place.
+enum class TxnOutcome { committed, serialization_failure, deadlock, lock_not_available };
+template <class T>
+concept CounterStore = PrimitiveMetadata<T> &&
+    requires(T& t, const std::uint32_t* ids, std::uint32_t n, IsolationLevel level, UpdateMode update) {
+      { t.add_one(ids, n, level, update) } -> std::same_as<TxnOutcome>;
+      { t.sum() } -> std::same_as<std::uint64_t>;
+    };
+
 // The tasks family: a runtime for -w tasks and the lock, semaphore and bounded queue they share
 // (the tasks workload, workloads/tasks_workload.hpp, holds the jobs). kOneThread: every task is a
 // coroutine on one thread (T::Semaphore and T::Queue are awaited, as in

@@ -92,7 +92,7 @@ TEST_F(Console, MistypedNamesGetTheNearestOne) {
   // stress names only the workloads it checks.
   EXPECT_TRUE(one_line(run_contend({"stress", "lok"}))
                   .ends_with("'lok' is not a workload (did you mean 'lock'?); expected one of lock, semaphore, rw, "
-                             "pingpong, queue, lease, keyed, deadlock, jobs, tasks (see 'contend stress --help')\n"));
+                             "pingpong, queue, lease, keyed, deadlock, jobs, tasks, isolation (see 'contend stress --help')\n"));
 }
 
 TEST_F(Console, ErrorsPointToTheSubcommandsHelp) {

@@ -321,7 +321,8 @@ TEST(BuildPlan, PairsRunsWorkersThatPushAndPop) {
   set_option(o, "primitive", "all");
   set_option(o, "cs-ns", "0");
   EXPECT_EQ(usage_error_of([&] { build_run_plan(o, registry); }),
-            "--cs-ns applies to the lock, semaphore, rw, trylock, keyed, deadlock, jobs and tasks workloads, not pairs; the "
+            "--cs-ns applies to the lock, semaphore, rw, trylock, keyed, deadlock, jobs, tasks and isolation workloads, not "
+            "pairs; the "
             "delay between a push and a pop is --outside-ns");
 }
 

@@ -204,6 +204,11 @@ const std::map<std::string, WorkloadKey>& workload_keys() {
       {"claim", {"claim = \"nowait\"", {jobs}}},
       {"batch", {"batch = 8", {jobs}}},
       {"lease", {"lease = \"20ms\"", {jobs}}},
+      // The isolation workload's own: it runs only on a server (pg-counters), so it is not among
+      // kAllWorkloads below, and these are checked to be refused everywhere else.
+      {"rows", {"rows = 8", {}}},
+      {"level", {"level = \"serializable\"", {}}},
+      {"update", {"update = \"atomic\"", {}}},
       {"pattern", {"pattern = \"semaphore\"", {tasks}}},
       {"cancel", {"cancel = 0.5", {tasks}}},
   };
@@ -288,6 +293,7 @@ TEST(PlanSuite, DefaultsApplyOnlyWhereTheyApply) {
         EXPECT_EQ(spec.permits, 1u);
         EXPECT_EQ(spec.capacity, 64u);
         break;
+      case Workload::isolation: ADD_FAILURE() << "isolation is not among kAllWorkloads"; break;
     }
     if (spec.workload != Workload::queue) {
       EXPECT_EQ(spec.workers, 2);
@@ -306,7 +312,7 @@ TEST(LoadSuite, UnknownKeyNamesItsLineAndTheAcceptedKeys) {
             path + ":5: unknown key 'workrs' in [[run]]; accepted: workload, primitive, workers, mode, duration, ops, "
                    "warmup, repetitions, cs-ns, outside-ns, outside-scale, cs-lines, permits, read-percent, "
                    "producers, consumers, capacity, wait, consume-ns, rate, ttl, wait-timeout, retry-interval, hold, "
-                   "fencing, renew, keys, zipf, per-key, on-busy, locks, take, order, on-conflict, jobs, claim, batch, lease, pattern, cancel, pin, "
+                   "fencing, renew, keys, zipf, per-key, on-busy, locks, take, order, on-conflict, jobs, claim, batch, lease, rows, level, update, pattern, cancel, pin, "
                    "sample, seed, timeout");
 }
 
@@ -322,7 +328,7 @@ TEST(LoadSuite, MissingNameAndMissingWorkload) {
   EXPECT_EQ(load_error(fixture("missing_workload.toml")),
             fixture("missing_workload.toml") +
                 ":7: [[run]] has no key 'workload'; each run names one of: lock, semaphore, rw, pingpong, queue, "
-                "pairs, trylock, lease, keyed, deadlock, jobs, tasks");
+                "pairs, trylock, lease, keyed, deadlock, jobs, tasks, isolation");
 }
 
 TEST(LoadSuite, MissingFileIsOneLine) {
@@ -357,7 +363,7 @@ TEST(LoadSuite, EveryOtherErrorNamesItsLine) {
        ":3: unknown key 'primitives' in [defaults]; accepted: primitive, workers, mode, duration, ops, warmup, "
        "repetitions, cs-ns, outside-ns, outside-scale, cs-lines, permits, read-percent, producers, consumers, "
        "capacity, wait, consume-ns, rate, ttl, wait-timeout, retry-interval, hold, fencing, renew, keys, zipf, per-key, "
-       "on-busy, locks, take, order, on-conflict, jobs, claim, batch, lease, pattern, cancel, pin, sample, seed, timeout"},
+       "on-busy, locks, take, order, on-conflict, jobs, claim, batch, lease, rows, level, update, pattern, cancel, pin, sample, seed, timeout"},
       {"name = \"x\"\n[[run]]\nworkload = \"lock\"\nops = 1000\nduration = \"1s\"\n",
        ":5: keys 'ops' and 'duration' exclude each other in one table: a run is bounded by an operation count or "
        "by time"},
@@ -369,7 +375,7 @@ TEST(LoadSuite, EveryOtherErrorNamesItsLine) {
        ":4: key 'mode' must be \"threads\", \"processes\" or \"both\", not \"fast\""},
       {"name = \"x\"\n[[run]]\nworkload = \"locks\"\n",
        ":3: key 'workload' must be \"lock\", \"semaphore\", \"rw\", \"pingpong\", \"queue\", \"pairs\", "
-       "\"trylock\", \"lease\", \"keyed\", \"deadlock\", \"jobs\" or \"tasks\", not "
+       "\"trylock\", \"lease\", \"keyed\", \"deadlock\", \"jobs\", \"tasks\" or \"isolation\", not "
        "\"locks\""},
       {"name = \"x\"\n[[run]]\nworkload = \"lock\"\nworkers = [1, \"2\"]\n",
        ":4: key 'workers' must be an integer, an array of integers or a string like \"1,2,4\", not an array "

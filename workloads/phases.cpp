@@ -103,8 +103,26 @@ void drive_phases(RepetitionContext& ctx, std::vector<pid_t>& worker_pids, const
   ctl.warmup_over.raise();
   if (!wait_for([&] { return ctl.start_barrier.generation() != 0; }, workers_alive)) return;
   // A run bounded by an operation count ends when each worker has done its share; only a
-  // timed run is ended by the stop flag.
-  if (ctx.spec.operations > 0) return;
+  // timed run is ended by the stop flag. Under --fault kill-holder the killed are still replaced
+  // until then, so that a replacement does what is left of its worker's share (without this, the
+  // first kill ended that worker's share and the rest of the run went on without it).
+  if (ctx.spec.operations > 0) {
+    if (ctx.spec.fault.kind == FaultKind::kill_holder && respawn) {
+      auto all_ended = [&] {
+        tend_faults(ctx, worker_pids, respawn);
+        for (std::size_t w = 0; w < worker_pids.size(); ++w) {
+          if (worker_pids[w] <= 0) continue;
+          siginfo_t info{};
+          const bool exited = waitid(P_PID, static_cast<id_t>(worker_pids[w]), &info,
+                                     WEXITED | WNOHANG | WNOWAIT) == 0 && info.si_pid != 0;
+          if (!exited || ctx.slots[w].killed_by_fault.load(std::memory_order_relaxed) != 0) return false;
+        }
+        return true;
+      };
+      while (!all_ended()) sleep_ns(200'000);
+    }
+    return;
+  }
   const std::int64_t end = ctl.start_ns + ctx.spec.duration_ns;
   if (ctx.spec.stress && ctl.holders_allowed != 0) {
     // Quiet periods for the lost wake-up watch: kQuietNs of every kQuietEveryNs, the first after

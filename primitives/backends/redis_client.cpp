@@ -286,6 +286,27 @@ std::string probe(std::string_view address) {
   return c->ping();
 }
 
+std::string describe(std::string_view address) {
+  std::string error;
+  const std::unique_ptr<Connection> c = Connection::open(address, error);
+  if (c == nullptr) return {};
+  return c->version();
+}
+
+std::string Connection::version() {
+  auto* r = static_cast<redisReply*>(redisCommand(context_, "INFO server"));
+  if (r == nullptr) return {};
+  const Reply reply(r);
+  const std::string_view info = reply.text();
+  const std::string_view key = "redis_version:";
+  const std::size_t at = info.find(key);
+  if (at == std::string_view::npos) return {};
+  const std::size_t from = at + key.size();
+  const std::size_t end = info.find_first_of("\r\n", from);
+  return "Redis " + std::string(info.substr(from, end == std::string_view::npos ? info.npos : end - from)) + " at " +
+         address_;
+}
+
 std::string Connection::ping() {
   auto* r = static_cast<redisReply*>(redisCommand(context_, "PING"));
   if (r == nullptr) return address_ + ": " + failure();

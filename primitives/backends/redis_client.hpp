@@ -99,6 +99,8 @@ class Connection {
   const std::string& address() const { return address_; }
   // PING, for the plan's check: empty when the server answered PONG, else why not (no exit).
   std::string ping();
+  // "Redis 7.0.15 at ADDRESS" (INFO server), for the results; empty when it does not say.
+  std::string version();
 
  private:
   Connection(redisContext* c, std::string address, int command_timeout_ms)
@@ -140,6 +142,10 @@ Connection* quorum_connection(std::string_view address);
 // This thread's token for the locks kept on servers: its process and thread id ("pid.tid"),
 // made again in a forked child. A thread holds a given lock once at most, so it names the holder.
 std::string_view thread_token();
+
+// What the results record about the server at `address` ("Redis 7.0.15 at 127.0.0.1:26379");
+// empty when it cannot be asked.
+std::string describe(std::string_view address);
 
 // Why `address` cannot be used, or empty: connects and sends PING (the plan's check, before a run).
 std::string probe(std::string_view address);

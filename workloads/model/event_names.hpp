@@ -28,6 +28,10 @@ enum class EventId : std::uint32_t {
   conflicts,              // jobs: claims NOWAIT gave up (a row was locked), retried
   empty_claims,           // jobs: claims that found nothing to take while jobs were left (all claimed or locked)
   cancellations,          // tasks: waits another task cancelled (--cancel), retried
+  serialization_failures,  // isolation: transactions the server rolled back with 40001, retried
+  deadlocks_detected,      // isolation: transactions the server rolled back with 40P01, retried
+  locks_not_available,     // isolation: transactions that met 55P03 (lock_timeout), retried
+  increments_lost,         // isolation: committed increments missing from the counters' sum
   count
 };
 inline constexpr std::size_t kEventCount = static_cast<std::size_t>(EventId::count);
@@ -52,6 +56,10 @@ inline std::string_view event_name(EventId id) {
     case EventId::conflicts: return "conflicts";
     case EventId::empty_claims: return "empty_claims";
     case EventId::cancellations: return "cancellations";
+    case EventId::serialization_failures: return "serialization_failures";
+    case EventId::deadlocks_detected: return "deadlocks_detected";
+    case EventId::locks_not_available: return "locks_not_available";
+    case EventId::increments_lost: return "increments_lost";
     case EventId::count: break;
   }
   return "?";
@@ -76,6 +84,10 @@ inline std::string_view event_label(EventId id) {
     case EventId::conflicts: return "NOWAIT conflicts";
     case EventId::empty_claims: return "empty claims";
     case EventId::cancellations: return "cancelled waits";
+    case EventId::serialization_failures: return "serialization failures (40001)";
+    case EventId::deadlocks_detected: return "deadlocks (40P01)";
+    case EventId::locks_not_available: return "locks not available (55P03)";
+    case EventId::increments_lost: return "lost updates";
     case EventId::count: break;
   }
   return "?";

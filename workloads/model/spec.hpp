@@ -14,7 +14,7 @@
 
 namespace contend {
 
-enum class Workload { lock, semaphore, rw, pingpong, queue, pairs, trylock, lease, keyed, deadlock, jobs, tasks };
+enum class Workload { lock, semaphore, rw, pingpong, queue, pairs, trylock, lease, keyed, deadlock, jobs, tasks, isolation };
 // The tasks workload's job (workloads/tasks_workload.hpp): producers and consumers through a
 // bounded queue, or contention for a lock or a semaphore.
 enum class TaskPattern : std::uint32_t { queue, lock, semaphore };
@@ -116,6 +116,11 @@ struct RunSpec {
   ClaimMode claim = ClaimMode::skip;
   std::uint32_t batch = 1;
   std::int64_t job_lease_ns = 0;
+  // Isolation workload (workloads/isolation_workload.hpp): the counters in the table, the level
+  // its transactions run at and how they add one (each adds one to --take counters, in --order).
+  std::uint32_t rows = 4;
+  IsolationLevel level = IsolationLevel::read_committed;
+  UpdateMode update = UpdateMode::rmw;
   // Tasks workload (workloads/tasks_workload.hpp): the job the tasks run, and how often (in
   // millionths, per operation) a task cancels another's wait.
   TaskPattern pattern = TaskPattern::queue;

@@ -568,6 +568,39 @@ std::vector<Knob> make_knob_table() {
                .get = &get_field<&RunSpec::job_lease_ns>,
                .set = &set_field<&RunSpec::job_lease_ns>,
                .name_value = &duration_name<&RunSpec::job_lease_ns>});
+  // The isolation workload's knobs (workloads/isolation_workload.hpp).
+  k.push_back({.id = KnobId::rows,
+               .name = "rows",
+               .kind = KnobKind::count,
+               .help = "Counters in the table (rows); each transaction adds one to --take of them",
+               .min = 2,
+               .max = 1'000'000,
+               .label = "rows",
+               .csv_column = "rows",
+               .json_key = "rows",
+               .get = &get_field<&RunSpec::rows>,
+               .set = &set_field<&RunSpec::rows>});
+  k.push_back({.id = KnobId::level,
+               .name = "level",
+               .kind = KnobKind::choice,
+               .help = "The transactions' isolation level: read-committed, repeatable-read or serializable",
+               .choices = {"read-committed", "repeatable-read", "serializable"},
+               .label = "level",
+               .csv_column = "level",
+               .json_key = "level",
+               .get = &get_field<&RunSpec::level>,
+               .set = &set_field<&RunSpec::level>});
+  k.push_back({.id = KnobId::update,
+               .name = "update",
+               .kind = KnobKind::choice,
+               .help = "How a transaction adds one: rmw (SELECT the value, then UPDATE it to the value read + 1, as "
+                       "an ORM's save does) or atomic (UPDATE ... SET n = n + 1)",
+               .choices = {"rmw", "atomic"},
+               .label = "update",
+               .csv_column = "update",
+               .json_key = "update",
+               .get = &get_field<&RunSpec::update>,
+               .set = &set_field<&RunSpec::update>});
   // The tasks workload's knobs (workloads/tasks_workload.hpp).
   k.push_back({.id = KnobId::pattern,
                .name = "pattern",
@@ -859,6 +892,18 @@ std::vector<WorkloadInfo> make_workload_table() {
        .identity = {K::workers, K::pattern},
        .knobs = {K::permits, K::capacity, K::cancel, K::cs_ns, K::outside_ns, K::outside_scale},
        .defaults = {{K::workers, ints({2, 8})}}},
+      {.workload = isolation,
+       .name = "isolation",
+       .family = Family::counters,
+       .help = "transactions adding one to counters in a database, at an isolation level: lost updates, "
+               "serialization failures and deadlocks",
+       .operation = "An operation is one transaction that committed: --take counters each read and written +1 "
+                    "(--update rmw) or incremented by the server (atomic), retried after a serialization failure or "
+                    "deadlock; latency is from its first attempt to its commit.",
+       .table_note = "an operation is one committed transaction; latency columns are from its first attempt to "
+                     "its commit, retries included",
+       .identity = {K::workers, K::level, K::update},
+       .knobs = {K::rows, K::take, K::order, K::cs_ns, K::outside_ns}},
   };
 }
 

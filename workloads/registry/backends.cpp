@@ -5,6 +5,7 @@
 
 #include "primitives/catalog.hpp"
 #include "workloads/deadlock_workload.hpp"
+#include "workloads/isolation_workload.hpp"
 #include "workloads/jobs_workload.hpp"
 #include "workloads/lease_workload.hpp"
 #include "workloads/lock_stress.hpp"
@@ -91,12 +92,27 @@ void add_job_tables(Registry& r, TypeList<Ts...>) {
   (r.add(backend_jobs_entry<Ts>()), ...);
 }
 
+template <CounterStore T>
+RegistryEntry backend_counters_entry() {
+  RegistryEntry e;
+  e.info = info_of<T>(Family::counters);
+  e.run[Workload::isolation] = {&isolation_workload_bytes<T>, &run_isolation_workload<T>};
+  e.stress[Workload::isolation] = {&isolation_workload_bytes<T>, &run_isolation_workload<T>};
+  return e;
+}
+
+template <CounterStore... Ts>
+void add_counter_stores(Registry& r, TypeList<Ts...>) {
+  (r.add(backend_counters_entry<Ts>()), ...);
+}
+
 }  // namespace
 
 void add_backends(Registry& r) {
   add_locks(r, BackendLocks{});
   add_rwlocks(r, BackendRwLocks{});
   add_job_tables(r, BackendJobTables{});
+  add_counter_stores(r, BackendCounterStores{});
   add_semaphores(r, BackendSemaphores{});
   add_leases(r, BackendLeases{});
 }
