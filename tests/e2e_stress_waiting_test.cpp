@@ -188,6 +188,17 @@ TEST_F(StressWaiting, KilledHoldersAreRecoveredByARobustMutexAndHangAnyOther) {
   EXPECT_LT(plain.seconds, 4.0) << plain.out;
 }
 
+// A run bounded by --ops replaces its killed workers too, and each replacement does what was left
+// of its worker's share (the first version let the first kill end that share).
+TEST_F(StressWaiting, KilledHoldersAreReplacedInARunBoundedByOperations) {
+  const RunOutput r = run_contend({"stress", "lock", "-p", "pthread-robust-pshared", "--mode", "processes", "-w", "2",
+                                   "--ops", "20000", "--fault", "kill-holder", "--fault-every", "1000"},
+                                  60);
+  EXPECT_EQ(r.exit_code, 0) << r.err << r.out;
+  EXPECT_NE(r.out.find("no violation in 20000 operations"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("20 holders killed, 20 recovered"), std::string::npos) << r.out;
+}
+
 TEST_F(StressWaiting, PausedHoldersAreContinued) {
   const RunOutput r = run_contend({"stress", "lock", "-p", "ticket", "--mode", "processes", "-w", "2", "-d", "500ms",
                                    "--fault", "pause-holder:10ms", "--fault-every", "5000"},
