@@ -18,8 +18,6 @@
 #include "cli/run_options.hpp"
 #include "cli/suggest.hpp"
 #include "cli/usage_error.hpp"
-#include "primitives/backends/pg_client.hpp"
-#include "primitives/backends/redis_client.hpp"
 
 namespace contend::cli {
 namespace {
@@ -381,29 +379,12 @@ PlanOutcome build_run_plan(const RunOptions& o, const Registry& registry) {
     // A runtime that cannot cancel a wait: left out when --cancel was asked for, else run
     // without stress's default cancellations.
     bool without_cancel = false;
-    const std::string redis_servers = e->info.backend == "redis"
-                                          ? resolve_redis(o, e->info.name, e->info.redis_servers, out.notes)
-                                          : std::string();
-    if (!redis_servers.empty()) {
-      // What they are: one line a server it uses (Redlock's first N), each once in the results.
-      const std::vector<std::string> addresses = redis::split_addresses(redis_servers);
-      for (std::size_t i = 0; i < std::max<std::size_t>(1, e->info.redis_servers) && i < addresses.size(); ++i) {
-        std::string described = redis::describe(addresses[i]);
-        if (described.empty()) described = "Redis at " + addresses[i] + " (did not say its version)";
-        if (std::find(out.plan.servers.begin(), out.plan.servers.end(), described) == out.plan.servers.end()) {
-          out.plan.servers.push_back(std::move(described));
-        }
-      }
-    }
-    const std::string postgres = e->info.backend == "postgres" ? resolve_postgres(o, e->info.name) : std::string();
-    if (!postgres.empty()) {
-      // What it is and whether it keeps what it commits (servers.sh's runs with fsync off).
-      std::string described = pg::describe(postgres);
-      if (described.empty()) described = "PostgreSQL (did not say its version or settings)";
-      if (std::find(out.plan.servers.begin(), out.plan.servers.end(), described) == out.plan.servers.end()) {
-        out.plan.servers.push_back(std::move(described));
-      }
-    }
+    const std::string redis_servers =
+        e->info.backend == "redis"
+            ? resolve_redis(o, e->info.name, e->info.redis_servers, out.notes, out.plan.servers)
+            : std::string();
+    const std::string postgres =
+        e->info.backend == "postgres" ? resolve_postgres(o, e->info.name, out.plan.servers) : std::string();
     // A jobs table in a database is filled by one INSERT per repetition: a million rows (the
     // in-memory table's default) would take longer to make than most runs last.
     const bool fewer_jobs = o.workload == Workload::jobs && !postgres.empty() && !r.given(KnobId::jobs);

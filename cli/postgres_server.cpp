@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <fstream>
 
@@ -31,7 +32,7 @@ std::string postgres_conninfo(const RunOptions& o, std::string& from) {
 
 }  // namespace
 
-std::string resolve_postgres(const RunOptions& o, const std::string& primitive) {
+std::string resolve_postgres(const RunOptions& o, const std::string& primitive, std::vector<std::string>& servers) {
   std::string from;
   const std::string conninfo = postgres_conninfo(o, from);
   if (conninfo.empty()) {
@@ -43,6 +44,10 @@ std::string resolve_postgres(const RunOptions& o, const std::string& primitive) 
   if (const std::string error = pg::probe(conninfo); !error.empty()) {
     throw UsageError(fmt::format("{}: cannot use PostgreSQL at {}", from, error));
   }
+  // Whether it keeps what it commits is part of what was measured (servers.sh's runs fsync off).
+  std::string described = pg::describe(conninfo);
+  if (described.empty()) described = "PostgreSQL (did not say its version or settings)";
+  if (std::find(servers.begin(), servers.end(), described) == servers.end()) servers.push_back(std::move(described));
   return conninfo;
 }
 

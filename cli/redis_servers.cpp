@@ -45,7 +45,7 @@ std::string redis_addresses(const RunOptions& o, std::uint32_t servers_needed, s
 }  // namespace
 
 std::string resolve_redis(const RunOptions& o, const std::string& primitive, std::uint32_t servers_needed,
-                          std::vector<std::string>& notes) {
+                          std::vector<std::string>& notes, std::vector<std::string>& servers) {
   std::string from;
   const std::string list = redis_addresses(o, servers_needed, from);
   if (list.empty()) {
@@ -83,6 +83,11 @@ std::string resolve_redis(const RunOptions& o, const std::string& primitive, std
     }
     notes.push_back(fmt::format("{}: {} of its {} Redis servers do not answer ({}): it runs on the majority that does",
                                 primitive, down.size(), used, fmt::join(down, "; ")));
+  }
+  for (std::size_t i = 0; i < used; ++i) {
+    std::string described = redis::describe(addresses[i]);
+    if (described.empty()) described = "Redis at " + addresses[i] + " (did not say its version)";
+    if (std::find(servers.begin(), servers.end(), described) == servers.end()) servers.push_back(std::move(described));
   }
   return list;
 }
