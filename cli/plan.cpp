@@ -14,6 +14,7 @@
 #include "cli/knob_values.hpp"
 #include "cli/parse.hpp"
 #include "cli/postgres_server.hpp"
+#include "cli/rabbitmq_server.hpp"
 #include "cli/redis_servers.hpp"
 #include "cli/run_options.hpp"
 #include "cli/suggest.hpp"
@@ -86,8 +87,13 @@ std::string queue_misfit(const PrimitiveInfo& info, const RunSpec& spec) {
   if (info.single_producer_single_consumer && (spec.producers != 1 || spec.workers - spec.producers != 1)) {
     return fmt::format("{} allows one producer and one consumer only", info.name);
   }
-  if (spec.wait == QueueWait::block && !info.blocking) {
+  if (spec.wait == QueueWait::block && !info.blocking && info.backend != "rabbitmq") {
     return fmt::format("{} has no blocking push and pop for --wait block", info.name);
+  }
+  if (spec.fault.kind != FaultKind::none && info.backend != "rabbitmq") {
+    return fmt::format("{} is a queue in memory: --fault strikes the consumers of a queue kept in a broker "
+                       "(amqp-queue), which hold messages they have not acked",
+                       info.name);
   }
   return {};
 }
@@ -385,6 +391,13 @@ PlanOutcome build_run_plan(const RunOptions& o, const Registry& registry) {
             : std::string();
     const std::string postgres =
         e->info.backend == "postgres" ? resolve_postgres(o, e->info.name, out.plan.servers) : std::string();
+    const std::string amqp =
+        e->info.backend == "rabbitmq" ? resolve_rabbitmq(o, e->info.name, out.plan.servers) : std::string();
+    if (!amqp.empty() && (r.given(KnobId::capacity) || r.given(KnobId::wait))) {
+      note_once(fmt::format("{}: the broker's queue is unbounded and its consumers wait in the broker: --capacity "
+                            "and --wait do not apply",
+                            e->info.name));
+    }
     // A jobs table in a database is filled by one INSERT per repetition: a million rows (the
     // in-memory table's default) would take longer to make than most runs last.
     const bool fewer_jobs = o.workload == Workload::jobs && !postgres.empty() && !r.given(KnobId::jobs);
@@ -422,6 +435,7 @@ PlanOutcome build_run_plan(const RunOptions& o, const Registry& registry) {
         if (without_retry) spec.retry_interval_ns = 0;
         if (e->info.backend == "redis") spec.redis = redis_servers;
         spec.postgres = postgres;
+        spec.amqp = amqp;
         if (fewer_jobs) spec.jobs = kDatabaseJobs;
         if (queue_family) {
           // Only with `all`: a named queue that cannot run a shape was refused above.

@@ -10,6 +10,7 @@
 #include <fstream>
 #include <vector>
 
+#include "cli/server_address.hpp"
 #include "cli/usage_error.hpp"
 #include "primitives/backends/redis_client.hpp"
 
@@ -25,9 +26,7 @@ std::string redis_addresses(const RunOptions& o, std::uint32_t servers_needed, s
   if (!o.redis.empty()) return o.redis;
   from = "$CONTEND_REDIS";
   if (const char* env = std::getenv("CONTEND_REDIS"); env != nullptr && *env != '\0') return env;
-  const char* dir = std::getenv("CONTEND_SERVERS_DIR");
-  const std::string base =
-      dir != nullptr && *dir != '\0' ? std::string(dir) : fmt::format("/tmp/contend-servers-{}", getuid());
+  const std::string base = servers_state_dir();
   std::vector<std::string> files = {base + "/redlock.addr"};
   if (servers_needed <= 1) files.insert(files.begin(), base + "/redis.addr");
   for (const std::string& file : files) {

@@ -141,6 +141,11 @@ void add_run_options(Command& cmd, RunOptions& o) {
              "libpq connection string or postgresql:// URI (default: $CONTEND_PG, else the one scripts/servers.sh "
              "start postgres runs)")
       .type_name("CONNINFO");
+  cmd.option("--amqp", o.amqp,
+             "RabbitMQ broker for the queue kept in a broker (amqp-queue), an AMQP URL "
+             "amqp://USER:PASSWORD@HOST:PORT/VHOST (default: $CONTEND_AMQP, else the one scripts/servers.sh start "
+             "rabbitmq runs)")
+      .type_name("URL");
   cmd.option("-o,--out", o.out_dir, "Write results.csv, results.json and .hgrm files to this directory");
   add_choice<OutputFormat>(cmd, "--format", o.format,
                            {{"table", OutputFormat::table},

@@ -50,6 +50,7 @@ struct RunOptions {
   std::vector<std::string> plugins;  // --plugin libraries, loaded before the plan is built
   std::string redis;                 // --redis HOST:PORT[,...]: where backend primitives live
   std::string postgres;              // --pg CONNINFO: where the ones kept in PostgreSQL live
+  std::string amqp;                  // --amqp URL: where the queue kept in RabbitMQ lives
   std::string command_line;          // as typed; set by main, recorded in the results
 };
 

@@ -16,6 +16,7 @@
 #include "primitives/locks/ticket_lock.hpp"
 #include "primitives/locks/ttas_backoff.hpp"
 #include "primitives/locks/ttas_lock.hpp"
+#include "primitives/backends/amqp_queue.hpp"
 #include "primitives/backends/pg_advisory_lock.hpp"
 #include "primitives/backends/pg_counters.hpp"
 #include "primitives/backends/pg_job_table.hpp"
@@ -201,6 +202,9 @@ using BackendCounterStores = TypeList<
 using BackendJobTables = TypeList<
     PgJobTable,
     BrokenPgJobsSelectThenUpdate>;
+
+using BackendQueues = TypeList<
+    AmqpQueue>;
 
 using BackendSemaphores = TypeList<
     RedisSemaphore,

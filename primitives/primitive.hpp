@@ -254,6 +254,35 @@ concept JobTable = PrimitiveMetadata<T> &&
       { T::footprint(n) } -> std::convertible_to<std::size_t>;
     };
 
+// A queue kept in a message broker (amqp-queue, the queue workload's broker path,
+// workloads/broker_queue_loop.hpp). Unlike a Queue it is unbounded, a consumer acknowledges what
+// it took after its work (unless it acks on delivery), and a message can come twice, flagged as
+// such, when a consumer dies holding it:
+//  publish(item)           sends it; returns once the broker has it or, with confirms, once no
+//                          more than the confirm window are unconfirmed
+//  flush()                 waits until every publish of this worker is confirmed
+//  receive(m, timeout_ns)  the next message for this worker (subscribing at first), or false
+//                          when none came within timeout_ns
+//  ack(m)                  done with it (nothing with autoack)
+//  stop_receiving()        unsubscribes; what was already sent comes through receive(), which
+//                          then returns false
+//  drain(m)                after the run, from the repetition: one message left, or false
+// Construction: T(const BackendSettings&, Sharing), in place.
+struct BrokerMessage {
+  std::uint64_t item = 0;
+  std::uint64_t tag = 0;
+  bool redelivered = false;
+};
+template <class T>
+concept BrokerQueue = PrimitiveMetadata<T> && requires(T& q, std::uint64_t item, BrokerMessage& m, std::int64_t ns) {
+  q.publish(item);
+  q.flush();
+  { q.receive(m, ns) } -> std::same_as<bool>;
+  q.ack(m);
+  q.stop_receiving();
+  { q.drain(m) } -> std::same_as<bool>;
+};
+
 // A store of counters changed in transactions (the counters family, the isolation workload): a
 // table of `rows` integers, all 0 at first.
 //  add_one(ids, n, level, update)  one transaction at `level` that adds one to each of the n

@@ -11,6 +11,7 @@ packages=(
   python3 python3-yaml
   redis-server redis-tools libhiredis-dev
   postgresql-15 libpq-dev
+  rabbitmq-server librabbitmq-dev
 )
 
 missing=()

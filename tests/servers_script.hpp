@@ -1,5 +1,6 @@
 #pragma once
-// scripts/servers.sh for the backend end-to-end tests (e2e_redis_test, e2e_postgres_test): each
+// scripts/servers.sh for the backend end-to-end tests (e2e_redis_test, e2e_postgres_test,
+// e2e_rabbitmq_test): each
 // test process starts its servers in a directory and on ports of its own, so that tests running
 // side by side do not meet, and stops them.
 #include <signal.h>
@@ -14,11 +15,12 @@
 
 namespace contend::test {
 
-// Runs scripts/servers.sh with the state directory `dir` and ports from `port` upward (Redis's and
-// PostgreSQL's both); its output (stdout and stderr) and exit code.
+// Runs scripts/servers.sh with the state directory `dir` and ports from `port` upward (Redis's,
+// PostgreSQL's and RabbitMQ's); its output (stdout and stderr) and exit code.
 inline std::pair<int, std::string> servers(const std::string& dir, int port, const std::string& args) {
   const std::string command = "CONTEND_SERVERS_DIR=" + dir + " CONTEND_REDIS_PORT=" + std::to_string(port) +
-                              " CONTEND_PG_PORT=" + std::to_string(port) + " " CONTEND_SOURCE_DIR "/scripts/servers.sh " +
+                              " CONTEND_PG_PORT=" + std::to_string(port) +
+                              " CONTEND_AMQP_PORT=" + std::to_string(port) + " " CONTEND_SOURCE_DIR "/scripts/servers.sh " +
                               args + " 2>&1";
   std::string out;
   FILE* p = popen(command.c_str(), "r");

@@ -40,6 +40,11 @@ inline BackendSettings backend_settings(const RunSpec& spec) {
   const std::size_t n = std::min(spec.redis.size(), sizeof(b.redis) - 1);
   std::copy_n(spec.redis.data(), n, b.redis);
   copy_text(b.postgres, spec.postgres);
+  copy_text(b.amqp, spec.amqp);
+  b.prefetch = spec.prefetch;
+  b.confirm_window = spec.confirm;
+  b.autoack = spec.autoack;
+  b.persistent = spec.persistent;
   static std::uint64_t built = 0;
   b.key_space = (static_cast<std::uint64_t>(getpid()) << 20) + built++;
   b.retry_interval_ns = spec.retry_interval_ns;

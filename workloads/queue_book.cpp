@@ -10,8 +10,10 @@ void check_deliveries(const QueueBook& book, std::uint64_t drained, bool keeps_p
                              RunControl& control) {
   const QueueLayout& layout = book.layout;
   std::uint64_t produced = 0, lost = 0, duplicated = 0, invented = 0, out_of_order = 0;
+  std::uint64_t redelivered_after_delivery = 0;
   std::string first;
-  for (int c = 0; c <= layout.consumers; ++c) {
+  const int checkers = layout.checkers();
+  for (int c = 0; c < checkers; ++c) {
     const ConsumerFindings& f = book.findings[c];
     invented += f.invented;
     duplicated += f.repeated;
@@ -28,11 +30,13 @@ void check_deliveries(const QueueBook& book, std::uint64_t drained, bool keeps_p
     const std::uint64_t pushed = book.producers[p].next_sequence;
     produced += pushed;
     // No bit is set at or beyond the highest sequence any consumer saw + 1.
+    // (The redelivery set has no expectations: every bit it may hold is looked at.)
     std::uint64_t highest = pushed;
     for (int c = 0; c <= layout.consumers; ++c) highest = std::max(highest, book.expected_of(c)[p]);
-    const std::uint64_t words = std::min(layout.bitmap_words, (highest + 63) / 64);
+    const std::uint64_t words = layout.redeliveries ? layout.bitmap_words : std::min(layout.bitmap_words, (highest + 63) / 64);
     for (std::uint64_t w = 0; w < words; ++w) {
       std::uint64_t seen = 0;
+      if (layout.redeliveries && w * 64 >= highest && book.bitmap(layout.redelivery_set(), p)[w] == 0) break;
       for (int c = 0; c <= layout.consumers; ++c) {
         const std::uint64_t word = book.bitmap(c, p)[w];
         const std::uint64_t twice = seen & word;
@@ -44,6 +48,11 @@ void check_deliveries(const QueueBook& book, std::uint64_t drained, bool keeps_p
           }
         }
         seen |= word;
+      }
+      if (layout.redeliveries) {
+        const std::uint64_t again = book.bitmap(layout.redelivery_set(), p)[w];
+        redelivered_after_delivery += static_cast<std::uint64_t>(std::popcount(again & seen));
+        seen |= again;
       }
       // Bits of the items this producer pushed, in this word.
       const std::uint64_t begin = w * 64;
@@ -98,6 +107,13 @@ void check_deliveries(const QueueBook& book, std::uint64_t drained, bool keeps_p
       *note.out = '\0';
       break;
     }
+  }
+  if (layout.redeliveries && redelivered_after_delivery > 0 && control.checks[CheckId::queue_duplicated].note[0] == '\0') {
+    const auto note = fmt::format_to_n(control.checks[CheckId::queue_duplicated].note, sizeof(CheckTally::note) - 1,
+                                       "{} delivered again after a first delivery, flagged redelivered by the broker "
+                                       "(at least once: allowed)",
+                                       redelivered_after_delivery);
+    *note.out = '\0';
   }
   if (!keeps_producer_order) {
     control.reordered_items = out_of_order;

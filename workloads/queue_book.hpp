@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <atomic>
 #include <bit>
+#include <bit>
 #include <cstddef>
 #include <cstdint>
 
@@ -33,6 +34,16 @@ inline int producer_of(std::uint64_t item) {
 }
 inline std::uint64_t sequence_of(std::uint64_t item) { return item & kSequenceMask; }
 
+// The sequence number timed in block `block` of 2^shift numbers: a seeded random offset in it.
+inline std::uint64_t sampled_in_block(std::uint64_t seed, int producer, std::uint64_t block, int shift) {
+  std::uint64_t z = (seed ^ (static_cast<std::uint64_t>(producer) << 40) ^ block) + 0x9e3779b97f4a7c15ULL;
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+  z ^= z >> 31;
+  const std::uint64_t block_size = 1ULL << shift;
+  return (block << shift) | (z & (block_size - 1));
+}
+
 }  // namespace queue_item
 
 // The sizes of one repetition's bookkeeping, all derived from the spec.
@@ -46,11 +57,16 @@ struct QueueLayout {
   std::size_t expected_stride = 0; // per consumer: its producers' next sequences, whole lines
   int stamp_shift = 0;             // log2 of the block of sequence numbers per latency sample
   std::uint64_t stamps = 0;        // per producer; 0 when nothing is timed
+  // A broker's queue (workloads/broker_queue_loop.hpp) delivers a message again, flagged, when its
+  // consumer died holding it: such deliveries go to a set of their own (redelivery_set()), which
+  // every consumer writes with atomic ORs, and which the duplicate check does not count against.
+  bool redeliveries = false;
 
   // In the pairs workload every worker is a producer and a consumer.
-  explicit QueueLayout(const RunSpec& spec)
+  explicit QueueLayout(const RunSpec& spec, bool with_redeliveries = false)
       : producers(spec.workload == Workload::pairs ? spec.workers : spec.producers),
-        consumers(spec.workload == Workload::pairs ? spec.workers : spec.workers - spec.producers) {
+        consumers(spec.workload == Workload::pairs ? spec.workers : spec.workers - spec.producers),
+        redeliveries(with_redeliveries) {
     // Far above what any queue here pushes (a few hundred million items a second per producer
     // at best); the bitmaps' pages are only touched where items land.
     constexpr double kItemsPerNs = 0.5;
@@ -68,12 +84,15 @@ struct QueueLayout {
     }
   }
 
-  // One more set of bitmaps than consumers: the drain of what is left after the run.
+  // The sets of bitmaps (and findings, and expectations): one per consumer, one more for the drain
+  // of what is left after the run (index `consumers`), and the redeliveries' (redelivery_set()).
+  int checkers() const { return consumers + 1 + (redeliveries ? 1 : 0); }
+  int redelivery_set() const { return consumers + 1; }
   std::size_t bitmap_bytes() const {
-    return static_cast<std::size_t>(consumers + 1) * static_cast<std::size_t>(producers) * bitmap_words * 8;
+    return static_cast<std::size_t>(checkers()) * static_cast<std::size_t>(producers) * bitmap_words * 8;
   }
   std::size_t stamp_bytes() const { return static_cast<std::size_t>(producers) * stamps * 8; }
-  std::size_t expected_bytes() const { return static_cast<std::size_t>(consumers + 1) * expected_stride * 8; }
+  std::size_t expected_bytes() const { return static_cast<std::size_t>(checkers()) * expected_stride * 8; }
 };
 
 // One producer's state, kept across phases, on its own line.
@@ -137,10 +156,27 @@ struct QueueBook {
     word |= bit;
     return p;
   }
+
+  // Marks `item` as delivered again, flagged as such by the broker, into the redelivery set that
+  // every consumer shares (with an atomic OR: consumers run at once); returns the producer, or -1
+  // (invented, noted in `found`, the consumer's own). No order or repeat check: a redelivery
+  // comes back out of order by nature, and may come more than once.
+  int record_redelivery(std::uint64_t item, ConsumerFindings& found) const {
+    const int p = queue_item::producer_of(item);
+    const std::uint64_t seq = queue_item::sequence_of(item);
+    if (p < 0 || p >= layout.producers || seq >= layout.item_budget) {
+      found.note(found.invented, item, "invented (no producer made it)");
+      return -1;
+    }
+    std::atomic_ref<std::uint64_t>(bitmap(layout.redelivery_set(), p)[seq >> 6])
+        .fetch_or(1ULL << (seq & 63), std::memory_order_relaxed);
+    return p;
+  }
 };
 
 // Merges every consumer's bitmaps per producer: an item in two of them was delivered twice;
-// one of the first next_sequence items in none was lost; one at or beyond it was invented.
+// one of the first next_sequence items in none was lost; one at or beyond it was invented. The
+// redelivery set counts as delivered, never as twice (its items are counted apart, in a note).
 // Writes the verdict (and the stress checks' tallies) into the control block when anything is
 // wrong. `drained`: the items left in the queue after the run, already recorded.
 void check_deliveries(const QueueBook& book, std::uint64_t drained, bool keeps_producer_order, RunControl& control);

@@ -119,14 +119,8 @@ class QueueLoop {
     return item;
   }
 
-  // The sequence number timed in block `block`: a seeded random offset within it.
   std::uint64_t sampled_in_block(int producer, std::uint64_t block) const {
-    std::uint64_t z = (seed_ ^ (static_cast<std::uint64_t>(producer) << 40) ^ block) + 0x9e3779b97f4a7c15ULL;
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    z ^= z >> 31;
-    const std::uint64_t block_size = 1ULL << book_.layout.stamp_shift;
-    return (block << book_.layout.stamp_shift) | (z & (block_size - 1));
+    return queue_item::sampled_in_block(seed_, producer, block, book_.layout.stamp_shift);
   }
 
   template <bool kSample>

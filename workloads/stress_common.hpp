@@ -246,8 +246,8 @@ class StressWorker {
   std::uint64_t random() { return random_.next(); }
   const StressSettings& settings() const { return s_; }
 
- private:
-  // The first entry after a kill is the recovery: kill to entry, into the control block.
+  // The first entry after a kill is the recovery: kill to entry, into the control block. (A loop
+  // whose recovery is not an acquisition calls it itself: a broker queue's first redelivery.)
   void note_recovery() {
     RunControl& ctl = *s_.control;
     std::int64_t killed = ctl.fault_pending_ns.load(std::memory_order_acquire);
@@ -255,6 +255,8 @@ class StressWorker {
     const std::uint32_t i = ctl.recoveries.fetch_add(1, std::memory_order_relaxed);
     if (i < RunControl::kMaxRecoveries) ctl.recovery_ns[i] = monotonic_ns() - killed;
   }
+
+ private:
 
   const StressSettings& s_;
   const int worker_;

@@ -19,8 +19,16 @@ namespace contend {
 struct BackendSettings {
   char redis[512] = {};          // comma-separated HOST:PORT or unix socket paths
   char postgres[512] = {};       // a libpq connection string or URI
+  char amqp[512] = {};           // an AMQP URL (amqp://user:password@host:port/vhost)
   std::uint64_t key_space = 0;   // unique per repetition: keys are "contend:<key_space>:..."
   std::int64_t retry_interval_ns = 0;  // --retry-interval: a waiter polls this often; 0: as built
+  // A broker queue's (amqp-queue): unacked messages a consumer may hold (0: no limit), publishes
+  // that may wait for their confirm (0: no confirms), acked on delivery rather than after the
+  // work, and a durable queue of persistent messages.
+  std::uint32_t prefetch = 0;
+  std::uint32_t confirm_window = 0;
+  bool autoack = false;
+  bool persistent = false;
 };
 
 // The first of the Redis servers (a single-server primitive's).
@@ -50,10 +58,12 @@ inline void sleep_jittered(std::int64_t base_ns) {
 // repetition's error then says; empty for any other exit status.
 inline constexpr int kRedisLostStatus = 75;
 inline constexpr int kPostgresLostStatus = 76;
+inline constexpr int kRabbitmqLostStatus = 77;
 inline std::string_view server_lost_message(int exit_status) {
   switch (exit_status) {
     case kRedisLostStatus: return "the Redis server was lost mid-run (stderr names it and the error)";
     case kPostgresLostStatus: return "the PostgreSQL server was lost mid-run (stderr names it and the error)";
+    case kRabbitmqLostStatus: return "the RabbitMQ broker was lost mid-run (stderr names it and the error)";
     default: return {};
   }
 }

@@ -32,6 +32,8 @@ enum class EventId : std::uint32_t {
   deadlocks_detected,      // isolation: transactions the server rolled back with 40P01, retried
   locks_not_available,     // isolation: transactions that met 55P03 (lock_timeout), retried
   increments_lost,         // isolation: committed increments missing from the counters' sum
+  redelivered,             // queue on a broker: deliveries the broker flagged as sent before (a consumer died holding them)
+  publishes_refused,       // queue on a broker: publishes the broker nacked (each a message lost)
   count
 };
 inline constexpr std::size_t kEventCount = static_cast<std::size_t>(EventId::count);
@@ -60,6 +62,8 @@ inline std::string_view event_name(EventId id) {
     case EventId::deadlocks_detected: return "deadlocks_detected";
     case EventId::locks_not_available: return "locks_not_available";
     case EventId::increments_lost: return "increments_lost";
+    case EventId::redelivered: return "redelivered";
+    case EventId::publishes_refused: return "publishes_refused";
     case EventId::count: break;
   }
   return "?";
@@ -88,6 +92,8 @@ inline std::string_view event_label(EventId id) {
     case EventId::deadlocks_detected: return "deadlocks (40P01)";
     case EventId::locks_not_available: return "locks not available (55P03)";
     case EventId::increments_lost: return "lost updates";
+    case EventId::redelivered: return "redelivered";
+    case EventId::publishes_refused: return "publishes refused";
     case EventId::count: break;
   }
   return "?";

@@ -132,6 +132,15 @@ struct RunSpec {
   // Backend primitives kept in PostgreSQL (pg-for-update, pg-jobs, ...): the server's libpq
   // connection string, as the plan resolved it (--pg, $CONTEND_PG, or scripts/servers.sh's).
   std::string postgres;
+  // A queue kept in a broker (amqp-queue): the broker's AMQP URL, as the plan resolved it (--amqp,
+  // $CONTEND_AMQP, or scripts/servers.sh's); unacked messages a consumer may hold (basic.qos, 0:
+  // no limit); acked on delivery rather than after the work; publishes that may wait for their
+  // confirm (0: no publisher confirms); a durable queue of persistent messages.
+  std::string amqp;
+  std::uint32_t prefetch = 100;
+  bool autoack = false;
+  std::uint32_t confirm = 100;
+  bool persistent = false;
 
   bool operator==(const RunSpec&) const = default;
 };

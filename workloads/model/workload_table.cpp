@@ -601,6 +601,56 @@ std::vector<Knob> make_knob_table() {
                .json_key = "update",
                .get = &get_field<&RunSpec::update>,
                .set = &set_field<&RunSpec::update>});
+  // A queue kept in a broker's knobs (amqp-queue: workloads/broker_queue_loop.hpp).
+  k.push_back({.id = KnobId::prefetch,
+               .name = "prefetch",
+               .kind = KnobKind::count,
+               .help = "A queue on a broker (amqp-queue): unacked messages one consumer may hold (basic.qos); 0 = no "
+                       "limit",
+               .sweep = true,
+               .min = 0,
+               .max = 65535,
+               .label = "prefetch",
+               .csv_column = "prefetch",
+               .json_key = "prefetch",
+               .get = &get_field<&RunSpec::prefetch>,
+               .set = &set_field<&RunSpec::prefetch>});
+  k.push_back({.id = KnobId::autoack,
+               .name = "autoack",
+               .kind = KnobKind::choice,
+               .help = "A queue on a broker (amqp-queue): on = the broker counts a message delivered as it sends it "
+                       "(at most once: a consumer that dies loses what it was sent); off = the consumer acks after "
+                       "its work (at least once)",
+               .choices = {"off", "on"},
+               .label = "autoack",
+               .csv_column = "autoack",
+               .json_key = "autoack",
+               .get = &get_field<&RunSpec::autoack>,
+               .set = &set_field<&RunSpec::autoack>});
+  k.push_back({.id = KnobId::confirm,
+               .name = "confirm",
+               .kind = KnobKind::count,
+               .help = "A queue on a broker (amqp-queue): publisher confirms, with at most this many publishes of a "
+                       "producer unconfirmed; 0 = no confirms",
+               .sweep = true,
+               .min = 0,
+               .max = 100'000,
+               .label = "confirm",
+               .csv_column = "confirm",
+               .json_key = "confirm",
+               .get = &get_field<&RunSpec::confirm>,
+               .set = &set_field<&RunSpec::confirm>});
+  k.push_back({.id = KnobId::persistent,
+               .name = "persistent",
+               .kind = KnobKind::choice,
+               .help = "A queue on a broker (amqp-queue): on = a durable queue and persistent messages (written to "
+                       "disk by the broker, kept over a restart)",
+               .choices = {"off", "on"},
+               .label = "persistent",
+               .csv_column = "persistent",
+               .json_key = "persistent",
+               .get = &get_field<&RunSpec::persistent>,
+               .set = &set_field<&RunSpec::persistent>});
   // The tasks workload's knobs (workloads/tasks_workload.hpp).
   k.push_back({.id = KnobId::pattern,
                .name = "pattern",
@@ -809,7 +859,7 @@ std::vector<WorkloadInfo> make_workload_table() {
                      "Jain is over consumers (producers' is in the JSON and CSV)",
        .axis = "producers · consumers, ordered by total workers",
        .identity = {K::producers, K::consumers, K::capacity, K::wait},
-       .knobs = {K::consume_ns, K::rate},
+       .knobs = {K::consume_ns, K::rate, K::prefetch, K::autoack, K::confirm, K::persistent, K::fault, K::fault_every},
        .producers_and_consumers = true,
        .counts_failed_attempts = true},
       {.workload = pairs,

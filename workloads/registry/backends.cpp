@@ -4,6 +4,7 @@
 #include "workloads/registry/families.hpp"
 
 #include "primitives/catalog.hpp"
+#include "workloads/broker_queue_loop.hpp"
 #include "workloads/deadlock_workload.hpp"
 #include "workloads/isolation_workload.hpp"
 #include "workloads/jobs_workload.hpp"
@@ -106,6 +107,23 @@ void add_counter_stores(Registry& r, TypeList<Ts...>) {
   (r.add(backend_counters_entry<Ts>()), ...);
 }
 
+// A queue kept in a broker: the queue workload's broker path, in run and stress (no pairs: a
+// worker that publishes and then consumes one message is a request-reply, not a work queue).
+template <BrokerQueue Q>
+RegistryEntry backend_queue_entry() {
+  RegistryEntry e;
+  e.info = info_of<Q>(Family::queue);
+  const WorkloadRunner runner{&broker_queue_workload_bytes<Q>, &run_broker_queue_workload<Q>};
+  e.run[Workload::queue] = runner;
+  e.stress[Workload::queue] = runner;
+  return e;
+}
+
+template <BrokerQueue... Qs>
+void add_broker_queues(Registry& r, TypeList<Qs...>) {
+  (r.add(backend_queue_entry<Qs>()), ...);
+}
+
 }  // namespace
 
 void add_backends(Registry& r) {
@@ -113,6 +131,7 @@ void add_backends(Registry& r) {
   add_rwlocks(r, BackendRwLocks{});
   add_job_tables(r, BackendJobTables{});
   add_counter_stores(r, BackendCounterStores{});
+  add_broker_queues(r, BackendQueues{});
   add_semaphores(r, BackendSemaphores{});
   add_leases(r, BackendLeases{});
 }

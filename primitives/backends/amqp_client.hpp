@@ -1,0 +1,118 @@
+#pragma once
+// An AMQP 0-9-1 client for the broker queue kept in RabbitMQ (amqp_queue.hpp): one connection
+// (channel 1) per broker per thread of each process, made on first use (a forked worker opens its
+// own), over librabbitmq 0.11. Not a primitive: its contract is the broker's — a message published
+// to a queue is delivered to one consumer at a time; with manual acknowledgement it stays the
+// broker's until acked, and comes back flagged `redelivered` when its consumer's channel closes
+// (a killed consumer's socket closes with it); with autoack it is the consumer's as soon as it is
+// sent, and is lost if the consumer dies holding it. A publish is the broker's once confirmed
+// (publisher confirms); a persistent message in a durable queue survives a broker restart.
+//
+// The broker is an AMQP URL (amqp://user:password@127.0.0.1:25672/%2f). A broker that cannot be
+// reached or closes the connection mid-run ends the calling process with exit status
+// kServerLostStatus and one line on stderr naming it and the error: the repetition then ends as an
+// error that says so (a publish has no way to say "the broker is gone"). No heartbeats and no
+// timeouts on a wait for a confirm: a paused broker is the watchdog's (`hang`).
+#include <amqp.h>
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "primitives/backends/backend_settings.hpp"
+
+namespace contend::amqp {
+
+inline constexpr int kServerLostStatus = kRabbitmqLostStatus;
+inline constexpr int kConnectTimeoutSeconds = 2;
+
+// One message as a consumer got it.
+struct Received {
+  std::uint64_t item = 0;
+  std::uint64_t tag = 0;     // the delivery tag, to ack it by
+  bool redelivered = false;  // the broker sent it before, to a consumer that did not ack it
+};
+
+class Connection {
+ public:
+  // Connects, logs in and opens channel 1; on failure returns nullptr and says why in `error`.
+  static std::unique_ptr<Connection> open(std::string_view url, std::string& error);
+  ~Connection();
+  Connection(const Connection&) = delete;
+  Connection& operator=(const Connection&) = delete;
+
+  const std::string& address() const { return url_; }  // for ThreadConnections
+  // What the broker says of itself at login: "RabbitMQ 3.10.8 (Erlang/OTP 25.2.3)".
+  std::string server_description() const;
+
+  // Declares `queue` (durable or not), and empties it. Ends the process when the broker refuses.
+  void declare(std::string_view queue, bool durable);
+  void remove(std::string_view queue);
+  // The queue's ready messages and consumers, by a passive declare.
+  void counts(std::string_view queue, std::uint32_t& messages, std::uint32_t& consumers);
+
+  // Publishes `item` (8 bytes) to `queue` through the default exchange; with confirms on (the
+  // first call fixes them: `window` > 0), waits while `window` publishes are unconfirmed; without,
+  // waits every kSyncEvery publishes until the broker has read them (one round trip).
+  void publish(std::string_view queue, std::uint64_t item, bool persistent, std::uint32_t window);
+  // Waits until every publish of this connection is confirmed (with confirms on), or (without)
+  // until the broker has read every one.
+  void wait_for_confirms();
+  // Publishes the broker refused (basic.nack): each is a message lost.
+  std::uint64_t nacked() const { return nacked_; }
+
+  // Waits at most `timeout_ns` for a message of `queue`, subscribing first when this connection
+  // is not (basic.qos `prefetch`, 0: no limit; basic.consume, no_ack = `autoack`). False when none
+  // came in time, or after stop_consuming() once what was sent before the cancel is all taken.
+  bool receive(std::string_view queue, std::uint32_t prefetch, bool autoack, std::int64_t timeout_ns, Received& out);
+  void ack(std::uint64_t tag);
+  // Cancels the subscription; what the broker sent before it comes through receive() (with the
+  // same queue), until it returns false.
+  void stop_consuming();
+  // One ready message by basic.get, acked as it is taken (after the run: the drain).
+  bool get(std::string_view queue, Received& out);
+
+  // Ends the process (kServerLostStatus) with one line: the broker, `what`, and the error.
+  [[noreturn]] void fail(std::string_view what, std::string_view error) const;
+
+ private:
+  Connection(amqp_connection_state_t c, std::string url) : conn_(c), url_(std::move(url)) {}
+  // Ends the process unless `reply` is a normal one.
+  void check(const amqp_rpc_reply_t& reply, std::string_view what) const;
+  // Handles a frame that is not a delivery: a confirm, the end of a cancel, the broker closing
+  // the channel (which ends the process).
+  void handle_frame(const amqp_frame_t& frame);
+  void note_confirm(std::uint64_t tag, bool multiple, bool nack);
+
+  amqp_connection_state_t conn_;
+  std::string url_;
+  // Subscription.
+  bool consuming_ = false;
+  bool cancelling_ = false;
+  std::string consumer_tag_;
+  // Publisher confirms: the tags in [lowest_unconfirmed_, published_] not yet confirmed, as a ring
+  // of window flags (confirmed_[tag % window]).
+  std::uint32_t window_ = 0;
+  std::uint64_t published_ = 0;
+  std::uint64_t lowest_unconfirmed_ = 1;
+  std::vector<std::uint8_t> confirmed_;
+  std::uint64_t nacked_ = 0;
+  // Without confirms: publishes since the last round trip that waited for the broker to read them.
+  static constexpr std::uint32_t kSyncEvery = 1024;
+  std::uint32_t unsynced_ = 0;
+};
+
+// This thread's connection to `url`, opened on first use in this process and thread (never shared
+// across fork()). Ends the process (kServerLostStatus) when it cannot connect.
+Connection& connection(std::string_view url);
+
+// Why `url` cannot be used, or empty: connects and logs in (the plan's check).
+std::string probe(std::string_view url);
+
+// What the results record about the broker ("RabbitMQ 3.10.8 (Erlang/OTP 25.2.3)"); empty when
+// it cannot be asked.
+std::string describe(std::string_view url);
+
+}  // namespace contend::amqp
