@@ -65,10 +65,12 @@ std::string faults_text(const ConfigResult& config) {
   }
   if (injected == 0) return {};
   if (config.spec.fault.kind != FaultKind::kill_holder) return fmt::format("; {} holders paused", injected);
-  std::string text = fmt::format("; {} holders killed, {} recovered", injected, recovered);
+  // A queue's holder is a consumer with unacked messages; it recovers when they come back.
+  const bool queue = config.spec.workload == Workload::queue;
+  std::string text = fmt::format("; {} {} killed, {} recovered", injected, queue ? "consumers" : "holders", recovered);
   if (recovered > 0) {
-    text += fmt::format(" (kill to next entry p50 {}, p99 {})", format_latency_ns(static_cast<double>(p50)),
-                        format_latency_ns(static_cast<double>(p99)));
+    text += fmt::format(" (kill to {} p50 {}, p99 {})", queue ? "first redelivery" : "next entry",
+                        format_latency_ns(static_cast<double>(p50)), format_latency_ns(static_cast<double>(p99)));
   }
   return text;
 }

@@ -13,8 +13,9 @@
 //    broker had already sent it (prefetched, or in flight with --autoack) before the cancel, so no
 //    message waits in a consumer's buffer between phases. No phase markers: with prefetch a
 //    consumer holds several messages, and a marker meant for another could sit in its buffer.
-//  - A delivery the broker flags as redelivered (its consumer died before acking it) is recorded
-//    in a set of its own: an item delivered first and then again, flagged, is at least once, which
+//  - A delivery the broker flags as redelivered (its consumer died before acking it, or its
+//    connection was lost), or that its producer published again after a lost connection (its
+//    confirm may be what was lost), is recorded in a set of its own: an item delivered first and then again, flagged, is at least once, which
 //    the broker promises (counted as the `redelivered` event and in the duplicate check's note);
 //    one delivered twice without the flag is a duplicate.
 //  - --fault strikes a consumer after it took a message and before it acks it (the holder of a

@@ -4,6 +4,7 @@
 #include <amqp_framing.h>
 #include <amqp_tcp_socket.h>
 #include <sys/time.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cstdlib>
@@ -20,11 +21,36 @@ thread_local ThreadConnections<Connection> tls;
 constexpr amqp_channel_t kChannel = 1;
 // How long one wait for the rest of a cancelled subscription lasts before it waits again.
 constexpr std::int64_t kCancelWaitNs = 100'000'000;
+// Between two tries to connect again.
+constexpr long kReconnectPauseNs = 100'000'000;
+// The type property of a message its producer published again after a lost connection.
+constexpr const char* kPublishedAgain = "contend-published-again";
 
-[[noreturn]] void die(std::string_view line) {
+// One line on stderr.
+void say(std::string_view line) {
   const std::string text = "contend: rabbitmq: " + std::string(line) + "\n";
   (void)!write(STDERR_FILENO, text.data(), text.size());
+}
+
+[[noreturn]] void die(std::string_view line) {
+  say(line);
   std::_Exit(kServerLostStatus);
+}
+
+std::int64_t now_ns() {
+  timespec t{};
+  clock_gettime(CLOCK_MONOTONIC, &t);
+  return static_cast<std::int64_t>(t.tv_sec) * 1'000'000'000 + t.tv_nsec;
+}
+
+// A lost connection, which connecting again may mend: the socket failed or closed, or the broker
+// closed the connection as it shut down (320 CONNECTION_FORCED). Not a timeout, not a refusal.
+bool is_loss(const amqp_rpc_reply_t& r) {
+  if (r.reply_type == AMQP_RESPONSE_LIBRARY_EXCEPTION) return r.library_error != AMQP_STATUS_TIMEOUT;
+  if (r.reply_type == AMQP_RESPONSE_SERVER_EXCEPTION && r.reply.id == AMQP_CONNECTION_CLOSE_METHOD) {
+    return static_cast<const amqp_connection_close_t*>(r.reply.decoded)->reply_code == AMQP_CONNECTION_FORCED;
+  }
+  return false;
 }
 
 std::string text_of(amqp_bytes_t b) { return std::string(static_cast<const char*>(b.bytes), b.len); }
@@ -74,7 +100,7 @@ std::string property(amqp_connection_state_t c, std::string_view key) {
 
 }  // namespace
 
-std::unique_ptr<Connection> Connection::open(std::string_view url, std::string& error) {
+amqp_connection_state_t Connection::connect(std::string_view url, std::string& error) {
   std::string parsed_text(url);  // amqp_parse_url cuts it up in place
   amqp_connection_info info{};
   amqp_default_connection_info(&info);
@@ -110,6 +136,12 @@ std::unique_ptr<Connection> Connection::open(std::string_view url, std::string& 
     amqp_destroy_connection(c);
     return nullptr;
   }
+  return c;
+}
+
+std::unique_ptr<Connection> Connection::open(std::string_view url, std::string& error) {
+  amqp_connection_state_t c = connect(url, error);
+  if (c == nullptr) return nullptr;
   return std::unique_ptr<Connection>(new Connection(c, std::string(url)));
 }
 
@@ -135,28 +167,94 @@ void Connection::fail(std::string_view what, std::string_view error) const {
   die(url_ + ": " + std::string(what) + ": " + std::string(error));
 }
 
-void Connection::check(const amqp_rpc_reply_t& reply, std::string_view what) const {
-  if (reply.reply_type != AMQP_RESPONSE_NORMAL) fail(what, reply_error(reply));
+void Connection::remember(std::string_view queue, bool durable) {
+  if (queue_ != queue) queue_ = std::string(queue);
+  durable_ = durable;
+}
+
+void Connection::recover(std::string_view what, std::string_view error) {
+  const std::int64_t start = now_ns();
+  say(url_ + ": " + std::string(what) + ": " + std::string(error) + "; connecting again");
+  amqp_destroy_connection(conn_);  // no close: the socket is gone
+  conn_ = nullptr;
+  std::string last_error;
+  while ((conn_ = connect(url_, last_error)) == nullptr) {
+    if (now_ns() - start > kReconnectNs) {
+      die(url_ + ": " + std::string(what) + ": " + std::string(error) + "; not back within " +
+          std::to_string(kReconnectNs / 1'000'000'000) + " s: " + last_error);
+    }
+    const timespec pause{0, kReconnectPauseNs};
+    nanosleep(&pause, nullptr);
+  }
+  ++generation_;
+  ++reconnects_;
+  consuming_ = false;
+  cancelling_ = false;
+  unsynced_ = 0;
+  // The queue again, as it was declared, without emptying it: a durable one kept what was
+  // persisted; a transient one is gone, and what it held with it.
+  if (!queue_.empty()) {
+    const amqp_bytes_t name{queue_.size(), queue_.data()};
+    amqp_queue_declare(conn_, kChannel, name, 0, durable_ ? 1 : 0, 0, 0, amqp_empty_table);
+    if (const amqp_rpc_reply_t r = amqp_get_rpc_reply(conn_); r.reply_type != AMQP_RESPONSE_NORMAL) {
+      fail("queue.declare after connecting again", reply_error(r));
+    }
+  }
+  // Every publish not yet confirmed, again, flagged (its confirm may be all that was lost).
+  std::uint64_t again = 0;
+  if (window_ > 0) {
+    std::vector<std::uint64_t> unconfirmed;
+    for (std::uint64_t t = lowest_unconfirmed_; t <= published_; ++t) {
+      if (confirmed_[t % window_] == 0) unconfirmed.push_back(pending_[t % window_]);
+    }
+    amqp_confirm_select(conn_, kChannel);
+    if (const amqp_rpc_reply_t r = amqp_get_rpc_reply(conn_); r.reply_type != AMQP_RESPONSE_NORMAL) {
+      fail("confirm.select after connecting again", reply_error(r));
+    }
+    published_ = 0;
+    lowest_unconfirmed_ = 1;
+    confirmed_.assign(window_, 0);
+    for (std::uint64_t item : unconfirmed) {
+      if (!send(item, true)) fail("publishing again after connecting again", "the connection was lost again");
+      ++published_;
+      pending_[published_ % window_] = item;
+      ++again;
+    }
+  }
+  say(url_ + ": connected again after " + std::to_string((now_ns() - start) / 1'000'000) + " ms" +
+      (window_ > 0 ? ", " + std::to_string(again) + " unconfirmed messages published again" : std::string()));
+}
+
+template <class Call>
+amqp_rpc_reply_t Connection::rpc(std::string_view what, Call call) {
+  for (int attempt = 0;; ++attempt) {
+    call();
+    const amqp_rpc_reply_t r = amqp_get_rpc_reply(conn_);
+    if (r.reply_type == AMQP_RESPONSE_NORMAL) return r;
+    if (attempt == 0 && is_loss(r)) {
+      recover(what, reply_error(r));
+      continue;
+    }
+    fail(what, reply_error(r));
+  }
 }
 
 void Connection::declare(std::string_view queue, bool durable) {
+  remember(queue, durable);
   const amqp_bytes_t name{queue.size(), const_cast<char*>(queue.data())};
-  amqp_queue_declare(conn_, kChannel, name, 0, durable ? 1 : 0, 0, 0, amqp_empty_table);
-  check(amqp_get_rpc_reply(conn_), "queue.declare");
-  amqp_queue_purge(conn_, kChannel, name);
-  check(amqp_get_rpc_reply(conn_), "queue.purge");
+  rpc("queue.declare", [&] { amqp_queue_declare(conn_, kChannel, name, 0, durable ? 1 : 0, 0, 0, amqp_empty_table); });
+  rpc("queue.purge", [&] { amqp_queue_purge(conn_, kChannel, name); });
 }
 
 void Connection::remove(std::string_view queue) {
   const amqp_bytes_t name{queue.size(), const_cast<char*>(queue.data())};
-  amqp_queue_delete(conn_, kChannel, name, 0, 0);
-  check(amqp_get_rpc_reply(conn_), "queue.delete");
+  rpc("queue.delete", [&] { amqp_queue_delete(conn_, kChannel, name, 0, 0); });
 }
 
 void Connection::counts(std::string_view queue, std::uint32_t& messages, std::uint32_t& consumers) {
   const amqp_bytes_t name{queue.size(), const_cast<char*>(queue.data())};
-  const amqp_queue_declare_ok_t* ok = amqp_queue_declare(conn_, kChannel, name, 1, 0, 0, 0, amqp_empty_table);
-  check(amqp_get_rpc_reply(conn_), "queue.declare (passive)");
+  const amqp_queue_declare_ok_t* ok = nullptr;
+  rpc("queue.declare (passive)", [&] { ok = amqp_queue_declare(conn_, kChannel, name, 1, 0, 0, 0, amqp_empty_table); });
   messages = ok->message_count;
   consumers = ok->consumer_count;
 }
@@ -175,59 +273,73 @@ void Connection::note_confirm(std::uint64_t tag, bool multiple, bool nack) {
   }
 }
 
-void Connection::handle_frame(const amqp_frame_t& frame) {
-  if (frame.frame_type != AMQP_FRAME_METHOD) return;  // a content frame of a delivery cut short: none here
+bool Connection::handle_frame(const amqp_frame_t& frame) {
+  if (frame.frame_type != AMQP_FRAME_METHOD) return true;  // a content frame of a delivery cut short: none here
   switch (frame.payload.method.id) {
     case AMQP_BASIC_ACK_METHOD: {
       const auto* m = static_cast<const amqp_basic_ack_t*>(frame.payload.method.decoded);
       note_confirm(m->delivery_tag, m->multiple != 0, false);
-      return;
+      return true;
     }
     case AMQP_BASIC_NACK_METHOD: {
       const auto* m = static_cast<const amqp_basic_nack_t*>(frame.payload.method.decoded);
       note_confirm(m->delivery_tag, m->multiple != 0, true);
-      return;
+      return true;
     }
     case AMQP_BASIC_CANCEL_OK_METHOD:
       consuming_ = false;
       cancelling_ = false;
-      return;
+      return true;
     case AMQP_BASIC_CANCEL_METHOD:  // the broker cancelled us: the queue was deleted
       consuming_ = false;
-      return;
+      return true;
     case AMQP_CHANNEL_CLOSE_METHOD: {
       const auto* m = static_cast<const amqp_channel_close_t*>(frame.payload.method.decoded);
       fail("channel closed by the broker", std::to_string(m->reply_code) + " " + text_of(m->reply_text));
     }
     case AMQP_CONNECTION_CLOSE_METHOD: {
+      // The broker shutting down (320 CONNECTION_FORCED) is a lost connection; anything else is
+      // contend's mistake.
       const auto* m = static_cast<const amqp_connection_close_t*>(frame.payload.method.decoded);
+      if (m->reply_code == AMQP_CONNECTION_FORCED) return false;
       fail("connection closed by the broker", std::to_string(m->reply_code) + " " + text_of(m->reply_text));
     }
-    default: return;  // connection.blocked and unblocked: the broker's flow control, waited out
+    default: return true;  // connection.blocked and unblocked: the broker's flow control, waited out
   }
 }
 
+bool Connection::take_frame() {
+  amqp_frame_t frame;
+  if (amqp_simple_wait_frame(conn_, &frame) != AMQP_STATUS_OK) return false;
+  return handle_frame(frame);
+}
+
+bool Connection::send(std::uint64_t item, bool again) {
+  amqp_basic_properties_t props{};
+  props._flags = AMQP_BASIC_DELIVERY_MODE_FLAG;
+  props.delivery_mode = durable_ ? 2 : 1;
+  if (again) {
+    props._flags |= AMQP_BASIC_TYPE_FLAG;
+    props.type = amqp_cstring_bytes(kPublishedAgain);
+  }
+  const amqp_bytes_t routing_key{queue_.size(), queue_.data()};
+  const amqp_bytes_t body{sizeof(item), &item};
+  return amqp_basic_publish(conn_, kChannel, amqp_empty_bytes, routing_key, 0, 0, &props, body) == AMQP_STATUS_OK;
+}
+
 void Connection::publish(std::string_view queue, std::uint64_t item, bool persistent, std::uint32_t window) {
+  remember(queue, persistent);
   if (window > 0 && window_ == 0) {
-    amqp_confirm_select(conn_, kChannel);
-    check(amqp_get_rpc_reply(conn_), "confirm.select");
+    rpc("confirm.select", [&] { amqp_confirm_select(conn_, kChannel); });
     window_ = window;
     confirmed_.assign(window, 0);
+    pending_.assign(window, 0);
   }
   // Room for one more unconfirmed publish: wait for confirms while the ring is full.
   while (window_ > 0 && published_ + 1 - lowest_unconfirmed_ >= window_) {
-    amqp_frame_t frame;
-    const int rc = amqp_simple_wait_frame(conn_, &frame);
-    if (rc != AMQP_STATUS_OK) fail("waiting for publisher confirms", amqp_error_string2(rc));
-    handle_frame(frame);
+    if (!take_frame()) recover("waiting for publisher confirms", "the connection was lost");
   }
-  amqp_basic_properties_t props{};
-  props._flags = AMQP_BASIC_DELIVERY_MODE_FLAG;
-  props.delivery_mode = persistent ? 2 : 1;
-  const amqp_bytes_t routing_key{queue.size(), const_cast<char*>(queue.data())};
-  const amqp_bytes_t body{sizeof(item), &item};
-  const int rc = amqp_basic_publish(conn_, kChannel, amqp_empty_bytes, routing_key, 0, 0, &props, body);
-  if (rc != AMQP_STATUS_OK) fail("basic.publish", amqp_error_string2(rc));
+  while (!send(item, false)) recover("basic.publish", "the connection was lost");
   if (window_ == 0) {
     // Without confirms nothing comes back, and a producer would run megabytes ahead of the broker
     // in socket buffers (measured: 120,000 messages, which the broker took 3 s to read after the
@@ -236,12 +348,12 @@ void Connection::publish(std::string_view queue, std::uint64_t item, bool persis
     return;
   }
   ++published_;
+  pending_[published_ % window_] = item;
   // Take the confirms already here without waiting, so the ring does not fill before it has to.
-  {
-    while (amqp_frames_enqueued(conn_) || amqp_data_in_buffer(conn_)) {
-      amqp_frame_t frame;
-      if (amqp_simple_wait_frame(conn_, &frame) != AMQP_STATUS_OK) break;
-      handle_frame(frame);
+  while (amqp_frames_enqueued(conn_) || amqp_data_in_buffer(conn_)) {
+    if (!take_frame()) {
+      recover("reading publisher confirms", "the connection was lost");
+      break;
     }
   }
 }
@@ -253,29 +365,24 @@ void Connection::wait_for_confirms() {
   // was reset, and the broker dropped what it had not read yet).
   if (window_ == 0) {
     unsynced_ = 0;
-    amqp_basic_qos(conn_, kChannel, 0, 0, 0);
-    check(amqp_get_rpc_reply(conn_), "basic.qos (waiting for the broker to take every publish)");
+    rpc("basic.qos (waiting for the broker to take every publish)", [&] { amqp_basic_qos(conn_, kChannel, 0, 0, 0); });
     return;
   }
   while (lowest_unconfirmed_ <= published_) {
-    amqp_frame_t frame;
-    const int rc = amqp_simple_wait_frame(conn_, &frame);
-    if (rc != AMQP_STATUS_OK) fail("waiting for publisher confirms", amqp_error_string2(rc));
-    handle_frame(frame);
+    if (!take_frame()) recover("waiting for publisher confirms", "the connection was lost");
   }
 }
 
-bool Connection::receive(std::string_view queue, std::uint32_t prefetch, bool autoack, std::int64_t timeout_ns,
-                         Received& out) {
+bool Connection::receive(std::string_view queue, bool durable, std::uint32_t prefetch, bool autoack,
+                         std::int64_t timeout_ns, Received& out) {
+  remember(queue, durable);
   if (!consuming_ && !cancelling_) {
-    if (!autoack) {
-      amqp_basic_qos(conn_, kChannel, 0, static_cast<std::uint16_t>(prefetch), 0);
-      check(amqp_get_rpc_reply(conn_), "basic.qos");
-    }
     const amqp_bytes_t name{queue.size(), const_cast<char*>(queue.data())};
-    const amqp_basic_consume_ok_t* ok =
-        amqp_basic_consume(conn_, kChannel, name, amqp_empty_bytes, 0, autoack ? 1 : 0, 0, amqp_empty_table);
-    check(amqp_get_rpc_reply(conn_), "basic.consume");
+    const amqp_basic_consume_ok_t* ok = nullptr;
+    rpc("basic.consume", [&] {  // basic.qos, then basic.consume: both again after a lost connection
+      if (!autoack) amqp_basic_qos(conn_, kChannel, 0, static_cast<std::uint16_t>(prefetch), 0);
+      ok = amqp_basic_consume(conn_, kChannel, name, amqp_empty_bytes, 0, autoack ? 1 : 0, 0, amqp_empty_table);
+    });
     consumer_tag_ = text_of(ok->consumer_tag);
     consuming_ = true;
   }
@@ -287,9 +394,12 @@ bool Connection::receive(std::string_view queue, std::uint32_t prefetch, bool au
     timeval tv = to_timeval(cancelling_ ? kCancelWaitNs : timeout_ns);
     const amqp_rpc_reply_t r = amqp_consume_message(conn_, &envelope, &tv, 0);
     if (r.reply_type == AMQP_RESPONSE_NORMAL) {
+      const amqp_basic_properties_t& props = envelope.message.properties;
+      const bool again =
+          (props._flags & AMQP_BASIC_TYPE_FLAG) != 0 && text_of(props.type) == std::string_view(kPublishedAgain);
       out.item = item_of(envelope.message.body);
-      out.tag = envelope.delivery_tag;
-      out.redelivered = envelope.redelivered != 0;
+      out.tag = ((generation_ & 0xff) << 56) | envelope.delivery_tag;
+      out.redelivered = envelope.redelivered != 0 || again;
       amqp_destroy_envelope(&envelope);
       return true;
     }
@@ -299,20 +409,25 @@ bool Connection::receive(std::string_view queue, std::uint32_t prefetch, bool au
     }
     if (r.reply_type == AMQP_RESPONSE_LIBRARY_EXCEPTION && r.library_error == AMQP_STATUS_UNEXPECTED_STATE) {
       // A frame that is not a delivery is next: take it (a cancel-ok, a confirm, a close).
-      amqp_frame_t frame;
-      const int rc = amqp_simple_wait_frame(conn_, &frame);
-      if (rc != AMQP_STATUS_OK) fail("basic.consume", amqp_error_string2(rc));
-      handle_frame(frame);
+      if (!take_frame()) {
+        recover("basic.consume", "the connection was lost");
+        return false;
+      }
       if (!cancelling_) return false;
       continue;
     }
-    fail("basic.consume", reply_error(r));
+    // The connection is lost: subscribed no more (what was not acked comes back, flagged).
+    recover("basic.consume", reply_error(r));
+    return false;
   }
   return false;
 }
 
 void Connection::ack(std::uint64_t tag) {
-  if (const int rc = amqp_basic_ack(conn_, kChannel, tag, 0); rc != AMQP_STATUS_OK) fail("basic.ack", amqp_error_string2(rc));
+  if ((tag >> 56) != (generation_ & 0xff)) return;  // taken on a connection since lost: the broker sends it again
+  if (amqp_basic_ack(conn_, kChannel, tag & ((1ULL << 56) - 1), 0) != AMQP_STATUS_OK) {
+    recover("basic.ack", "the connection was lost");
+  }
 }
 
 void Connection::stop_consuming() {
@@ -320,27 +435,12 @@ void Connection::stop_consuming() {
   // Sent without waiting for its reply: deliveries already on their way come first, and
   // receive() takes them, then the cancel-ok (handle_frame), and then says there is no more.
   const amqp_basic_cancel_t cancel{amqp_bytes_t{consumer_tag_.size(), consumer_tag_.data()}, 0};
-  if (const int rc = amqp_send_method(conn_, kChannel, AMQP_BASIC_CANCEL_METHOD, const_cast<amqp_basic_cancel_t*>(&cancel));
-      rc != AMQP_STATUS_OK) {
-    fail("basic.cancel", amqp_error_string2(rc));
+  if (amqp_send_method(conn_, kChannel, AMQP_BASIC_CANCEL_METHOD, const_cast<amqp_basic_cancel_t*>(&cancel)) !=
+      AMQP_STATUS_OK) {
+    recover("basic.cancel", "the connection was lost");  // subscribed no more either way
+    return;
   }
   cancelling_ = true;
-}
-
-bool Connection::get(std::string_view queue, Received& out) {
-  amqp_maybe_release_buffers(conn_);
-  const amqp_bytes_t name{queue.size(), const_cast<char*>(queue.data())};
-  const amqp_rpc_reply_t r = amqp_basic_get(conn_, kChannel, name, 1);
-  check(r, "basic.get");
-  if (r.reply.id != AMQP_BASIC_GET_OK_METHOD) return false;  // get-empty
-  const auto* ok = static_cast<const amqp_basic_get_ok_t*>(r.reply.decoded);
-  out.tag = ok->delivery_tag;
-  out.redelivered = ok->redelivered != 0;
-  amqp_message_t message;
-  check(amqp_read_message(conn_, kChannel, &message, 0), "basic.get (its message)");
-  out.item = item_of(message.body);
-  amqp_destroy_message(&message);
-  return true;
 }
 
 Connection& connection(std::string_view url) {

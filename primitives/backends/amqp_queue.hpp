@@ -21,7 +21,10 @@
 // how that orders the workload's shared memory). Process-shared: yes (each worker thread or
 // process has its own connection). A crash: a killed consumer's unacked messages come back to
 // the queue, flagged redelivered; a killed producer loses at most its unconfirmed publishes; a
-// broker that dies ends the repetition with an error naming it (amqp_client.hpp).
+// broker that restarts is connected to again (amqp_client.hpp): a durable queue's persistent
+// messages survive it and come back flagged, unconfirmed publishes are published again (flagged:
+// maybe twice), and a transient queue's messages are lost; a broker that does not come back within
+// 30 s ends the repetition with an error naming it.
 #include <fmt/format.h>
 
 #include <cstddef>
@@ -63,7 +66,8 @@ class AmqpQueue {
 
   bool receive(BrokerMessage& m, std::int64_t timeout_ns) {
     amqp::Received r;
-    if (!amqp::connection(settings_.amqp).receive(queue_, settings_.prefetch, settings_.autoack, timeout_ns, r)) {
+    if (!amqp::connection(settings_.amqp)
+             .receive(queue_, settings_.persistent, settings_.prefetch, settings_.autoack, timeout_ns, r)) {
       return false;
     }
     m = BrokerMessage{r.item, r.tag, r.redelivered};
@@ -94,7 +98,7 @@ class AmqpQueue {
     }
     amqp::Received r;
     for (;;) {
-      if (c.receive(queue_, 0, true, kDrainPollNs, r)) {
+      if (c.receive(queue_, settings_.persistent, 0, true, kDrainPollNs, r)) {
         m = BrokerMessage{r.item, r.tag, r.redelivered};
         return true;
       }

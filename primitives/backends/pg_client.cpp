@@ -112,9 +112,15 @@ Result Connection::run(std::string_view sql, std::initializer_list<std::string_v
     if (!prepared.ok()) fail("prepare " + text, prepared.error());
     prepared_.push_back(text);
   }
-  // Parameters as text; at most 8 (no statement here has more).
-  std::string storage[8];
-  const char* values[8] = {};
+  // Parameters as text; at most kMaxParameters (no statement here has more: a new one that had
+  // would end the process here, naming it, rather than write past the arrays).
+  constexpr std::size_t kMaxParameters = 8;
+  if (params.size() > kMaxParameters) {
+    fail(sql, std::to_string(params.size()) + " parameters, more than the " + std::to_string(kMaxParameters) +
+                  " Connection::run passes");
+  }
+  std::string storage[kMaxParameters];
+  const char* values[kMaxParameters] = {};
   int n = 0;
   for (std::string_view p : params) {
     storage[n] = std::string(p);

@@ -135,6 +135,10 @@ start_postgres() {  # durable: yes or no
   # thrown away anyway. --durable keeps the defaults, for measuring what a commit costs.
   opts="-p $port -c listen_addresses=127.0.0.1 -c unix_socket_directories=$d -c max_connections=200"
   opts+=" -c shared_buffers=128MB -c cluster_name=contend-$port"
+  # Dynamic shared memory (parallel queries) in files under the cluster's directory, not in
+  # /dev/shm: a postmaster killed by SIGKILL (restart, a failed stop) leaves its segments behind,
+  # and in /dev/shm (PostgreSQL.*) nothing would remove them; here they go with the directory.
+  opts+=" -c dynamic_shared_memory_type=mmap"
   [ "$durable" = yes ] || opts+=" -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
   echo "$opts" >"$d/options"
   if ! pg_start "$d" "$port"; then

@@ -32,7 +32,7 @@ enum class EventId : std::uint32_t {
   deadlocks_detected,      // isolation: transactions the server rolled back with 40P01, retried
   locks_not_available,     // isolation: transactions that met 55P03 (lock_timeout), retried
   increments_lost,         // isolation: committed increments missing from the counters' sum
-  redelivered,             // queue on a broker: deliveries the broker flagged as sent before (a consumer died holding them)
+  redelivered,             // queue on a broker: deliveries flagged as maybe sent before (a consumer died holding them; a producer published again after a lost connection)
   publishes_refused,       // queue on a broker: publishes the broker nacked (each a message lost)
   count
 };

@@ -7,7 +7,6 @@
 #include "workloads/broker_queue_loop.hpp"
 #include "workloads/deadlock_workload.hpp"
 #include "workloads/isolation_workload.hpp"
-#include "workloads/jobs_workload.hpp"
 #include "workloads/lease_workload.hpp"
 #include "workloads/lock_stress.hpp"
 #include "workloads/lock_workload.hpp"
@@ -79,20 +78,6 @@ void add_rwlocks(Registry& r, TypeList<Rs...>) {
   (r.add(backend_rwlock_entry<Rs>()), ...);
 }
 
-template <JobTable T>
-RegistryEntry backend_jobs_entry() {
-  RegistryEntry e;
-  e.info = info_of<T>(Family::jobs);
-  e.run[Workload::jobs] = {&jobs_workload_bytes<T>, &run_jobs_workload<T>};
-  e.stress[Workload::jobs] = {&jobs_workload_bytes<T>, &run_jobs_workload<T>};
-  return e;
-}
-
-template <JobTable... Ts>
-void add_job_tables(Registry& r, TypeList<Ts...>) {
-  (r.add(backend_jobs_entry<Ts>()), ...);
-}
-
 template <CounterStore T>
 RegistryEntry backend_counters_entry() {
   RegistryEntry e;
@@ -129,7 +114,7 @@ void add_broker_queues(Registry& r, TypeList<Qs...>) {
 void add_backends(Registry& r) {
   add_locks(r, BackendLocks{});
   add_rwlocks(r, BackendRwLocks{});
-  add_job_tables(r, BackendJobTables{});
+  add_backend_jobs(r);
   add_counter_stores(r, BackendCounterStores{});
   add_broker_queues(r, BackendQueues{});
   add_semaphores(r, BackendSemaphores{});

@@ -20,6 +20,7 @@ void add_builtin_keyed(Registry& r);
 void add_builtin_jobs(Registry& r);
 void add_builtin_tasks(Registry& r);
 void add_backends(Registry& r);
+void add_backend_jobs(Registry& r);  // jobs.cpp: the jobs workload's one entry template serves both
 
 // What a built-in primitive type says about itself.
 template <class T>

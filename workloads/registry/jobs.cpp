@@ -1,5 +1,6 @@
-// The built-in job tables: the jobs workload, in `run` and in `stress` (one loop: its checks stay
-// on in both), for each.
+// The job tables: the jobs workload, in `run` and in `stress` (one loop: its checks stay on in
+// both), for each — the built-in ones, and those kept on a server (pg-jobs), which add_backends
+// (backends.cpp) registers through add_backend_jobs.
 #include "workloads/registry/families.hpp"
 
 #include "primitives/catalog.hpp"
@@ -25,5 +26,7 @@ void add_jobs(Registry& r, TypeList<Ts...>) {
 }  // namespace
 
 void add_builtin_jobs(Registry& r) { add_jobs(r, BuiltinJobTables{}); }
+
+void add_backend_jobs(Registry& r) { add_jobs(r, BackendJobTables{}); }
 
 }  // namespace contend
