@@ -190,7 +190,8 @@ int run_self_test(const StressOptions& o) {
     }
   }
   // A case that must fail is a planted bug (broken-*), or a correct primitive in a configuration
-  // whose anomaly it allows (pg-counters at read committed with read-modify-write loses updates).
+  // that provokes the failure (a holder killed inside a ticket lock, locks taken in random order,
+  // pg-counters at read committed with read-modify-write).
   const auto must_fail = static_cast<std::size_t>(
       std::count_if(cases.begin(), cases.end(), [](const SelfTestCase& c) { return c.expected != Status::ok; }));
   const auto planted = static_cast<std::size_t>(std::count_if(cases.begin(), cases.end(), [](const SelfTestCase& c) {
@@ -202,8 +203,8 @@ int run_self_test(const StressOptions& o) {
                              "configurations passed\n",
                              planted,
                              anomalies == 0 ? std::string()
-                                            : fmt::format(", {} anomal{} a configuration allows caught", anomalies,
-                                                          anomalies == 1 ? "y" : "ies"),
+                                            : fmt::format(", {} failure{} their configuration provokes caught",
+                                                          anomalies, anomalies == 1 ? "" : "s"),
                              cases.size() - must_fail);
     return kExitOk;
   }
