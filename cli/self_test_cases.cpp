@@ -302,4 +302,29 @@ std::vector<SelfTestCase> postgres_self_test_cases(std::uint64_t seed, const std
   };
 }
 
+// RabbitMQ's (built whether or not a broker answers, so that a skip can say how many): every item
+// delivered once on processes; consumers killed holding unacked messages lose none (redelivered,
+// flagged: at least once); with autoack the messages sent to a killed consumer are lost, and "no
+// item lost" must say so.
+std::vector<SelfTestCase> rabbitmq_self_test_cases(std::uint64_t seed, const std::string& url) {
+  auto make = [&](bool autoack, bool kill) {
+    RunSpec s = backend_case(Workload::queue, "amqp-queue", 3, seed);
+    s.amqp = url;
+    s.producers = 1;
+    s.mode = Mode::processes;
+    s.sample_every = 16;
+    s.autoack = autoack;
+    if (kill) {
+      s.fault.kind = FaultKind::kill_holder;
+      s.fault_every = 200;
+    }
+    return s;
+  };
+  return {
+      {make(false, false), Status::ok, {}},
+      {make(false, true), Status::ok, {}},
+      {make(true, true), Status::violation, {CheckId::queue_lost}},
+  };
+}
+
 }  // namespace contend::cli

@@ -40,5 +40,7 @@ std::vector<SelfTestCase> self_test_cases(std::uint64_t seed);
 std::vector<SelfTestCase> redis_self_test_cases(std::uint64_t seed, const std::string& redis);
 // The same for the primitives kept in PostgreSQL, against the server at `conninfo`.
 std::vector<SelfTestCase> postgres_self_test_cases(std::uint64_t seed, const std::string& conninfo);
+// The same for the queue kept in RabbitMQ, against the broker at `url`.
+std::vector<SelfTestCase> rabbitmq_self_test_cases(std::uint64_t seed, const std::string& url);
 
 }  // namespace contend::cli

@@ -14,6 +14,7 @@
 #include "cli/parse.hpp"
 #include "cli/plugins.hpp"
 #include "cli/postgres_server.hpp"
+#include "cli/rabbitmq_server.hpp"
 #include "cli/redis_servers.hpp"
 #include "cli/self_test_cases.hpp"
 #include "cli/usage_error.hpp"
@@ -147,6 +148,10 @@ int run_self_test(const StressOptions& o) {
   std::vector<SelfTestCase> postgres_cases = postgres_self_test_cases(seed, postgres);
   const std::size_t postgres_skipped = postgres.empty() ? postgres_cases.size() : 0;
   if (!postgres.empty()) cases.insert(cases.end(), postgres_cases.begin(), postgres_cases.end());
+  const std::string amqp = find_rabbitmq(o.run);
+  std::vector<SelfTestCase> rabbitmq_cases = rabbitmq_self_test_cases(seed, amqp);
+  const std::size_t rabbitmq_skipped = amqp.empty() ? rabbitmq_cases.size() : 0;
+  if (!amqp.empty()) cases.insert(cases.end(), rabbitmq_cases.begin(), rabbitmq_cases.end());
   RunPlan plan;
   plan.command_line = o.run.command_line;
   for (const SelfTestCase& c : cases) plan.configs.push_back(c.spec);
@@ -170,6 +175,11 @@ int run_self_test(const StressOptions& o) {
     std::cout << fmt::format("skipped {} PostgreSQL cases: no PostgreSQL server answered (scripts/servers.sh start "
                              "postgres, or --pg CONNINFO)\n",
                              postgres_skipped);
+  }
+  if (rabbitmq_skipped > 0) {
+    std::cout << fmt::format("skipped {} RabbitMQ cases: no broker answered (scripts/servers.sh start rabbitmq, or "
+                             "--amqp URL)\n",
+                             rabbitmq_skipped);
   }
   if (timing_skipped > 0) {
     std::cout << fmt::format("skipped {} timing-sensitive case(s) (a barging lock against its queue): a sanitizer "
