@@ -393,9 +393,13 @@ PlanOutcome build_run_plan(const RunOptions& o, const Registry& registry) {
         e->info.backend == "postgres" ? resolve_postgres(o, e->info.name, out.plan.servers) : std::string();
     const std::string amqp =
         e->info.backend == "rabbitmq" ? resolve_rabbitmq(o, e->info.name, out.plan.servers) : std::string();
-    if (!amqp.empty() && (r.given(KnobId::capacity) || r.given(KnobId::wait))) {
-      note_once(fmt::format("{}: the broker's queue is unbounded and its consumers wait in the broker: --capacity "
-                            "and --wait do not apply",
+    if (!amqp.empty() && r.given(KnobId::wait)) {
+      note_once(fmt::format("{}: its consumers wait in the broker: --wait does not apply", e->info.name));
+    }
+    const std::vector<int> windows = r.integers(KnobId::confirm);
+    if (!amqp.empty() && std::find(windows.begin(), windows.end(), 0) != windows.end()) {
+      note_once(fmt::format("{}: without --confirm, the broker drops a publish to a full queue (--capacity) unseen: "
+                            "such messages count as lost",
                             e->info.name));
     }
     // A jobs table in a database is filled by one INSERT per repetition: a million rows (the

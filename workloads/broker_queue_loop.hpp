@@ -5,9 +5,9 @@
 // on a queue that is unbounded, acknowledged and may deliver a message twice.
 //
 // What differs from a queue in memory:
-//  - No capacity and no --wait: a producer's publish returns when the broker has the message (with
-//    --confirm, when at most that many are unconfirmed); the broker's credit flow slows producers
-//    that outrun it.
+//  - No --wait: a producer's publish returns when the broker has the message (with --confirm, when
+//    at most that many are unconfirmed); --capacity bounds the broker's queue (x-max-length,
+//    reject-publish), and a refused publish is published again (amqp_queue.hpp).
 //  - A phase ends for a consumer when every producer has finished it and a wait for a message
 //    (kPollNs) came back empty; the consumer then cancels its subscription and takes what the
 //    broker had already sent it (prefetched, or in flight with --autoack) before the cancel, so no
@@ -119,7 +119,9 @@ class BrokerQueueLoop {
     }
     // Every publish of the phase confirmed before the consumers may end it.
     queue_.flush();
-    events[EventId::publishes_refused] += queue_.refused() - refused_before;
+    const std::uint64_t refused = queue_.refused() - refused_before;
+    events[EventId::publishes_refused] += refused;
+    slot.failed_attempts = refused;  // a full queue's refusals: the report's failed pushes
     book_.producers_finished->fetch_add(1, std::memory_order_acq_rel);
     return pushed;
   }
@@ -261,7 +263,9 @@ void run_broker_queue_workload(RepetitionContext& ctx) {
       book.record(layout.consumers, m.item, drain);
     }
   }
-  check_deliveries(book, drained, keeps_producer_order<Q>(), ctx.control);
+  // A publish refused by a full queue is published again after later ones: no producer order then.
+  const bool refusals_reorder = spec.capacity > 0 && spec.confirm > 0;
+  check_deliveries(book, drained, keeps_producer_order<Q>() && !refusals_reorder, ctx.control);
   queue->~Q();
 }
 

@@ -43,6 +43,7 @@ inline BackendSettings backend_settings(const RunSpec& spec) {
   copy_text(b.amqp, spec.amqp);
   b.prefetch = spec.prefetch;
   b.confirm_window = spec.confirm;
+  b.max_length = spec.capacity;
   b.autoack = spec.autoack;
   b.persistent = spec.persistent;
   static std::uint64_t built = 0;

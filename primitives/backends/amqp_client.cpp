@@ -21,6 +21,10 @@ thread_local ThreadConnections<Connection> tls;
 constexpr amqp_channel_t kChannel = 1;
 // How long one wait for the rest of a cancelled subscription lasts before it waits again.
 constexpr std::int64_t kCancelWaitNs = 100'000'000;
+// After the broker refused a publish (a full queue), each publish waits kRefusedPauseNs until
+// kRefusedRecentNs have passed without a refusal.
+constexpr long kRefusedPauseNs = 100'000;
+constexpr std::int64_t kRefusedRecentNs = 1'000'000;
 // Between two tries to connect again.
 constexpr long kReconnectPauseNs = 100'000'000;
 // The type property of a message its producer published again after a lost connection.
@@ -172,6 +176,25 @@ void Connection::remember(std::string_view queue, bool durable) {
   durable_ = durable;
 }
 
+void Connection::use_queue(std::string_view queue, bool durable, std::uint32_t max_length) {
+  remember(queue, durable);
+  max_length_ = max_length;
+}
+
+amqp_rpc_reply_t Connection::declare_in_use() {
+  const amqp_bytes_t name{queue_.size(), queue_.data()};
+  amqp_table_entry_t entries[2];
+  entries[0].key = amqp_cstring_bytes("x-max-length");
+  entries[0].value.kind = AMQP_FIELD_KIND_I64;
+  entries[0].value.value.i64 = max_length_;
+  entries[1].key = amqp_cstring_bytes("x-overflow");
+  entries[1].value.kind = AMQP_FIELD_KIND_UTF8;
+  entries[1].value.value.bytes = amqp_cstring_bytes("reject-publish");
+  const amqp_table_t arguments{max_length_ > 0 ? 2 : 0, entries};
+  amqp_queue_declare(conn_, kChannel, name, 0, durable_ ? 1 : 0, 0, 0, arguments);
+  return amqp_get_rpc_reply(conn_);
+}
+
 void Connection::recover(std::string_view what, std::string_view error) {
   const std::int64_t start = now_ns();
   say(url_ + ": " + std::string(what) + ": " + std::string(error) + "; connecting again");
@@ -194,9 +217,7 @@ void Connection::recover(std::string_view what, std::string_view error) {
   // The queue again, as it was declared, without emptying it: a durable one kept what was
   // persisted; a transient one is gone, and what it held with it.
   if (!queue_.empty()) {
-    const amqp_bytes_t name{queue_.size(), queue_.data()};
-    amqp_queue_declare(conn_, kChannel, name, 0, durable_ ? 1 : 0, 0, 0, amqp_empty_table);
-    if (const amqp_rpc_reply_t r = amqp_get_rpc_reply(conn_); r.reply_type != AMQP_RESPONSE_NORMAL) {
+    if (const amqp_rpc_reply_t r = declare_in_use(); r.reply_type != AMQP_RESPONSE_NORMAL) {
       fail("queue.declare after connecting again", reply_error(r));
     }
   }
@@ -239,10 +260,9 @@ amqp_rpc_reply_t Connection::rpc(std::string_view what, Call call) {
   }
 }
 
-void Connection::declare(std::string_view queue, bool durable) {
-  remember(queue, durable);
-  const amqp_bytes_t name{queue.size(), const_cast<char*>(queue.data())};
-  rpc("queue.declare", [&] { amqp_queue_declare(conn_, kChannel, name, 0, durable ? 1 : 0, 0, 0, amqp_empty_table); });
+void Connection::declare() {
+  rpc("queue.declare", [&] { declare_in_use(); });
+  const amqp_bytes_t name{queue_.size(), queue_.data()};
   rpc("queue.purge", [&] { amqp_queue_purge(conn_, kChannel, name); });
 }
 
@@ -264,7 +284,11 @@ void Connection::note_confirm(std::uint64_t tag, bool multiple, bool nack) {
   const std::uint64_t from = multiple ? lowest_unconfirmed_ : tag;
   for (std::uint64_t t = from; t <= tag; ++t) {
     std::uint8_t& slot = confirmed_[t % window_];
-    if (slot == 0 && nack) ++nacked_;
+    if (slot == 0 && nack) {
+      ++nacked_;
+      outbox_.push_back(pending_[t % window_]);
+      last_refusal_ns_ = now_ns();
+    }
     slot = 1;
   }
   while (lowest_unconfirmed_ <= published_ && confirmed_[lowest_unconfirmed_ % window_] != 0) {
@@ -335,11 +359,8 @@ void Connection::publish(std::string_view queue, std::uint64_t item, bool persis
     confirmed_.assign(window, 0);
     pending_.assign(window, 0);
   }
-  // Room for one more unconfirmed publish: wait for confirms while the ring is full.
-  while (window_ > 0 && published_ + 1 - lowest_unconfirmed_ >= window_) {
-    if (!take_frame()) recover("waiting for publisher confirms", "the connection was lost");
-  }
-  while (!send(item, false)) recover("basic.publish", "the connection was lost");
+  outbox_.push_back(item);
+  send_outbox();
   if (window_ == 0) {
     // Without confirms nothing comes back, and a producer would run megabytes ahead of the broker
     // in socket buffers (measured: 120,000 messages, which the broker took 3 s to read after the
@@ -347,13 +368,35 @@ void Connection::publish(std::string_view queue, std::uint64_t item, bool persis
     if (++unsynced_ >= kSyncEvery) wait_for_confirms();
     return;
   }
-  ++published_;
-  pending_[published_ % window_] = item;
   // Take the confirms already here without waiting, so the ring does not fill before it has to.
   while (amqp_frames_enqueued(conn_) || amqp_data_in_buffer(conn_)) {
     if (!take_frame()) {
       recover("reading publisher confirms", "the connection was lost");
       break;
+    }
+  }
+}
+
+void Connection::send_outbox() {
+  while (!outbox_.empty()) {
+    // Room for one more unconfirmed publish: wait for confirms while the ring is full (a refusal
+    // among them adds to the outbox).
+    while (window_ > 0 && published_ + 1 - lowest_unconfirmed_ >= window_) {
+      if (!take_frame()) recover("waiting for publisher confirms", "the connection was lost");
+    }
+    // The queue was full a moment ago: a pause before each publish, rather than a refusal a
+    // round trip (the in-memory queues' producers spin on a full queue; a broker's would be
+    // flooded with publishes it refuses).
+    if (last_refusal_ns_ != 0 && now_ns() - last_refusal_ns_ < kRefusedRecentNs) {
+      const timespec pause{0, kRefusedPauseNs};
+      nanosleep(&pause, nullptr);
+    }
+    const std::uint64_t item = outbox_.front();
+    outbox_.pop_front();
+    while (!send(item, false)) recover("basic.publish", "the connection was lost");
+    if (window_ > 0) {
+      ++published_;
+      pending_[published_ % window_] = item;
     }
   }
 }
@@ -368,8 +411,12 @@ void Connection::wait_for_confirms() {
     rpc("basic.qos (waiting for the broker to take every publish)", [&] { amqp_basic_qos(conn_, kChannel, 0, 0, 0); });
     return;
   }
-  while (lowest_unconfirmed_ <= published_) {
-    if (!take_frame()) recover("waiting for publisher confirms", "the connection was lost");
+  while (lowest_unconfirmed_ <= published_ || !outbox_.empty()) {
+    if (!outbox_.empty()) {
+      send_outbox();
+    } else if (!take_frame()) {
+      recover("waiting for publisher confirms", "the connection was lost");
+    }
   }
 }
 

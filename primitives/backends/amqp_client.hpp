@@ -21,6 +21,7 @@
 #include <amqp.h>
 
 #include <cstdint>
+#include <deque>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -56,21 +57,26 @@ class Connection {
   // What the broker says of itself at login: "RabbitMQ 3.10.8 (Erlang/OTP 25.2.3)".
   std::string server_description() const;
 
-  // Declares `queue` (durable or not), and empties it. Ends the process when the broker refuses.
-  // Every call names the queue: after a lost connection it is declared again.
-  void declare(std::string_view queue, bool durable);
+  // The queue the calls below use, as it is declared: durable or not, and its bound (x-max-length
+  // ready messages, a publish to a full queue refused: reject-publish; 0: no bound). After a lost
+  // connection it is declared again so.
+  void use_queue(std::string_view queue, bool durable, std::uint32_t max_length);
+  // Declares the queue in use, and empties it. Ends the process when the broker refuses.
+  void declare();
   void remove(std::string_view queue);
   // The queue's ready messages and consumers, by a passive declare.
   void counts(std::string_view queue, std::uint32_t& messages, std::uint32_t& consumers);
 
   // Publishes `item` (8 bytes) to `queue` through the default exchange; with confirms on (the
   // first call fixes them: `window` > 0), waits while `window` publishes are unconfirmed; without,
-  // waits every kSyncEvery publishes until the broker has read them (one round trip).
+  // waits every kSyncEvery publishes until the broker has read them (one round trip). A publish
+  // the broker refuses (basic.nack: the queue is full) is published again, first, after a pause;
+  // without confirms the broker drops it unseen.
   void publish(std::string_view queue, std::uint64_t item, bool persistent, std::uint32_t window);
   // Waits until every publish of this connection is confirmed (with confirms on), or (without)
   // until the broker has read every one.
   void wait_for_confirms();
-  // Publishes the broker refused (basic.nack): each is a message lost.
+  // Publishes the broker refused (basic.nack), each published again.
   std::uint64_t nacked() const { return nacked_; }
 
   // Waits at most `timeout_ns` for a message of `queue`, subscribing first when this connection
@@ -102,6 +108,11 @@ class Connection {
   // After the connection was lost while doing `what`: connects again (see the top of this file).
   void recover(std::string_view what, std::string_view error);
   void remember(std::string_view queue, bool durable);
+  // Declares the queue in use (queue.declare with its arguments); false when the broker refused.
+  amqp_rpc_reply_t declare_in_use();
+  // Sends what waits in outbox_ (the item just published, and refused ones), in order, as the
+  // confirm window allows.
+  void send_outbox();
   // Sends one message; false when the connection is lost.
   bool send(std::uint64_t item, bool again);
   // Takes one frame that is not a delivery: a confirm, the end of a cancel, the broker closing the
@@ -119,6 +130,7 @@ class Connection {
   // The queue this connection used, to declare again after a loss, and its messages' persistence.
   std::string queue_;
   bool durable_ = false;
+  std::uint32_t max_length_ = 0;
   std::uint64_t generation_ = 0;  // connections made again; in the top byte of Received::tag
   std::uint32_t reconnects_ = 0;
   // Publisher confirms: the tags in [lowest_unconfirmed_, published_] not yet confirmed, as a ring
@@ -128,6 +140,8 @@ class Connection {
   std::uint64_t lowest_unconfirmed_ = 1;
   std::vector<std::uint8_t> confirmed_;
   std::vector<std::uint64_t> pending_;
+  std::deque<std::uint64_t> outbox_;   // to publish: refused ones first, to publish again
+  std::int64_t last_refusal_ns_ = 0;  // when the broker last refused one (the queue was full)
   std::uint64_t nacked_ = 0;
   // Without confirms: publishes since the last round trip that waited for the broker to read them.
   static constexpr std::uint32_t kSyncEvery = 1024;

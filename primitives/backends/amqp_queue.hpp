@@ -5,10 +5,13 @@
 // counts it delivered as it sends it: --autoack on). The BrokerQueue concept
 // (primitives/primitive.hpp); the queue workload drives it (workloads/broker_queue_loop.hpp).
 //
-// Settings (the queue workload's knobs): --prefetch N (basic.qos: unacked messages one consumer
-// may hold; 0 = no limit), --autoack on|off, --confirm N (publisher confirms, at most N
-// unconfirmed per producer; 0 = none), --persistent on|off (a durable queue, and messages with
-// delivery mode 2, written to disk by the broker).
+// Settings (the queue workload's knobs): --capacity N (the queue holds at most N ready messages:
+// x-max-length with x-overflow reject-publish; a refused publish is published again after a pause,
+// as an in-memory queue's producer retries a full queue; without confirms the broker drops it
+// unseen, and it is lost), --prefetch N (basic.qos: unacked messages one consumer may hold, which
+// do not count against the bound; 0 = no limit), --autoack on|off, --confirm N (publisher
+// confirms, at most N unconfirmed per producer; 0 = none), --persistent on|off (a durable queue,
+// and messages with delivery mode 2, written to disk by the broker).
 //
 // Contract. The broker's guarantee: a message is delivered to one consumer at a time, and, with
 // manual acks, is redelivered (flagged) when its consumer's channel closes before the ack — so
@@ -16,7 +19,8 @@
 // what was sent to a consumer that dies is gone. A publish without confirms may be lost with the
 // connection; a confirmed one is the broker's. Order: one queue delivers in publish order per
 // publisher, but prefetch lets a consumer hold several at once and a redelivery goes back into the
-// queue, so the workload checks order only among first deliveries. Fairness: round robin among
+// queue, so the workload checks order only among first deliveries — and not with a bound and
+// confirms, where a refused publish is published again after later ones. Fairness: round robin among
 // consumers with prefetch room. Memory ordering: the broker's round trips (redis_lock.hpp says
 // how that orders the workload's shared memory). Process-shared: yes (each worker thread or
 // process has its own connection). A crash: a killed consumer's unacked messages come back to
@@ -51,32 +55,32 @@ class AmqpQueue {
   // another's messages.
   AmqpQueue(const BackendSettings& settings, Sharing) : settings_(settings) {
     copy_text(queue_, fmt::format("contend.{}", settings.key_space));
-    amqp::connection(settings_.amqp).declare(queue_, settings_.persistent);
+    connection().declare();
   }
-  ~AmqpQueue() { amqp::connection(settings_.amqp).remove(queue_); }
+  ~AmqpQueue() { connection().remove(queue_); }
   AmqpQueue(const AmqpQueue&) = delete;
   AmqpQueue& operator=(const AmqpQueue&) = delete;
 
   void publish(std::uint64_t item) {
-    amqp::connection(settings_.amqp).publish(queue_, item, settings_.persistent, settings_.confirm_window);
+    connection().publish(queue_, item, settings_.persistent, settings_.confirm_window);
   }
-  void flush() { amqp::connection(settings_.amqp).wait_for_confirms(); }
-  // Publishes the broker refused (nacked) on this worker's connection: each one a message lost.
-  std::uint64_t refused() { return amqp::connection(settings_.amqp).nacked(); }
+  void flush() { connection().wait_for_confirms(); }
+  // Publishes the broker refused (nacked: the queue was full) on this worker's connection, each
+  // published again.
+  std::uint64_t refused() { return connection().nacked(); }
 
   bool receive(BrokerMessage& m, std::int64_t timeout_ns) {
     amqp::Received r;
-    if (!amqp::connection(settings_.amqp)
-             .receive(queue_, settings_.persistent, settings_.prefetch, settings_.autoack, timeout_ns, r)) {
+    if (!connection().receive(queue_, settings_.persistent, settings_.prefetch, settings_.autoack, timeout_ns, r)) {
       return false;
     }
     m = BrokerMessage{r.item, r.tag, r.redelivered};
     return true;
   }
   void ack(const BrokerMessage& m) {
-    if (!settings_.autoack) amqp::connection(settings_.amqp).ack(m.tag);
+    if (!settings_.autoack) connection().ack(m.tag);
   }
-  void stop_receiving() { amqp::connection(settings_.amqp).stop_consuming(); }
+  void stop_receiving() { connection().stop_consuming(); }
 
   // After the run. The workers' connections are closed by then (their threads or processes have
   // ended), but the broker puts their unacked messages back only once it has seen them close:
@@ -84,7 +88,7 @@ class AmqpQueue {
   // left by subscribing with autoack (a basic.get a message costs a round trip each: 75 µs,
   // measured, 8 s for a backlog of 100,000) until the broker says the queue is empty.
   bool drain(BrokerMessage& m) {
-    amqp::Connection& c = amqp::connection(settings_.amqp);
+    amqp::Connection& c = connection();
     std::uint32_t messages = 0;
     std::uint32_t consumers = 0;
     if (!drain_started_) {
@@ -115,6 +119,13 @@ class AmqpQueue {
   std::string_view queue_name() const { return queue_; }
 
  private:
+  // This thread's connection, using this queue as it is declared.
+  amqp::Connection& connection() {
+    amqp::Connection& c = amqp::connection(settings_.amqp);
+    c.use_queue(queue_, settings_.persistent, settings_.max_length);
+    return c;
+  }
+
   static constexpr int kDrainPolls = 500;
   static constexpr long kDrainPollNs = 10'000'000;  // 500 x 10 ms: 5 s at most
 

@@ -23,10 +23,11 @@ struct BackendSettings {
   std::uint64_t key_space = 0;   // unique per repetition: keys are "contend:<key_space>:..."
   std::int64_t retry_interval_ns = 0;  // --retry-interval: a waiter polls this often; 0: as built
   // A broker queue's (amqp-queue): unacked messages a consumer may hold (0: no limit), publishes
-  // that may wait for their confirm (0: no confirms), acked on delivery rather than after the
-  // work, and a durable queue of persistent messages.
+  // that may wait for their confirm (0: no confirms), the queue's bound, acked on delivery rather
+  // than after the work, and a durable queue of persistent messages.
   std::uint32_t prefetch = 0;
   std::uint32_t confirm_window = 0;
+  std::uint32_t max_length = 0;  // ready messages the queue holds (x-max-length, reject-publish); 0: no bound
   bool autoack = false;
   bool persistent = false;
 };

@@ -33,7 +33,7 @@ enum class EventId : std::uint32_t {
   locks_not_available,     // isolation: transactions that met 55P03 (lock_timeout), retried
   increments_lost,         // isolation: committed increments missing from the counters' sum
   redelivered,             // queue on a broker: deliveries flagged as maybe sent before (a consumer died holding them; a producer published again after a lost connection)
-  publishes_refused,       // queue on a broker: publishes the broker nacked (each a message lost)
+  publishes_refused,       // queue on a broker: publishes the broker nacked (a full queue: --capacity), published again
   count
 };
 inline constexpr std::size_t kEventCount = static_cast<std::size_t>(EventId::count);
