@@ -11,13 +11,15 @@
 #                               into results/redis/ with its report, and stops the servers.
 #   ./scripts/demo.sh postgres  the same with a private PostgreSQL server and suites/postgres.toml,
 #                               into results/postgres/.
+#   ./scripts/demo.sh rabbitmq  the same with a private RabbitMQ node and suites/rabbitmq.toml,
+#                               into results/rabbitmq/ (the node takes 6-7 s to start).
 # The default demo never starts a server.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 case "${1:-}" in
-  "" | redis | postgres) ;;
+  "" | redis | postgres | rabbitmq) ;;
   *)
-    echo "usage: $0 [redis|postgres]" >&2
+    echo "usage: $0 [redis|postgres|rabbitmq]" >&2
     exit 2
     ;;
 esac
@@ -28,16 +30,18 @@ contend=build/release/cli/contend
 if [ -n "${1:-}" ]; then
   backend=$1
   # Servers of the demo's own, whatever else runs: its own state directory and ports. The
-  # directory is reachable by others: PostgreSQL's server runs as the postgres user.
+  # directory is reachable by others: PostgreSQL's server runs as the postgres user, RabbitMQ's as
+  # the rabbitmq user.
   export CONTEND_SERVERS_DIR="${TMPDIR:-/tmp}/contend-demo-servers-$$"
   export CONTEND_REDIS_PORT=${CONTEND_REDIS_PORT:-29379}
   export CONTEND_PG_PORT=${CONTEND_PG_PORT:-29432}
+  export CONTEND_AMQP_PORT=${CONTEND_AMQP_PORT:-29672}
   trap './scripts/servers.sh stop all >/dev/null 2>&1 || true' EXIT
   if [ "$backend" = redis ]; then
     ./scripts/servers.sh start redis
     ./scripts/servers.sh start redlock 5
   else
-    ./scripts/servers.sh start postgres
+    ./scripts/servers.sh start "$backend"
   fi
   rm -rf "results.$backend.tmp"
   status=0

@@ -4,9 +4,10 @@
 // threads and processes under stress; a killed holder's session takes its row lock with it, and a
 // lock table's row outlives its holder (a verdict, not a hung suite); the jobs table is done
 // exactly once in every claim mode, a killed claimer's jobs are lost without a lease and counted,
-// and the planted two-statement claim is caught; a server stopped mid-run ends the run as an error
-// that names it; an unreachable one is one line and exit 2; the results record the server. When
-// the server cannot start, every test is skipped with its log, never failed or faked.
+// and the planted two-statement claim is caught; a lock_timeout ends long lock waits with 55P03; a
+// server stopped mid-run ends the run as an error that names it; an unreachable one is one line
+// and exit 2; the results record the server. When the server cannot start, every test is skipped
+// with its log, never failed or faked.
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -133,6 +134,19 @@ TEST_F(Postgres, ReadCommittedReadModifyWriteLosesUpdatesAndTheStricterLevelsDoN
     expect_no_violation(contend(args({"stress", "isolation", "-p", "pg-counters", "--level", level, "--update", "rmw"})));
   }
   expect_no_violation(contend(args({"stress", "isolation", "-p", "pg-counters", "--update", "atomic"})));
+}
+
+// Rows taken in random order deadlock now and then; the server breaks a deadlock only after
+// deadlock_timeout (1 s), but a lock_timeout of 1 ms ends every such wait first, with 55P03:
+// counted (and the transaction tried again), and no 40P01 at all.
+TEST_F(Postgres, ALockTimeoutEndsLongLockWaitsWith55P03) {
+  const RunOutput r = contend({"run", "isolation", "-p", "pg-counters", "-w", "2", "--rows", "2", "--take", "2",
+                               "--order", "random", "--update", "atomic", "--lock-timeout", "1ms", "-d", "1s", "-r",
+                               "1"});
+  EXPECT_EQ(r.exit_code, 0) << r.err << r.out;
+  EXPECT_EQ(r.out.find("locks not available (55P03) 0,"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("locks not available (55P03) "), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("deadlocks (40P01) 0"), std::string::npos) << r.out;
 }
 
 TEST_F(Postgres, AServerStoppedMidRunEndsItAsAnErrorNamingIt) {

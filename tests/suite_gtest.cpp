@@ -209,6 +209,7 @@ const std::map<std::string, WorkloadKey>& workload_keys() {
       {"rows", {"rows = 8", {}}},
       {"level", {"level = \"serializable\"", {}}},
       {"update", {"update = \"atomic\"", {}}},
+      {"lock-timeout", {"lock-timeout = \"5ms\"", {}}},
       {"prefetch", {"prefetch = 10", {queue}}},
       {"autoack", {"autoack = \"on\"", {queue}}},
       {"confirm", {"confirm = 0", {queue}}},
@@ -316,7 +317,7 @@ TEST(LoadSuite, UnknownKeyNamesItsLineAndTheAcceptedKeys) {
             path + ":5: unknown key 'workrs' in [[run]]; accepted: workload, primitive, workers, mode, duration, ops, "
                    "warmup, repetitions, cs-ns, outside-ns, outside-scale, cs-lines, permits, read-percent, "
                    "producers, consumers, capacity, wait, consume-ns, rate, ttl, wait-timeout, retry-interval, hold, "
-                   "fencing, renew, keys, zipf, per-key, on-busy, locks, take, order, on-conflict, jobs, claim, batch, lease, rows, level, update, prefetch, autoack, confirm, persistent, pattern, cancel, pin, "
+                   "fencing, renew, keys, zipf, per-key, on-busy, locks, take, order, on-conflict, jobs, claim, batch, lease, rows, level, update, lock-timeout, prefetch, autoack, confirm, persistent, pattern, cancel, pin, "
                    "sample, seed, timeout");
 }
 
@@ -367,7 +368,7 @@ TEST(LoadSuite, EveryOtherErrorNamesItsLine) {
        ":3: unknown key 'primitives' in [defaults]; accepted: primitive, workers, mode, duration, ops, warmup, "
        "repetitions, cs-ns, outside-ns, outside-scale, cs-lines, permits, read-percent, producers, consumers, "
        "capacity, wait, consume-ns, rate, ttl, wait-timeout, retry-interval, hold, fencing, renew, keys, zipf, per-key, "
-       "on-busy, locks, take, order, on-conflict, jobs, claim, batch, lease, rows, level, update, prefetch, autoack, confirm, persistent, pattern, cancel, pin, sample, seed, timeout"},
+       "on-busy, locks, take, order, on-conflict, jobs, claim, batch, lease, rows, level, update, lock-timeout, prefetch, autoack, confirm, persistent, pattern, cancel, pin, sample, seed, timeout"},
       {"name = \"x\"\n[[run]]\nworkload = \"lock\"\nops = 1000\nduration = \"1s\"\n",
        ":5: keys 'ops' and 'duration' exclude each other in one table: a run is bounded by an operation count or "
        "by time"},

@@ -49,6 +49,7 @@ inline BackendSettings backend_settings(const RunSpec& spec) {
   static std::uint64_t built = 0;
   b.key_space = (static_cast<std::uint64_t>(getpid()) << 20) + built++;
   b.retry_interval_ns = spec.retry_interval_ns;
+  b.lock_timeout_ns = spec.lock_timeout_ns;
   return b;
 }
 

@@ -14,8 +14,10 @@
 // SERIALIZABLE refuse such an UPDATE (or the COMMIT) with SQLSTATE 40001 instead; an atomic UPDATE
 // re-reads the row under its lock at every level. Rows taken in different orders by two
 // transactions can deadlock: the server breaks it after deadlock_timeout (1 s by default) with
-// 40P01. Each of 40001, 40P01 and 55P03 (a lock_timeout the server was given) rolls the
-// transaction back and is add_one()'s outcome; any other error ends the process (pg_client.hpp).
+// 40P01. With --lock-timeout each transaction starts with set_config('lock_timeout', ..., true): a
+// row lock waited for longer fails with 55P03 (and a deadlock becomes a 55P03 once the timeout is
+// below deadlock_timeout). Each of 40001, 40P01 and 55P03 rolls the transaction back and is
+// add_one()'s outcome; any other error ends the process (pg_client.hpp).
 //
 // Contract (the CounterStore concept, primitives/primitive.hpp). Fairness: the row locks' (FIFO
 // queues in the server). Memory ordering: through the server's round trips (redis_lock.hpp says
@@ -24,6 +26,7 @@
 // server that dies ends the repetition with an error naming it.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -50,6 +53,10 @@ class PgCounters {
 
   PgCounters(std::uint32_t rows, const BackendSettings& settings, Sharing) : key_(settings) {
     copy_text(table_, fmt::format("contend_counters_{}", key_.space));
+    // The server counts lock_timeout in whole milliseconds; anything below one is one.
+    if (settings.lock_timeout_ns > 0) {
+      copy_text(lock_timeout_ms_, std::to_string(std::max<std::int64_t>(1, settings.lock_timeout_ns / 1'000'000)));
+    }
     pg::setup(key_.conninfo, fmt::format("DROP TABLE IF EXISTS {0}; CREATE TABLE {0} (id int PRIMARY KEY, n bigint NOT "
                                          "NULL DEFAULT 0); INSERT INTO {0} (id) SELECT g FROM generate_series(0, {1}) g; "
                                          "ANALYZE {0}",
@@ -64,6 +71,7 @@ class PgCounters {
     c.must(level == IsolationLevel::serializable      ? "BEGIN ISOLATION LEVEL SERIALIZABLE"
            : level == IsolationLevel::repeatable_read ? "BEGIN ISOLATION LEVEL REPEATABLE READ"
                                                       : "BEGIN ISOLATION LEVEL READ COMMITTED");
+    if (lock_timeout_ms_[0] != '\0') c.must("SELECT set_config('lock_timeout', $1, true)", {lock_timeout_ms_});
     for (std::uint32_t i = 0; i < n; ++i) {
       const std::string id = std::to_string(ids[i]);
       if (update == UpdateMode::atomic) {
@@ -110,6 +118,7 @@ class PgCounters {
 
   PgKey key_;
   char table_[48] = {};
+  char lock_timeout_ms_[24] = {};  // set_config's value; empty: no --lock-timeout
 };
 
 }  // namespace contend

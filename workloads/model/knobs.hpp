@@ -72,6 +72,7 @@ enum class KnobId : std::uint8_t {
   rows,
   level,
   update,
+  lock_timeout,
   prefetch,
   autoack,
   confirm,

@@ -121,6 +121,7 @@ struct RunSpec {
   std::uint32_t rows = 4;
   IsolationLevel level = IsolationLevel::read_committed;
   UpdateMode update = UpdateMode::rmw;
+  std::int64_t lock_timeout_ns = 0;  // the server's lock_timeout for each transaction; 0: none
   // Tasks workload (workloads/tasks_workload.hpp): the job the tasks run, and how often (in
   // millionths, per operation) a task cancels another's wait.
   TaskPattern pattern = TaskPattern::queue;

@@ -601,6 +601,19 @@ std::vector<Knob> make_knob_table() {
                .json_key = "update",
                .get = &get_field<&RunSpec::update>,
                .set = &set_field<&RunSpec::update>});
+  k.push_back({.id = KnobId::lock_timeout,
+               .name = "lock-timeout",
+               .kind = KnobKind::duration,
+               .help = "The server's lock_timeout for each transaction: a lock waited for longer fails with 55P03 "
+                       "(counted, and the transaction tried again), e.g. 1ms; 0 = wait as long as it takes",
+               .min = 0,
+               .max = 3600 * kSecond,
+               .label = "lock timeout",
+               .csv_column = "lock_timeout_s",
+               .json_key = "lock_timeout_ns",
+               .get = &get_field<&RunSpec::lock_timeout_ns>,
+               .set = &set_field<&RunSpec::lock_timeout_ns>,
+               .name_value = &duration_name<&RunSpec::lock_timeout_ns>});
   // A queue kept in a broker's knobs (amqp-queue: workloads/broker_queue_loop.hpp).
   k.push_back({.id = KnobId::prefetch,
                .name = "prefetch",
@@ -953,7 +966,7 @@ std::vector<WorkloadInfo> make_workload_table() {
        .table_note = "an operation is one committed transaction; latency columns are from its first attempt to "
                      "its commit, retries included",
        .identity = {K::workers, K::level, K::update},
-       .knobs = {K::rows, K::take, K::order, K::cs_ns, K::outside_ns}},
+       .knobs = {K::rows, K::take, K::order, K::lock_timeout, K::cs_ns, K::outside_ns}},
   };
 }
 
