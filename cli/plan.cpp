@@ -2,7 +2,9 @@
 // configurations, with every check that needs the workload table or the registry. What a knob
 // accepts, its default and which workloads take it come from the table
 // (workloads/model/knobs.hpp); what a primitive can do (share memory, block, hold N permits)
-// from the registry.
+// from the registry. A little over 450 lines: each workload's cross-knob checks and each backend's
+// server resolution are a few lines here, beside the loop that applies them; the servers
+// themselves are resolved in redis_servers.cpp, postgres_server.cpp and rabbitmq_server.cpp.
 #include <fmt/format.h>
 
 #include <algorithm>

@@ -1,4 +1,7 @@
-// The AMQP client (amqp_client.hpp) over librabbitmq 0.11.
+// The AMQP client (amqp_client.hpp) over librabbitmq 0.11. A little over 450 lines because the
+// connection's recovery (connect again, declare again, subscribe again, publish again) and the
+// calls it wraps share one state: the confirm ring, the outbox and the subscription; apart, each
+// call would have to reach into the other file's state.
 #include "primitives/backends/amqp_client.hpp"
 
 #include <amqp_framing.h>
