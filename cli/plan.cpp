@@ -203,7 +203,8 @@ PlanOutcome build_run_plan(const RunOptions& o, const Registry& registry) {
     std::string error;
     const std::optional<Fault> fault = parse_fault(as_name(faults.front()), error);
     if (!fault) throw UsageError(fmt::format("--fault: {}", error));
-    if (fault->kind != FaultKind::none && mode != static_cast<std::int64_t>(Mode::processes)) {
+    const bool signals = fault->kind == FaultKind::kill_holder || fault->kind == FaultKind::pause_holder;
+    if (signals && mode != static_cast<std::int64_t>(Mode::processes)) {
       throw UsageError("--fault kills or stops a worker process, so it needs --mode processes");
     }
   }
@@ -367,7 +368,15 @@ PlanOutcome build_run_plan(const RunOptions& o, const Registry& registry) {
   const auto note_once = [&out](std::string note) {
     if (std::find(out.notes.begin(), out.notes.end(), note) == out.notes.end()) out.notes.push_back(std::move(note));
   };
+  const bool terminates = o.stress && r.given(KnobId::fault) &&
+                          as_name(r.values(KnobId::fault).front()) == fault_text({FaultKind::terminate_holder, 0});
   for (const RegistryEntry* e : chosen) {
+    if (terminates && e->info.backend != "postgres") {
+      throw UsageError(fmt::format("--fault terminate-holder ends the holder's PostgreSQL session, and {} keeps "
+                                   "nothing in one; use a pg-* primitive (pg-for-update, pg-advisory, pg-lock-table, "
+                                   "pg-jobs, ...)",
+                                   e->info.name));
+    }
     const auto permits = static_cast<std::uint32_t>(r.integer(KnobId::permits));
     if ((o.workload == Workload::semaphore || o.workload == Workload::tasks) && e->info.max_permits != 0 &&
         permits > e->info.max_permits) {

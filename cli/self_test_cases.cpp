@@ -279,7 +279,9 @@ std::vector<SelfTestCase> redis_self_test_cases(std::uint64_t seed, const std::s
 // The PostgreSQL cases, against the server at `conninfo` (built whether or not one answers, so
 // that a skip can say how many): the row lock and the jobs table passing, the two-statement claim
 // caught doing jobs twice; read-modify-write on 2 counters caught losing updates at read committed
-// (the anomaly the level allows), and passing at repeatable read (40001s instead).
+// (the anomaly the level allows), and passing at repeatable read (40001s instead); a row lock whose
+// holder's session the server ends (--fault terminate-holder) caught letting the next holder in
+// while it is still inside, and a lock table's row outliving the session.
 std::vector<SelfTestCase> postgres_self_test_cases(std::uint64_t seed, const std::string& conninfo) {
   auto make = [&](Workload workload, const char* primitive, int workers) {
     RunSpec s = backend_case(workload, primitive, workers, seed);
@@ -293,8 +295,20 @@ std::vector<SelfTestCase> postgres_self_test_cases(std::uint64_t seed, const std
     s.level = level;
     return s;
   };
+  auto terminated = [&](const char* primitive) {
+    RunSpec s = make(Workload::lock, primitive, 2);
+    s.fault.kind = FaultKind::terminate_holder;
+    s.fault_every = 100;
+    return s;
+  };
+  using C = CheckId;
   return {
       {make(Workload::lock, "pg-for-update", 2), Status::ok, {}},
+      {terminated("pg-for-update"),
+       Status::violation,
+       {C::exclusion_strong, C::exclusion_transparent, C::try_lock_exclusion},
+       /*any_of=*/true},
+      {terminated("pg-lock-table"), Status::ok, {}},
       {make(Workload::jobs, "pg-jobs", 2), Status::ok, {}},
       {make(Workload::jobs, "broken-pg-jobs-select-then-update", 2), Status::violation, {CheckId::job_once}},
       {counters(IsolationLevel::read_committed), Status::violation, {CheckId::lost_updates}},

@@ -201,7 +201,7 @@ int run_self_test(const StressOptions& o) {
   }
   // A case that must fail is a planted bug (broken-*), or a correct primitive in a configuration
   // that provokes the failure (a holder killed inside a ticket lock, locks taken in random order,
-  // pg-counters at read committed with read-modify-write).
+  // pg-counters at read committed with read-modify-write, a row lock whose session the server ended).
   const auto must_fail = static_cast<std::size_t>(
       std::count_if(cases.begin(), cases.end(), [](const SelfTestCase& c) { return c.expected != Status::ok; }));
   const auto planted = static_cast<std::size_t>(std::count_if(cases.begin(), cases.end(), [](const SelfTestCase& c) {

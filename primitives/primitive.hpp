@@ -254,6 +254,12 @@ concept JobTable = PrimitiveMetadata<T> &&
       { T::footprint(n) } -> std::convertible_to<std::size_t>;
     };
 
+// A primitive kept in a server session that the server can end under its holder (`contend stress
+// --fault terminate-holder`): end_session() has the server end this thread's session and opens a
+// new one (pg_client.hpp says what becomes of what the old one held).
+template <class P>
+concept SessionBound = requires(P& p) { p.end_session(); };
+
 // A queue kept in a message broker (amqp-queue, the queue workload's broker path,
 // workloads/broker_queue_loop.hpp). Unlike a Queue it is unbounded, a consumer acknowledges what
 // it took after its work (unless it acks on delivery), and a message can come twice, flagged as

@@ -64,7 +64,17 @@ std::string faults_text(const ConfigResult& config) {
     p99 = std::max(p99, r.recovery.value_at_percentile(99));
   }
   if (injected == 0) return {};
-  if (config.spec.fault.kind != FaultKind::kill_holder) return fmt::format("; {} holders paused", injected);
+  if (config.spec.fault.kind == FaultKind::pause_holder) return fmt::format("; {} holders paused", injected);
+  if (config.spec.fault.kind == FaultKind::terminate_holder) {
+    // The ended session's locks are free at once: the next entry is another worker's, while the
+    // holder is still inside (what the exclusion check then says), unless the lock outlives it.
+    std::string text = fmt::format("; {} holders' sessions ended by the server", injected);
+    if (recovered > 0) {
+      text += fmt::format(" (to the next entry p50 {}, p99 {})", format_latency_ns(static_cast<double>(p50)),
+                          format_latency_ns(static_cast<double>(p99)));
+    }
+    return text;
+  }
   // A queue's holder is a consumer with unacked messages; it recovers when they come back.
   const bool queue = config.spec.workload == Workload::queue;
   std::string text = fmt::format("; {} {} killed, {} recovered", injected, queue ? "consumers" : "holders", recovered);
@@ -105,6 +115,8 @@ std::string summary_text(const ConfigResult& config) {
     return fmt::format("no violation, but a worker did only {} operations ({} in all); a pass needs {} per worker: {}{}",
                        fewest, count_text(ops), kStressOperationsPerWorker, how, faults_text(config));
   }
+  // A fault that provoked the violation is part of its story (terminate-holder's exclusion loss).
+  if (verdict == "violation") return config.status_text() + faults_text(config);
   return config.status_text();
 }
 

@@ -88,6 +88,33 @@ TEST_F(Postgres, AKilledHoldersSessionReleasesItsRowButALockTablesRowOutlivesIt)
   EXPECT_NE(table.out.find("holder died, lock never released"), std::string::npos) << table.out;
 }
 
+// --fault terminate-holder: the server ends the holder's session while it is inside. The row's lock
+// goes with the session, and the other worker enters while the holder still thinks it holds it; a
+// lock table's row and a jobs claim were committed, and outlive the session.
+TEST_F(Postgres, AnEndedSessionFreesItsRowWhileTheHolderIsInsideButCommittedRowsOutliveIt) {
+  const RunOutput row = contend({"stress", "lock", "-p", "pg-for-update", "-w", "2", "--fault", "terminate-holder",
+                                 "--fault-every", "100", "-d", "2s"});
+  EXPECT_EQ(row.exit_code, 1) << row.err << row.out;
+  EXPECT_NE(row.out.find("mutual exclusion"), std::string::npos) << row.out;
+  EXPECT_NE(row.out.find("holders' sessions ended by the server"), std::string::npos) << row.out;
+  EXPECT_EQ(row.err.find("contend: postgres:"), std::string::npos) << "a session ended on purpose is not a lost server\n"
+                                                                  << row.err;
+  const RunOutput table = contend({"stress", "lock", "-p", "pg-lock-table", "--mode", "processes", "-w", "2",
+                                   "--fault", "terminate-holder", "--fault-every", "200", "-d", "2s"});
+  expect_no_violation(table);
+  EXPECT_NE(table.out.find("holders' sessions ended by the server"), std::string::npos) << table.out;
+  const RunOutput jobs = contend({"stress", "jobs", "-p", "pg-jobs", "-w", "2", "--batch", "4", "--fault",
+                                  "terminate-holder", "--fault-every", "100", "-d", "1s"});
+  expect_no_violation(jobs);
+  EXPECT_NE(jobs.out.find("holders' sessions ended by the server"), std::string::npos) << jobs.out;
+  // Only a primitive kept in PostgreSQL has a session to end.
+  const RunOutput misfit = run_contend({"stress", "lock", "-p", "ticket", "--fault", "terminate-holder"}, 20);
+  EXPECT_EQ(misfit.exit_code, 2) << misfit.err;
+  EXPECT_NE(misfit.err.find("--fault terminate-holder ends the holder's PostgreSQL session, and ticket"),
+            std::string::npos)
+      << misfit.err;
+}
+
 TEST_F(Postgres, JobsAreDoneOnceInEveryClaimModeAndTheTwoStatementClaimIsCaught) {
   for (const char* claim : {"skip", "block", "nowait"}) {
     const RunOutput r =

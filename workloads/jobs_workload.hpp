@@ -77,7 +77,11 @@ class JobsLoop {
           }
         }
         // --fault strikes while the worker holds its claims (killed: they stay claimed).
-        if (w.fault_due(stop)) w.strike();
+        if (w.fault_due(stop)) {
+          w.strike([&] {
+            if constexpr (SessionBound<T>) table_.end_session();
+          });
+        }
         w.inside_work();
         if constexpr (!kCompletesAll) {
           if (!table_.complete(id, token)) ++events[EventId::late_completions];

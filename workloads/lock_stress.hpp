@@ -60,7 +60,9 @@ class LockStressLoop {
             words_.owner.store(0, std::memory_order_relaxed);
           }
         }
-        w.strike();
+        w.strike([&] {
+          if constexpr (SessionBound<L>) lock_.end_session();
+        });
       }
       // Read-modify-write of the shared lines spans the critical section (read on entry, write
       // back on exit), so that two workers inside at once lose an update even when they entered

@@ -53,7 +53,9 @@ class RwStressLoop {
             words_.owner.store(0, std::memory_order_relaxed);
           }
         }
-        w.strike();
+        w.strike([&] {
+          if constexpr (SessionBound<R>) lock_.end_session();
+        });
       }
       if (write) {
         for (std::uint32_t i = 0; i < cs_lines_; ++i) lines_[i].increment();

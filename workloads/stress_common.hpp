@@ -189,7 +189,9 @@ class StressWorker {
     const std::uint64_t t1 = sample ? s_.clock.now() : 0;
     slot_.activity.store(WorkerActivity::inside, std::memory_order_relaxed);
     if (sample) slot_.latency.record(s_.clock.to_ns(t1 - t0));
-    if (recovers && s_.fault.kind == FaultKind::kill_holder) note_recovery();
+    if (recovers && (s_.fault.kind == FaultKind::kill_holder || s_.fault.kind == FaultKind::terminate_holder)) {
+      note_recovery();
+    }
   }
   // --fault: true when this acquisition is the one to strike (in the measured window, not after
   // the stop). Called inside the critical section, after the entry checks.
@@ -200,10 +202,21 @@ class StressWorker {
     return s_.fault_every != 0 ? acquisitions_ % s_.fault_every == 0 : fault_random_.next() % kRandomFaultOdds == 0;
   }
   // Kills this worker process holding the primitive (never returns), or stops it and returns
-  // once the repetition's child continues it after the pause.
-  void strike() {
+  // once the repetition's child continues it after the pause, or (terminate-holder) calls
+  // `end_session`, which has the server end the session the primitive is held in, and returns: the
+  // holder goes on inside as if it still held it. The plan allows terminate-holder only for
+  // primitives kept in a server session (SessionBound), whose loops pass their end_session.
+  template <class EndSession>
+  void strike(EndSession&& end_session) {
     RunControl& ctl = *s_.control;
     ctl.faults_injected.fetch_add(1, std::memory_order_relaxed);
+    if (s_.fault.kind == FaultKind::terminate_holder) {
+      // Recovery is then the time from asking the server to the next entry (anyone's).
+      std::int64_t none = 0;
+      ctl.fault_pending_ns.compare_exchange_strong(none, monotonic_ns(), std::memory_order_release);
+      end_session();
+      return;
+    }
     if (s_.fault.kind == FaultKind::kill_holder) {
       slot_.killed_by_fault.store(1, std::memory_order_relaxed);
       ctl.last_killed_worker.store(worker_, std::memory_order_relaxed);
@@ -215,6 +228,9 @@ class StressWorker {
     slot_.paused_since_ns.store(monotonic_ns(), std::memory_order_release);
     raise(SIGSTOP);
     slot_.paused_since_ns.store(0, std::memory_order_relaxed);
+  }
+  void strike() {
+    strike([] {});
   }
   void inside_work() {
     // The quiet period's holder sits it out here, holding its permit (RunControl::quiet_holder).

@@ -38,7 +38,14 @@ class PgAdvisoryLock {
     return r.rows() == 1 && r.value(0, 0) == "t";
   }
 
-  void unlock() { pg::connection(key_.conninfo).must("SELECT pg_advisory_unlock($1::bigint)", {key_.advisory}); }
+  void unlock() {
+    pg::Connection& c = pg::connection(key_.conninfo);
+    // A session the server ended took its advisory locks with it: nothing left to unlock (asking
+    // the new session would only get a WARNING that it holds none).
+    if (!c.take_ended()) c.must("SELECT pg_advisory_unlock($1::bigint)", {key_.advisory});
+  }
+
+  void end_session() { pg::connection(key_.conninfo).end_session(); }
 
  private:
   PgKey key_;

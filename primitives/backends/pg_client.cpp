@@ -45,14 +45,8 @@ std::int64_t parse_integer(std::string_view text) {
   return v;
 }
 
-}  // namespace
-
-std::uint64_t Result::affected() const { return static_cast<std::uint64_t>(parse_integer(PQcmdTuples(result_))); }
-
-std::int64_t Result::integer(int row, int column) const { return parse_integer(value(row, column)); }
-
-std::unique_ptr<Connection> Connection::open(std::string_view conninfo, std::string& error) {
-  const std::string info(conninfo);
+// A new session, set up as every one of ours is; nullptr with `error` saying why not.
+PGconn* connect(const std::string& info, std::string& error) {
   const std::string timeout = std::to_string(kConnectTimeoutSeconds);
   // dbname first and expanded: the user's string (keywords or a URI) gives every setting it names,
   // and the later keywords only add the time limit and the name the server shows for us.
@@ -82,7 +76,41 @@ std::unique_ptr<Connection> Connection::open(std::string_view conninfo, std::str
     PQfinish(c);
     return nullptr;
   }
-  return std::unique_ptr<Connection>(new Connection(c, info));
+  return c;
+}
+
+}  // namespace
+
+std::unique_ptr<Connection> Connection::open(std::string_view conninfo, std::string& error) {
+  std::string info(conninfo);
+  PGconn* c = connect(info, error);
+  if (c == nullptr) return nullptr;
+  return std::unique_ptr<Connection>(new Connection(c, std::move(info)));
+}
+
+std::uint64_t Result::affected() const { return static_cast<std::uint64_t>(parse_integer(PQcmdTuples(result_))); }
+
+std::int64_t Result::integer(int row, int column) const { return parse_integer(value(row, column)); }
+
+void Connection::end_session() {
+  const std::string pid = std::to_string(PQbackendPID(conn_));
+  const bool in_transaction = PQtransactionStatus(conn_) != PQTRANS_IDLE;
+  if (admin_ == nullptr) {
+    std::string error;
+    admin_ = open(conninfo_, error);
+    if (admin_ == nullptr) die(error);
+  }
+  // The two-argument form (PostgreSQL 14 and later) waits until the session is gone, so that what
+  // it held is free when this returns; false (with a WARNING) when 10 s were not enough.
+  const Result r = admin_->must("SELECT pg_terminate_backend($1::int, 10000)", {pid}, "pg_terminate_backend");
+  if (r.rows() != 1 || r.value(0, 0) != "t") fail("pg_terminate_backend(" + pid + ")", "the session did not end within 10 s");
+  PQfinish(conn_);
+  std::string error;
+  conn_ = connect(conninfo_, error);
+  if (conn_ == nullptr) die(error);
+  prepared_.clear();
+  ended_ = true;
+  ended_in_transaction_ = in_transaction;
 }
 
 Connection::~Connection() { PQfinish(conn_); }
@@ -103,6 +131,10 @@ Result Connection::checked(PGresult* r, std::string_view what) {
 }
 
 Result Connection::run(std::string_view sql, std::initializer_list<std::string_view> params) {
+  if (ended_in_transaction_) {
+    fail(sql, "sent inside a transaction whose session --fault terminate-holder ended (the primitive must ask "
+              "take_ended() first)");
+  }
   std::size_t index = 0;
   while (index < prepared_.size() && prepared_[index] != sql) ++index;
   const std::string name = "s" + std::to_string(index);

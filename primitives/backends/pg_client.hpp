@@ -14,6 +14,9 @@
 // serialization failure, 40P01 deadlock) are outcomes, any other ends the process the same way.
 // No statement timeout: a lock wait is a wait, however long; a paused server is the watchdog's
 // (`hang`).
+// A session ended on purpose (`contend stress --fault terminate-holder`: end_session()) is the one
+// loss that does not end the process: a new session replaces it at once, and the primitive that
+// held something in the old one asks take_ended() before releasing it.
 #include <libpq-fe.h>
 
 #include <cstdint>
@@ -91,6 +94,20 @@ class Connection {
   Result script(std::string_view sql);
   // Ends the process (kServerLostStatus) with one line: the server, `what`, and the error.
   [[noreturn]] void fail(std::string_view what, std::string_view error) const;
+  // --fault terminate-holder: has the server end this session, with pg_terminate_backend on a
+  // second connection of this thread (it returns once the session is gone, polling every 100 ms),
+  // then opens a new session in its place. Whatever the old one held (a transaction and its row
+  // locks, advisory locks) the server has released; the caller goes on as a client that has not
+  // sent its next statement yet, and learns it from take_ended(). After an end inside a
+  // transaction, every statement but the ones take_ended() spares ends the process: it would run
+  // outside the transaction its sender thinks it is in.
+  void end_session();
+  // True once after end_session(): the session the caller held something in is gone (a COMMIT or
+  // an unlock would have failed: there is nothing left to release).
+  bool take_ended() {
+    ended_in_transaction_ = false;
+    return std::exchange(ended_, false);
+  }
   const std::string& conninfo() const { return conninfo_; }
   const std::string& address() const { return conninfo_; }  // for ThreadConnections
   PGconn* raw() { return conn_; }
@@ -103,6 +120,9 @@ class Connection {
   PGconn* conn_;
   std::string conninfo_;
   std::vector<std::string> prepared_;  // statement texts, in order: statement i is named "s<i>"
+  std::unique_ptr<Connection> admin_;  // end_session()'s second connection, opened at its first use
+  bool ended_ = false;                 // end_session() ran, and take_ended() has not said so yet
+  bool ended_in_transaction_ = false;  // ... and the session was inside a transaction then
 };
 
 // This thread's connection to `conninfo`, opened on first use in this process and thread (never

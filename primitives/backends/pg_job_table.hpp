@@ -26,7 +26,9 @@
 // session). A crash: a claimer killed mid-statement has its transaction aborted by the server (the
 // rows stay pending); one killed between claim and complete leaves its rows claimed until their
 // lease runs out, or for ever without one (the jobs workload reports those as lost); a server that
-// dies ends the repetition with an error naming it (pg_client.hpp).
+// dies ends the repetition with an error naming it (pg_client.hpp). A session the server ends
+// between claim and complete (--fault terminate-holder) changes nothing: the claim was committed
+// in the rows, and the completion runs on the new session.
 #include <fmt/format.h>
 
 #include <cstddef>
@@ -96,6 +98,12 @@ class PgJobTable {
                                 .must(fmt::format("DELETE FROM {} WHERE id = ANY($1::int[]) AND token = $2", table_),
                                       {array, std::to_string(token)})
                                 .affected());
+  }
+
+  void end_session() {
+    pg::Connection& c = pg::connection(key_.conninfo);
+    c.end_session();
+    c.take_ended();  // nothing was held in the session: the claims are rows
   }
 
   std::uint32_t remaining() { return count(""); }

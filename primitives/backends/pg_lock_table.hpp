@@ -14,7 +14,9 @@
 // Memory ordering: through the server's round trips (redis_lock.hpp says how).
 // Process-shared: yes (each worker thread or process has its own session). A crash: a holder that
 // dies leaves its row, and the lock is held for ever (no TTL: that is the lease workload's
-// pattern); a server that dies ends the repetition with an error naming it (pg_client.hpp).
+// pattern); a server that dies ends the repetition with an error naming it (pg_client.hpp). A
+// session the server ends under its holder (--fault terminate-holder) changes nothing: the row
+// was committed, and the holder's DELETE on its new session releases the lock.
 #include "primitives/backends/backend_settings.hpp"
 #include "primitives/backends/pg_client.hpp"
 #include "primitives/backends/pg_key.hpp"
@@ -49,10 +51,13 @@ class PgLockTable {
   }
 
   void unlock() {
-    pg::connection(key_.conninfo)
-        .must("DELETE FROM contend_lock_table WHERE space = $1 AND id = $2 AND holder = $3",
+    pg::Connection& c = pg::connection(key_.conninfo);
+    c.take_ended();  // the row outlived the session: it is deleted from the new one
+    c.must("DELETE FROM contend_lock_table WHERE space = $1 AND id = $2 AND holder = $3",
               {key_.space, key_.id, backend_thread_token()});
   }
+
+  void end_session() { pg::connection(key_.conninfo).end_session(); }
 
  private:
   void pause() const { sleep_jittered(retry_interval_ns_ > 0 ? retry_interval_ns_ : 1'000'000); }

@@ -19,7 +19,10 @@
 // Process-shared: yes (the object holds the server's address and the row's key; each worker thread
 // or process has its own session). A crash: a holder that dies closes its socket, the server
 // aborts its transaction and the row's lock goes with it (at once for a killed process); a server
-// that dies ends the repetition with an error naming it (pg_client.hpp).
+// that dies ends the repetition with an error naming it (pg_client.hpp). A session the server ends
+// under its holder (pg_terminate_backend, idle_in_transaction_session_timeout: --fault
+// terminate-holder) takes the row's lock with it: the next waiter is in at once, while the holder
+// still thinks it holds the row until its COMMIT fails.
 #include "primitives/backends/backend_settings.hpp"
 #include "primitives/backends/pg_client.hpp"
 #include "primitives/backends/pg_key.hpp"
@@ -62,7 +65,12 @@ class PgRowLock {
 
   bool try_lock() { return try_on(pg::connection(key_.conninfo)); }
 
-  void unlock() { pg::connection(key_.conninfo).must("COMMIT"); }
+  void unlock() {
+    pg::Connection& c = pg::connection(key_.conninfo);
+    if (!c.take_ended()) c.must("COMMIT");  // else the server rolled it back with the session
+  }
+
+  void end_session() { pg::connection(key_.conninfo).end_session(); }
 
  private:
   bool try_on(pg::Connection& c) {

@@ -13,7 +13,8 @@
 // Memory ordering: through the server's round trips (redis_lock.hpp says how).
 // Process-shared: yes (each worker thread or process has its own session). A crash: a holder that
 // dies closes its socket, its transaction aborts and its row lock goes with it; a server that dies
-// ends the repetition with an error naming it (pg_client.hpp).
+// ends the repetition with an error naming it (pg_client.hpp). A session the server ends under its
+// holder (--fault terminate-holder) releases the row as well (pg_row_lock.hpp).
 #include "primitives/backends/backend_settings.hpp"
 #include "primitives/backends/pg_client.hpp"
 #include "primitives/backends/pg_key.hpp"
@@ -34,11 +35,16 @@ class PgShareLock {
   PgShareLock(const BackendSettings& settings, Sharing) : key_(settings) { make_lock_row(key_); }
 
   void lock() { take("SELECT 1 FROM contend_lock_rows WHERE space = $1 AND id = $2 FOR UPDATE"); }
-  void unlock() { pg::connection(key_.conninfo).must("COMMIT"); }
+  void unlock() { commit(); }
   void lock_shared() { take("SELECT 1 FROM contend_lock_rows WHERE space = $1 AND id = $2 FOR SHARE"); }
-  void unlock_shared() { pg::connection(key_.conninfo).must("COMMIT"); }
+  void unlock_shared() { commit(); }
+  void end_session() { pg::connection(key_.conninfo).end_session(); }
 
  private:
+  void commit() {
+    pg::Connection& c = pg::connection(key_.conninfo);
+    if (!c.take_ended()) c.must("COMMIT");  // else the server rolled it back with the session
+  }
   void take(std::string_view select) {
     pg::Connection& c = pg::connection(key_.conninfo);
     c.must("BEGIN");

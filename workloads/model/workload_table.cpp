@@ -800,8 +800,9 @@ std::vector<Knob> make_knob_table() {
   k.push_back({.id = KnobId::fault,
                .name = "fault",
                .kind = KnobKind::names,
-               .help = "Inject a fault inside the critical section of worker processes (--mode processes): "
-                       "kill-holder (SIGKILL; a replacement is forked) or pause-holder:DURATION (SIGSTOP, then SIGCONT)",
+               .help = "Inject a fault inside the critical section: kill-holder (SIGKILL; a replacement is forked) or "
+                       "pause-holder:DURATION (SIGSTOP, then SIGCONT), both --mode processes; terminate-holder "
+                       "(PostgreSQL ends the holder's session: pg-* primitives)",
                .stress_only = true,
                .label = "fault",
                .json_key = "fault",
