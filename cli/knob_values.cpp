@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <charconv>
 
 #include "cli/parse.hpp"
@@ -114,14 +115,20 @@ std::vector<KnobValue> parse_knob_text(const Knob& k, std::string_view label, st
       else if (text == "false") values.emplace_back(std::int64_t{0});
       else throw UsageError(fmt::format("{}: expected true or false, not '{}'", label, text));
       break;
-    case KnobKind::choice:
-      for (std::size_t i = 0; i < k.choices.size(); ++i) {
-        if (k.choices[i] == text) {
-          values.emplace_back(static_cast<std::int64_t>(i));
-          return values;
+    case KnobKind::choice: {
+      // A sweep's choices may be a list ("off,on"), each one run.
+      const std::vector<std::string> given =
+          k.sweep ? parse_name_list(label, text) : std::vector<std::string>{std::string(text)};
+      for (const std::string& one : given) {
+        const auto at = std::find(k.choices.begin(), k.choices.end(), one);
+        if (at == k.choices.end()) {
+          throw UsageError(fmt::format("{}: expected {}{}, not '{}'", label, choice_list(k),
+                                       k.sweep ? fmt::format(" (or a list of them, e.g. {},{})", k.choices[0], k.choices[1]) : std::string(), one));
         }
+        values.emplace_back(static_cast<std::int64_t>(at - k.choices.begin()));
       }
-      throw UsageError(fmt::format("{}: expected {}, not '{}'", label, choice_list(k), text));
+      return values;
+    }
     case KnobKind::fraction: {
       double x = 0;
       const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), x);

@@ -371,6 +371,13 @@ PlanOutcome build_run_plan(const RunOptions& o, const Registry& registry) {
   const bool terminates = o.stress && r.given(KnobId::fault) &&
                           as_name(r.values(KnobId::fault).front()) == fault_text({FaultKind::terminate_holder, 0});
   for (const RegistryEntry* e : chosen) {
+    const std::vector<KnobValue>& held = r.values(KnobId::long_transaction);
+    if (o.workload == Workload::jobs && e->info.backend != "postgres" &&
+        std::any_of(held.begin(), held.end(), [](const KnobValue& v) { return as_integer(v) != 0; })) {
+      throw UsageError(fmt::format("--long-transaction on holds a snapshot open in PostgreSQL, and {} is a table in "
+                                   "memory; use -p pg-jobs",
+                                   e->info.name));
+    }
     if (terminates && e->info.backend != "postgres") {
       throw UsageError(fmt::format("--fault terminate-holder ends the holder's PostgreSQL session, and {} keeps "
                                    "nothing in one; use a pg-* primitive (pg-for-update, pg-advisory, pg-lock-table, "

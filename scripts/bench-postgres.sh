@@ -11,8 +11,11 @@
 #     combinations; and the serialization failures (40001) a committed transaction met under
 #     repeatable read and serializable with rmw of the same order (within 10x either way) as
 #     pgbench's retries (`--max-tries 1000 --failures-detailed`) running the same transaction.
+# Also measured, with no target: 4. the claim rate and claim latency with and without a snapshot
+# held open for the whole run (--long-transaction off,on), and the dead rows VACUUM could not
+# remove after it.
 #
-# RUNS rounds (default 5) of 1 and 2, each: pgbench, then contend --batch 1, then contend --batch
+# RUNS rounds (default 5) of 1, 2 and 4, each: pgbench, then contend --batch 1, then contend --batch
 # 50, at WORKERS workers (default 2: the machine's cores); 3 once. Prints Markdown with medians (min-max); exits
 # 1 when a target is missed. Starts the server with scripts/servers.sh (its own directory and
 # port) and stops it on exit. About a minute.
@@ -55,6 +58,8 @@ for round in $(seq 1 "$runs"); do
     "$contend" run jobs -p pg-jobs --pg "$conninfo" -w "$workers" --claim skip --batch "$batch" --jobs "$jobs" \
       -d "${seconds}s" --warmup 200ms -r 1 --format json >"$out/batch$batch-$round.json"
   done
+  "$contend" run jobs -p pg-jobs --pg "$conninfo" -w "$workers" --claim skip --long-transaction off,on \
+    -d "${seconds}s" -r 1 --format json >"$out/long-$round.json"
 done
 
 # 3: contend's six combinations, then pgbench's transaction at the two levels that refuse.
@@ -160,6 +165,26 @@ for level, name in (("repeatable-read", "repeatable-read"), ("serializable", "se
     print(f"| {level} | {ours:.3f} | {theirs:.3f} |")
     if not (theirs > 0 and ours > 0 and 0.1 <= ours / theirs <= 10):
         missed.append(f"3 ({level}: 40001 per commit {ours:.3f} against pgbench's {theirs:.3f})")
+
+print(f"\n4. a snapshot held open for the whole run ({runs} rounds of {workers} workers, --batch 1, 3 s; medians "
+      "(min-max))\n")
+print("| --long-transaction | jobs/s | claim p50 | claim p99 | dead rows VACUUM could not remove |")
+print("|---|---:|---:|---:|---:|")
+long_runs = [json.load(open(f"{out}/long-{r}.json"))["contend"]["configurations"] for r in range(1, runs + 1)]
+rate = {}
+for i, held in enumerate(("off", "on")):
+    reps = [configs[i]["repetitions"][0] for configs in long_runs]
+    for rep in reps:
+        if rep["status"] != "ok":
+            raise SystemExit(f"--long-transaction {held}: status {rep['status']}: {rep.get('status_detail', '')}")
+    rate[held] = [sum(w["operations"] for w in rep["workers"]) / rep["elapsed_s"] for rep in reps]
+    p50 = statistics.median(rep["latency_ns"]["p50"] for rep in reps) / 1000
+    p99 = statistics.median(rep["latency_ns"]["p99"] for rep in reps) / 1000
+    dead = [rep["events"]["dead_rows_kept"] for rep in reps]
+    print(f"| {held} | {spread(rate[held])} | {p50:,.0f} µs | {p99:,.0f} µs | {spread(dead)} |")
+slowdown = [off / on for off, on in zip(rate["off"], rate["on"])]
+print(f"\nclaims with the snapshot held: {statistics.median(slowdown):.1f}x slower "
+      f"({min(slowdown):.1f}-{max(slowdown):.1f})")
 
 if missed:
     print(f"targets missed: {', '.join(missed)}", file=sys.stderr)

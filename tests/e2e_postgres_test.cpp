@@ -4,7 +4,9 @@
 // threads and processes under stress; a killed holder's session takes its row lock with it, and a
 // lock table's row outlives its holder (a verdict, not a hung suite); the jobs table is done
 // exactly once in every claim mode, a killed claimer's jobs are lost without a lease and counted,
-// and the planted two-statement claim is caught; a lock_timeout ends long lock waits with 55P03; a
+// and the planted two-statement claim is caught; a session the server ends frees its row lock under
+// its holder (--fault terminate-holder); a snapshot held open keeps every dead row of the jobs
+// table from VACUUM (--long-transaction); a lock_timeout ends long lock waits with 55P03; a
 // server stopped mid-run ends the run as an error that names it; an unreachable one is one line
 // and exit 2; the results record the server. When the server cannot start, every test is skipped
 // with its log, never failed or faked.
@@ -113,6 +115,38 @@ TEST_F(Postgres, AnEndedSessionFreesItsRowWhileTheHolderIsInsideButCommittedRows
   EXPECT_NE(misfit.err.find("--fault terminate-holder ends the holder's PostgreSQL session, and ticket"),
             std::string::npos)
       << misfit.err;
+}
+
+// The figure after "dead rows VACUUM could not remove " on the events line of the configuration
+// whose name ends with `suffix` ("jobs:20000:" or "long-transaction:on:"), or -1.
+long long dead_rows(const std::string& out, const std::string& suffix) {
+  std::istringstream lines(out);
+  const std::string label = "dead rows VACUUM could not remove ";
+  for (std::string line; std::getline(lines, line);) {
+    const std::size_t name_end = line.find(": ");
+    const std::size_t at = line.find(label);
+    if (name_end == std::string::npos || at == std::string::npos) continue;
+    if (line.substr(0, name_end + 1).ends_with(suffix)) return std::stoll(line.substr(at + label.size()));
+  }
+  return -1;
+}
+
+// --long-transaction on: a snapshot held from before the first claim to after the last keeps every
+// row version the claims and completions left dead (one claimed and deleted job leaves two); off,
+// VACUUM removes them. How much slower the claims get is bench-postgres.sh's figure, not a test's.
+TEST_F(Postgres, ALongTransactionKeepsVacuumFromRemovingTheJobsDeadRows) {
+  const RunOutput r = contend({"run", "jobs", "-p", "pg-jobs", "-w", "2", "--long-transaction", "off,on", "--ops",
+                               "2000", "-r", "1"});
+  ASSERT_EQ(r.exit_code, 0) << r.err << r.out;
+  const long long off = dead_rows(r.out, "jobs:20000:");
+  const long long on = dead_rows(r.out, "long-transaction:on:");
+  EXPECT_GE(on, 2 * 2000) << r.out;
+  EXPECT_GE(off, 0) << r.out;
+  EXPECT_LT(off, on / 10) << r.out;
+  const RunOutput in_memory = run_contend({"run", "jobs", "-p", "jobs-mem", "--long-transaction", "on"}, 20);
+  EXPECT_EQ(in_memory.exit_code, 2) << in_memory.err;
+  EXPECT_NE(in_memory.err.find("--long-transaction on holds a snapshot open in PostgreSQL"), std::string::npos)
+      << in_memory.err;
 }
 
 TEST_F(Postgres, JobsAreDoneOnceInEveryClaimModeAndTheTwoStatementClaimIsCaught) {

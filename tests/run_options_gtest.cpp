@@ -299,6 +299,28 @@ TEST(BuildPlan, QueueRateSweepsEveryShape) {
   EXPECT_EQ(usage_error_of([&] { set_option(o, "rate", "0"); }).rfind("--rate: ", 0), 0u);
 }
 
+// A choice that sweeps takes a list, each value one configuration; a value not among the choices
+// is refused by name, with the ones accepted.
+TEST(BuildPlan, AChoiceThatSweepsTakesAList) {
+  const Registry registry = Registry::builtin();
+  RunOptions o;
+  o.workload = Workload::jobs;
+  set_option(o, "long-transaction", "off,on");
+  EXPECT_EQ(o.knobs.values(KnobId::long_transaction).size(), 2u);
+  const std::string bad = usage_error_of([&] { set_option(o, "long-transaction", "off,maybe"); });
+  EXPECT_EQ(bad, "--long-transaction: expected \"off\" or \"on\" (or a list of them, e.g. off,on), not 'maybe'");
+  RunOptions lock;
+  lock.workload = Workload::isolation;
+  EXPECT_NE(usage_error_of([&] { set_option(lock, "level", "read-committed,serializable"); }).find("not '"),
+            std::string::npos)
+      << "a choice that does not sweep takes one value";
+  RunOptions memory;
+  memory.workload = Workload::jobs;
+  set_option(memory, "long-transaction", "on");
+  EXPECT_NE(usage_error_of([&] { build_run_plan(memory, registry); }).find("jobs-mem is a table in memory"),
+            std::string::npos);
+}
+
 TEST(BuildPlan, PairsRunsWorkersThatPushAndPop) {
   const Registry registry = Registry::builtin();
   RunOptions o;

@@ -204,6 +204,7 @@ const std::map<std::string, WorkloadKey>& workload_keys() {
       {"claim", {"claim = \"nowait\"", {jobs}}},
       {"batch", {"batch = 8", {jobs}}},
       {"lease", {"lease = \"20ms\"", {jobs}}},
+      {"long-transaction", {"long-transaction = \"off\"", {jobs}}},
       // The isolation workload's own: it runs only on a server (pg-counters), so it is not among
       // kAllWorkloads below, and these are checked to be refused everywhere else.
       {"rows", {"rows = 8", {}}},
@@ -317,7 +318,7 @@ TEST(LoadSuite, UnknownKeyNamesItsLineAndTheAcceptedKeys) {
             path + ":5: unknown key 'workrs' in [[run]]; accepted: workload, primitive, workers, mode, duration, ops, "
                    "warmup, repetitions, cs-ns, outside-ns, outside-scale, cs-lines, permits, read-percent, "
                    "producers, consumers, capacity, wait, consume-ns, rate, ttl, wait-timeout, retry-interval, hold, "
-                   "fencing, renew, keys, zipf, per-key, on-busy, locks, take, order, on-conflict, jobs, claim, batch, lease, rows, level, update, lock-timeout, prefetch, autoack, confirm, persistent, pattern, cancel, pin, "
+                   "fencing, renew, keys, zipf, per-key, on-busy, locks, take, order, on-conflict, jobs, claim, batch, lease, long-transaction, rows, level, update, lock-timeout, prefetch, autoack, confirm, persistent, pattern, cancel, pin, "
                    "sample, seed, timeout");
 }
 
@@ -368,7 +369,7 @@ TEST(LoadSuite, EveryOtherErrorNamesItsLine) {
        ":3: unknown key 'primitives' in [defaults]; accepted: primitive, workers, mode, duration, ops, warmup, "
        "repetitions, cs-ns, outside-ns, outside-scale, cs-lines, permits, read-percent, producers, consumers, "
        "capacity, wait, consume-ns, rate, ttl, wait-timeout, retry-interval, hold, fencing, renew, keys, zipf, per-key, "
-       "on-busy, locks, take, order, on-conflict, jobs, claim, batch, lease, rows, level, update, lock-timeout, prefetch, autoack, confirm, persistent, pattern, cancel, pin, sample, seed, timeout"},
+       "on-busy, locks, take, order, on-conflict, jobs, claim, batch, lease, long-transaction, rows, level, update, lock-timeout, prefetch, autoack, confirm, persistent, pattern, cancel, pin, sample, seed, timeout"},
       {"name = \"x\"\n[[run]]\nworkload = \"lock\"\nops = 1000\nduration = \"1s\"\n",
        ":5: keys 'ops' and 'duration' exclude each other in one table: a run is bounded by an operation count or "
        "by time"},

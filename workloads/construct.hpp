@@ -50,6 +50,7 @@ inline BackendSettings backend_settings(const RunSpec& spec) {
   b.key_space = (static_cast<std::uint64_t>(getpid()) << 20) + built++;
   b.retry_interval_ns = spec.retry_interval_ns;
   b.lock_timeout_ns = spec.lock_timeout_ns;
+  b.long_transaction = spec.long_transaction;
   return b;
 }
 

@@ -12,7 +12,8 @@
 //   no job lost    after the run, no job is left claimed with no lease to free it (a claimer
 //                  --fault killed holding it, without --lease, has lost it for ever).
 // Events: duplicates, late completions (complete() refused: the claim had run out), NOWAIT
-// conflicts, and claims that found nothing to take while jobs were left.
+// conflicts, and claims that found nothing to take while jobs were left; for a table in a
+// database, the dead rows a VACUUM after the run could not remove (--long-transaction).
 #include "workloads/stress_common.hpp"
 
 namespace contend {
@@ -158,6 +159,14 @@ void run_jobs_workload(RepetitionContext& ctx) {
                                                            "come back)",
                                                            killed)
                                              : std::string()));
+    }
+  }
+  // A table in a database: the dead rows left after the run that VACUUM could not remove (all of
+  // them under --long-transaction).
+  if constexpr (requires { table->dead_rows_kept(); }) {
+    if (ctx.control.crash_signal == 0) {
+      ctx.control.events[EventId::dead_rows_kept] = table->dead_rows_kept();
+      ctx.control.events_counted |= 1U << static_cast<std::uint32_t>(EventId::dead_rows_kept);
     }
   }
   if (!spec.stress) detail::report_failed_checks(ctx);

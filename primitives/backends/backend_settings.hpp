@@ -23,6 +23,7 @@ struct BackendSettings {
   std::uint64_t key_space = 0;   // unique per repetition: keys are "contend:<key_space>:..."
   std::int64_t retry_interval_ns = 0;  // --retry-interval: a waiter polls this often; 0: as built
   std::int64_t lock_timeout_ns = 0;    // --lock-timeout: the server's lock_timeout (PostgreSQL); 0: none
+  bool long_transaction = false;       // --long-transaction: a snapshot held open for the run (pg-jobs)
   // A broker queue's (amqp-queue): unacked messages a consumer may hold (0: no limit), publishes
   // that may wait for their confirm (0: no confirms), the queue's bound, acked on delivery rather
   // than after the work, and a durable queue of persistent messages.

@@ -29,10 +29,19 @@
 // dies ends the repetition with an error naming it (pg_client.hpp). A session the server ends
 // between claim and complete (--fault terminate-holder) changes nothing: the claim was committed
 // in the rows, and the completion runs on the new session.
+//
+// Cleanup: every claim leaves a dead version of its rows and every completion a dead row; the
+// server removes them once no snapshot can see them (pruning as pages are read, index entries
+// marked dead as scans pass, VACUUM). With --long-transaction on, the constructor opens a session
+// of its own holding a REPEATABLE READ snapshot until the destructor, as a long report or a
+// forgotten BEGIN would: nothing dead since is removed, and each claim's index scan from the lowest
+// id steps over every row done so far. dead_rows_kept() runs VACUUM after the run, before the
+// snapshot is let go, and returns the dead row versions it could not remove.
 #include <fmt/format.h>
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <string>
 
 #include "primitives/backends/backend_settings.hpp"
@@ -62,8 +71,12 @@ class PgJobTable {
                                          "locked_until timestamptz); INSERT INTO {0} (id) SELECT g FROM "
                                          "generate_series(0, {1}) g; ANALYZE {0}",
                                          table_, static_cast<std::int64_t>(jobs) - 1));
+    if (settings.long_transaction) hold_snapshot();
   }
-  ~PgJobTable() { pg::setup(key_.conninfo, fmt::format("DROP TABLE IF EXISTS {}", table_)); }
+  ~PgJobTable() {
+    long_transaction_.reset();  // its snapshot would keep the DROP waiting for its lock on the table
+    pg::setup(key_.conninfo, fmt::format("DROP TABLE IF EXISTS {}", table_));
+  }
   PgJobTable(const PgJobTable&) = delete;
   PgJobTable& operator=(const PgJobTable&) = delete;
 
@@ -111,6 +124,16 @@ class PgJobTable {
   // After the run: jobs left claimed (by a claimer that never completed them).
   std::uint32_t claimed_count() { return count(" WHERE token IS NOT NULL"); }
 
+  // After the run: VACUUM, then the dead row versions it left (its own report to the statistics,
+  // which it writes as it ends). With --long-transaction on, the snapshot is still held here.
+  std::uint64_t dead_rows_kept() {
+    pg::Connection& c = pg::connection(key_.conninfo);
+    c.script(fmt::format("VACUUM {}", table_));  // VACUUM cannot be prepared
+    return static_cast<std::uint64_t>(
+        c.must(fmt::format("SELECT n_dead_tup FROM pg_stat_user_tables WHERE relid = '{}'::regclass", table_))
+            .integer(0, 0));
+  }
+
  protected:
   std::uint32_t count(std::string_view where) {
     return static_cast<std::uint32_t>(
@@ -119,8 +142,21 @@ class PgJobTable {
 
   PgKey key_;
   char table_[48] = {};
+  // --long-transaction's session: opened and closed by the repetition's process, which builds and
+  // destroys the table; a forked worker never touches it.
+  std::unique_ptr<pg::Connection> long_transaction_;
 
  private:
+  // A session of its own (not this thread's: its statements must not run inside the snapshot) that
+  // begins a REPEATABLE READ transaction and reads the table, which fixes its snapshot.
+  void hold_snapshot() {
+    std::string error;
+    long_transaction_ = pg::Connection::open(key_.conninfo, error);
+    if (long_transaction_ == nullptr) pg::connection(key_.conninfo).fail("--long-transaction", error);
+    long_transaction_->script(
+        fmt::format("BEGIN ISOLATION LEVEL REPEATABLE READ; SELECT count(*) FROM {}", table_));
+  }
+
   // The batch is written into the statement, not bound: a LIMIT the plan does not know is planned
   // for a tenth of the table (measured, in a first version that bound it and the key space: a
   // bitmap scan and a hash join over every row, which made each claim as slow as pgbench's claim

@@ -34,6 +34,7 @@ enum class EventId : std::uint32_t {
   increments_lost,         // isolation: committed increments missing from the counters' sum
   redelivered,             // queue on a broker: deliveries flagged as maybe sent before (a consumer died holding them; a producer published again after a lost connection)
   publishes_refused,       // queue on a broker: publishes the broker nacked (a full queue: --capacity), published again
+  dead_rows_kept,          // jobs in PostgreSQL: dead row versions a VACUUM after the run could not remove
   count
 };
 inline constexpr std::size_t kEventCount = static_cast<std::size_t>(EventId::count);
@@ -64,6 +65,7 @@ inline std::string_view event_name(EventId id) {
     case EventId::increments_lost: return "increments_lost";
     case EventId::redelivered: return "redelivered";
     case EventId::publishes_refused: return "publishes_refused";
+    case EventId::dead_rows_kept: return "dead_rows_kept";
     case EventId::count: break;
   }
   return "?";
@@ -94,6 +96,7 @@ inline std::string_view event_label(EventId id) {
     case EventId::increments_lost: return "lost updates";
     case EventId::redelivered: return "redelivered";
     case EventId::publishes_refused: return "publishes refused";
+    case EventId::dead_rows_kept: return "dead rows VACUUM could not remove";
     case EventId::count: break;
   }
   return "?";

@@ -69,6 +69,7 @@ enum class KnobId : std::uint8_t {
   claim,
   batch,
   lease,
+  long_transaction,
   rows,
   level,
   update,

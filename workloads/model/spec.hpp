@@ -116,6 +116,9 @@ struct RunSpec {
   ClaimMode claim = ClaimMode::skip;
   std::uint32_t batch = 1;
   std::int64_t job_lease_ns = 0;
+  // A table in PostgreSQL (pg-jobs): a session outside the workers holds a REPEATABLE READ snapshot
+  // open from before the first claim until after the last, so that no dead row is cleaned up.
+  bool long_transaction = false;
   // Isolation workload (workloads/isolation_workload.hpp): the counters in the table, the level
   // its transactions run at and how they add one (each adds one to --take counters, in --order).
   std::uint32_t rows = 4;

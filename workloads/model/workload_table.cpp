@@ -568,6 +568,19 @@ std::vector<Knob> make_knob_table() {
                .get = &get_field<&RunSpec::job_lease_ns>,
                .set = &set_field<&RunSpec::job_lease_ns>,
                .name_value = &duration_name<&RunSpec::job_lease_ns>});
+  k.push_back({.id = KnobId::long_transaction,
+               .name = "long-transaction",
+               .kind = KnobKind::choice,
+               .help = "A jobs table in PostgreSQL (pg-jobs): on = another session holds a REPEATABLE READ snapshot "
+                       "open for the whole run, as a long report or a forgotten BEGIN does, so that the dead rows "
+                       "claims and completions leave cannot be cleaned up",
+               .sweep = true,
+               .choices = {"off", "on"},
+               .label = "long-transaction",
+               .csv_column = "long_transaction",
+               .json_key = "long_transaction",
+               .get = &get_field<&RunSpec::long_transaction>,
+               .set = &set_field<&RunSpec::long_transaction>});
   // The isolation workload's knobs (workloads/isolation_workload.hpp).
   k.push_back({.id = KnobId::rows,
                .name = "rows",
@@ -941,7 +954,7 @@ std::vector<WorkloadInfo> make_workload_table() {
                     "completed; latency is one claim's.",
        .table_note = "an operation is one job done; latency columns are one claim (of up to --batch jobs)",
        .identity = {K::workers, K::claim, K::batch},
-       .knobs = {K::jobs, K::lease, K::cs_ns, K::outside_ns, K::fault, K::fault_every},
+       .knobs = {K::jobs, K::lease, K::long_transaction, K::cs_ns, K::outside_ns, K::fault, K::fault_every},
        // No warmup by default: it would take jobs from the table the measured window is about.
        .defaults = {{K::warmup, ints({0})}}},
       {.workload = tasks,
