@@ -189,7 +189,10 @@ class KeyReader {
         if (v == nullptr) fail("a boolean (true or false)", type_phrase(*entry_.value));
         return {std::int64_t{v->get()}};
       }
-      case KnobKind::choice: return {std::int64_t{choice(k.choices)}};
+      case KnobKind::choice:
+        // A choice that sweeps (long-transaction) takes an array of them, as names do.
+        if (k.sweep) return parse_knob_text(k, label_, name_list());
+        return {std::int64_t{choice(k.choices)}};
       case KnobKind::fraction: {
         const std::optional<double> v = entry_.value->value<double>();
         if (!v) fail("a number like 0.8", type_phrase(*entry_.value));

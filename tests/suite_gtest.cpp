@@ -139,6 +139,8 @@ TEST(PlanSuite, MatchesTheCommandLine) {
         "yield", "--consume-ns", "30", "--rate", "1000,2000", "--ops", "50000"}},
       {"workload = \"rw\"\nread-percent = 70\nrepetitions = 3\nwarmup = \"0\"\nseed = 9\n",
        {"rw", "--read-percent", "70", "-r", "3", "--warmup", "0", "--seed", "9"}},
+      // A choice that sweeps, as an array (on would need a PostgreSQL table: see e2e_postgres_test).
+      {"workload = \"jobs\"\nlong-transaction = [\"off\"]\n", {"jobs", "--long-transaction", "off"}},
   };
   const Registry registry = Registry::builtin();
   for (const auto& [table, args] : cases) {
