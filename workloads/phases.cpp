@@ -128,12 +128,12 @@ void drive_phases(RepetitionContext& ctx, std::vector<pid_t>& worker_pids, const
     // Quiet periods for the lost wake-up watch: kQuietNs of every kQuietEveryNs, the first after
     // one period, none that would run past the end.
     const std::int64_t quiet_ns = std::min(kQuietNs, ctx.spec.stall_ns > 0 ? ctx.spec.stall_ns / 8 : kQuietNs);
-    std::int32_t period = 0;
-    for (std::int64_t next = ctl.start_ns + kQuietEveryNs; next + quiet_ns < end; next += kQuietEveryNs, ++period) {
+    for (std::int64_t next = ctl.start_ns + kQuietEveryNs; next + quiet_ns < end; next += kQuietEveryNs) {
       if (!sleep_until(next, workers_alive)) return;
-      // A semaphore of several permits: one worker, a different one each period, holds its
-      // permit through the period (RunControl::quiet_holder).
-      ctl.quiet_holder.store(ctl.holders_allowed >= 2 ? period % ctx.spec.workers : -1, std::memory_order_relaxed);
+      // A semaphore of several permits: the first workers inside hold all permits but one through
+      // the period (RunControl::quiet_holds).
+      ctl.quiet_holds.store(ctl.holders_allowed >= 2 ? static_cast<std::int32_t>(ctl.holders_allowed) - 1 : 0,
+                            std::memory_order_relaxed);
       ctl.quiet.raise();
       const bool alive = sleep_until(next + quiet_ns, workers_alive);
       ctl.quiet.raised.store(0, std::memory_order_relaxed);

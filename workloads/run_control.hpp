@@ -134,11 +134,15 @@ struct RunControl {
   // between operations until it is lowered, so a sleeper that only other workers' progress
   // would rescue is left stranded where the lost wake-up watch sees it (wake_watch.hpp).
   StopFlag quiet;
-  // The worker that sits the quiet period out *inside* its critical section, holding one permit
-  // (-1: none). Only for a semaphore of 2 or more permits: a release by another holder that skips
-  // its wake then strands a sleeper with a permit free for the whole period, where the release of
-  // the last permit would otherwise have woken it (drive_phases sets it, StressWorker obeys).
-  std::atomic<std::int32_t> quiet_holder{-1};
+  // How many more workers may sit the quiet period out *inside* their critical section, each
+  // holding its permit: drive_phases sets it to the permits less one at each quiet period (0 for a
+  // lock), and the first workers inside in the period take one each (StressWorker::inside_work).
+  // Only a semaphore of 2 or more permits has any: with all permits but one held through the
+  // period, every other release goes from 0 to 1, and one that skips its wake strands a sleeper
+  // beside a free permit for the rest of the period, where the release of a second permit would
+  // otherwise have woken it. (A worker named in advance was inside when the period began in about
+  // half the periods only: measured, broken-sem-no-wake at --permits 2 caught in 5 of 10 runs.)
+  std::atomic<std::int32_t> quiet_holds{0};
   alignas(kCacheLineSize) std::int64_t warmup_start_ns = 0;
   std::int64_t start_ns = 0;
   // Filled by the repetition's child after its workers are done.

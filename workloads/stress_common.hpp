@@ -32,7 +32,8 @@
 // interrupts workers inside their calls: workloads/preemption.hpp).
 //
 // Between operations a worker also sits out stress's quiet periods (RunControl::quiet, for the
-// lost wake-up watch: workloads/wake_watch.hpp; a semaphore's quiet_holder sits it out inside),
+// lost wake-up watch: workloads/wake_watch.hpp; a semaphore's first holders in a quiet period sit
+// it out inside: RunControl::quiet_holds),
 // and inside its critical section it may be
 // struck by --fault (killed or stopped there: workloads/model/fault.hpp).
 #include <fmt/format.h>
@@ -233,8 +234,8 @@ class StressWorker {
     strike([] {});
   }
   void inside_work() {
-    // The quiet period's holder sits it out here, holding its permit (RunControl::quiet_holder).
-    if (s_.quiet->is_raised() && s_.control->quiet_holder.load(std::memory_order_relaxed) == worker_) sit_out_quiet();
+    // The quiet period's first holders sit it out here, holding their permits (RunControl::quiet_holds).
+    if (s_.quiet->is_raised() && take_quiet_hold()) sit_out_quiet();
     perturb_.point();
     if (s_.inside_iterations != 0) busy_iterations(s_.inside_iterations);
     perturb_.point();
@@ -246,6 +247,13 @@ class StressWorker {
     slot_.progress.store(inherited_ + ops, std::memory_order_relaxed);
     // A quiet period: sit it out asleep, so that nobody rescues a stranded waiter.
     sit_out_quiet();
+  }
+  bool take_quiet_hold() {
+    std::atomic<std::int32_t>& holds = s_.control->quiet_holds;
+    std::int32_t left = holds.load(std::memory_order_relaxed);
+    while (left > 0 && !holds.compare_exchange_weak(left, left - 1, std::memory_order_relaxed)) {
+    }
+    return left > 0;
   }
   void sit_out_quiet() {
     while (s_.quiet->is_raised()) futex::wait(s_.quiet->raised, 1, Sharing::process_shared);
