@@ -43,6 +43,8 @@ bool wait_for(Done done, Check check) {
 // stranded as one begins is caught within it; one in twenty of the run, so they cost little
 // and seldom hand the lock to a worker a barging lock was starving.
 constexpr std::int64_t kQuietNs = 10'000'000;
+// A semaphore's holders take their permits this long before the quiet period (RunControl::holding).
+constexpr std::int64_t kCrowdNs = 5'000'000;
 constexpr std::int64_t kQuietEveryNs = 200'000'000;
 
 // --fault in process mode: continues the workers whose pause is over, and (while the phases run,
@@ -128,16 +130,31 @@ void drive_phases(RepetitionContext& ctx, std::vector<pid_t>& worker_pids, const
     // Quiet periods for the lost wake-up watch: kQuietNs of every kQuietEveryNs, the first after
     // one period, none that would run past the end.
     const std::int64_t quiet_ns = std::min(kQuietNs, ctx.spec.stall_ns > 0 ? ctx.spec.stall_ns / 8 : kQuietNs);
+    // A semaphore of several permits: the first workers inside hold all permits but one from a
+    // little before the period to its end (RunControl::holding).
+    const bool holds = ctl.holders_allowed >= 2;
+    const std::int64_t crowd_ns = holds ? kCrowdNs : 0;
+    // Lets the holders go (on every way out of here: a holder left holding would hang the run).
+    const auto end_holding = [&ctl] {
+      ctl.quiet_holds.store(0, std::memory_order_relaxed);
+      ctl.holding.raised.store(0, std::memory_order_relaxed);
+      futex::wake(ctl.holding.raised, INT_MAX, Sharing::process_shared);
+    };
     for (std::int64_t next = ctl.start_ns + kQuietEveryNs; next + quiet_ns < end; next += kQuietEveryNs) {
-      if (!sleep_until(next, workers_alive)) return;
-      // A semaphore of several permits: the first workers inside hold all permits but one through
-      // the period (RunControl::quiet_holds).
-      ctl.quiet_holds.store(ctl.holders_allowed >= 2 ? static_cast<std::int32_t>(ctl.holders_allowed) - 1 : 0,
-                            std::memory_order_relaxed);
+      if (holds) {
+        if (!sleep_until(next - crowd_ns, workers_alive)) return;
+        ctl.quiet_holds.store(static_cast<std::int32_t>(ctl.holders_allowed) - 1, std::memory_order_relaxed);
+        ctl.holding.raise();
+      }
+      if (!sleep_until(next, workers_alive)) {
+        if (holds) end_holding();
+        return;
+      }
       ctl.quiet.raise();
       const bool alive = sleep_until(next + quiet_ns, workers_alive);
       ctl.quiet.raised.store(0, std::memory_order_relaxed);
       futex::wake(ctl.quiet.raised, INT_MAX, Sharing::process_shared);
+      if (holds) end_holding();
       if (!alive) return;
     }
   }

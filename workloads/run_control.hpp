@@ -134,14 +134,18 @@ struct RunControl {
   // between operations until it is lowered, so a sleeper that only other workers' progress
   // would rescue is left stranded where the lost wake-up watch sees it (wake_watch.hpp).
   StopFlag quiet;
-  // How many more workers may sit the quiet period out *inside* their critical section, each
-  // holding its permit: drive_phases sets it to the permits less one at each quiet period (0 for a
-  // lock), and the first workers inside in the period take one each (StressWorker::inside_work).
-  // Only a semaphore of 2 or more permits has any: with all permits but one held through the
-  // period, every other release goes from 0 to 1, and one that skips its wake strands a sleeper
-  // beside a free permit for the rest of the period, where the release of a second permit would
-  // otherwise have woken it. (A worker named in advance was inside when the period began in about
-  // half the periods only: measured, broken-sem-no-wake at --permits 2 caught in 5 of 10 runs.)
+  // A semaphore of 2 or more permits: raised a little before each quiet period and lowered after
+  // it (drive_phases), and how many more workers may sit that time out *inside* their critical
+  // section, each holding its permit (the permits less one; the first workers inside take them:
+  // StressWorker::inside_work). With all permits but one held, every other release goes from 0
+  // to 1, and one that skips its wake strands a sleeper beside a free permit for the rest of the
+  // period, where the release of a second permit would otherwise have woken it. The time before
+  // the quiet period (kCrowdNs) lets the other workers crowd the one permit left, so that some
+  // are asleep in the semaphore when the quiet period begins: at its start most were outside,
+  // and a release can strand only a sleeper. (Measured, broken-sem-no-wake at --permits 2 at the
+  // defaults: caught in 5 of 10 runs with one worker named in advance to hold, and in 10 to 13 of
+  // 20 with the first inside holding from the start of the quiet period only.)
+  StopFlag holding;
   std::atomic<std::int32_t> quiet_holds{0};
   alignas(kCacheLineSize) std::int64_t warmup_start_ns = 0;
   std::int64_t start_ns = 0;

@@ -33,7 +33,7 @@
 //
 // Between operations a worker also sits out stress's quiet periods (RunControl::quiet, for the
 // lost wake-up watch: workloads/wake_watch.hpp; a semaphore's first holders in a quiet period sit
-// it out inside: RunControl::quiet_holds),
+// it out inside: RunControl::holding),
 // and inside its critical section it may be
 // struck by --fault (killed or stopped there: workloads/model/fault.hpp).
 #include <fmt/format.h>
@@ -234,8 +234,11 @@ class StressWorker {
     strike([] {});
   }
   void inside_work() {
-    // The quiet period's first holders sit it out here, holding their permits (RunControl::quiet_holds).
-    if (s_.quiet->is_raised() && take_quiet_hold()) sit_out_quiet();
+    // A semaphore's first holders before and in a quiet period sit it out here, holding their
+    // permits (RunControl::holding).
+    if (s_.control->holding.is_raised() && take_quiet_hold()) {
+      while (s_.control->holding.is_raised()) futex::wait(s_.control->holding.raised, 1, Sharing::process_shared);
+    }
     perturb_.point();
     if (s_.inside_iterations != 0) busy_iterations(s_.inside_iterations);
     perturb_.point();
