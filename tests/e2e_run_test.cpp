@@ -197,7 +197,7 @@ TEST_F(E2E, RunSemaphoreOnThreadsAndProcesses) {
   TempDir dir;
   const RunOutput r = run_contend({"run", "semaphore", "-w", "1,3", "--permits", "1", "--mode", "both", "-d",
                                    "30ms", "--warmup", "0", "-r", "1", "-o", dir.path().string()});
-  ASSERT_EQ(r.exit_code, 0) << r.err;
+  ASSERT_EQ(r.exit_code, 0) << r.err << r.out;
   // --permits 1, so every semaphore takes part (std-binary holds only one).
   const json j = check_result_files(dir.path(), 2 * both_mode_configs("semaphore"), 1);
   for (const json& c : j["contend"]["configurations"]) EXPECT_EQ(c["status"], "ok") << c["name"];
