@@ -8,9 +8,13 @@ namespace contend {
 
 namespace {
 
+// --on-conflict wait: 20 ms. try and timeout: every worker gives up within its timeout, so one
+// of their waits stands longer only while its worker is not scheduled (a loaded machine, a
+// sanitizer's pace) or when try_lock itself blocks; 200 ms, or twice the timeout, keeps the
+// first out and still names the second.
 std::int64_t confirmation_ns(const RunSpec& spec) {
   std::int64_t confirm = 20'000'000;
-  if (spec.on_conflict.kind == ConflictKind::timeout) confirm = std::max(confirm, 2 * spec.on_conflict.timeout_ns);
+  if (spec.on_conflict.kind != ConflictKind::wait) confirm = std::max<std::int64_t>(200'000'000, 2 * spec.on_conflict.timeout_ns);
   if (spec.stall_ns > 0) confirm = std::min(confirm, spec.stall_ns / 2);
   return confirm;
 }
@@ -21,15 +25,15 @@ DeadlockWatch::DeadlockWatch(const RunSpec& spec, const RunControl& control)
     : control_(control), workers_(spec.workers), confirm_ns_(confirmation_ns(spec)) {}
 
 std::vector<DeadlockWatch::Edge> DeadlockWatch::find_cycle() const {
-  const std::atomic<std::int32_t>* waiting = control_.deadlock_waiting_for;
+  const std::atomic<std::uint64_t>* waiting = control_.deadlock_waiting_for;
   const std::atomic<std::int32_t>* holder = control_.deadlock_holder;
-  std::vector<Edge> next(static_cast<std::size_t>(workers_), Edge{-1, -1, -1});
+  std::vector<Edge> next(static_cast<std::size_t>(workers_), Edge{-1, -1, 0, -1});
   for (int w = 0; w < workers_; ++w) {
-    const std::int32_t lock = waiting[w].load(std::memory_order_acquire);
-    if (lock < 0 || static_cast<std::uint32_t>(lock) >= control_.deadlock_locks) continue;
-    const std::int32_t h = holder[lock].load(std::memory_order_acquire);
+    const BoardWait wait = BoardWait::unpack(waiting[w].load(std::memory_order_acquire));
+    if (wait.lock < 0 || static_cast<std::uint32_t>(wait.lock) >= control_.deadlock_locks) continue;
+    const std::int32_t h = holder[wait.lock].load(std::memory_order_acquire);
     if (h < 0 || h >= workers_ || h == w) continue;
-    next[static_cast<std::size_t>(w)] = {w, lock, h};
+    next[static_cast<std::size_t>(w)] = {w, wait.lock, wait.number, h};
   }
   for (int start = 0; start < workers_; ++start) {
     std::vector<Edge> path;

@@ -3,9 +3,12 @@
 // (RunControl::deadlock_waiting_for / deadlock_holder, in the repetition's arena) once a
 // millisecond, like the stall and wake-up watches. Worker w waits for lock L, held by worker h:
 // an edge w -> h. A cycle of such edges that stays the same (the same workers waiting for the
-// same locks) for the confirmation time is a deadlock: every worker in it waits for the next,
-// and none can go on. The confirmation (20 ms, or twice --on-conflict's timeout, never past
-// --stall) keeps out the passing cycles of workers that are about to give up and start over.
+// same locks, in the same waits: BoardWait's number) for the confirmation time is a deadlock:
+// every worker in it waits for the next, and none can go on. Two samples of it suffice, however
+// far apart: a worker in one unbroken wait holds what it held when the wait began. The
+// confirmation (20 ms; with --on-conflict try or timeout 200 ms or twice the timeout; never past
+// half of --stall) keeps out the passing cycles of workers that are about to give up and start
+// over but were not scheduled to.
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -28,6 +31,7 @@ class DeadlockWatch {
   struct Edge {
     int worker;
     std::int32_t lock;
+    std::uint32_t wait_number;  // which of the worker's waits: a new wait on the same lock is another edge
     int holder;
     bool operator==(const Edge&) const = default;
   };

@@ -32,7 +32,7 @@ inline constexpr std::int32_t kNobody = -1;
 
 // The board the workers publish and the supervisor reads (RunControl points at it).
 struct DeadlockBoard {
-  std::atomic<std::int32_t>* waiting_for;  // per worker: the lock it is trying to take, or kNobody
+  std::atomic<std::uint64_t>* waiting_for;  // per worker: a BoardWait (the lock it is trying to take, or kNobody)
   std::atomic<std::int32_t>* holder;       // per lock: the worker that holds it, or kNobody
   std::atomic<std::int32_t>* first_order;  // locks x locks: worker + 1 that first took [a] then [b]; 0: never
 };
@@ -60,6 +60,7 @@ class DeadlockLoop {
     EventCounts& events = &stop == &settings_.control->stop ? events_[worker] : warmup_events;
     std::uint32_t order[64];
     std::uint64_t ops = 0;
+    std::uint32_t waits = 0;  // this worker's waits so far, numbered on the board
     while (ops < quota && !stop.is_raised()) {
       choose(w, order);
       const bool sample = kSample && w.should_sample();
@@ -67,7 +68,7 @@ class DeadlockLoop {
       std::uint32_t held = 0;
       while (true) {
         const std::int64_t attempt_start = monotonic_ns();
-        held = take_all(worker, w, order, events, ops);
+        held = take_all(worker, w, order, events, ops, waits);
         if (held == take_) break;
         // A conflict: give back what is held, count it, back off a little, start over.
         release(order, held);
@@ -104,16 +105,15 @@ class DeadlockLoop {
   // Takes the locks in order; returns how many it holds (take_ on success, fewer after a
   // conflict that --on-conflict try or timeout gave up on).
   std::uint32_t take_all(int worker, StressWorker& w, const std::uint32_t* order, EventCounts& events,
-                         std::uint64_t ops) {
+                         std::uint64_t ops, std::uint32_t& waits) {
     for (std::uint32_t i = 0; i < take_; ++i) {
       const std::uint32_t lock = order[i];
       note_order(worker, w, order, i, ops);
-      board_.waiting_for[worker].store(static_cast<std::int32_t>(lock), std::memory_order_release);
-      if (!acquire(*locks_[lock], events)) {
-        board_.waiting_for[worker].store(kNobody, std::memory_order_release);
-        return i;
-      }
-      board_.waiting_for[worker].store(kNobody, std::memory_order_release);
+      std::atomic<std::uint64_t>& entry = board_.waiting_for[worker];
+      entry.store(BoardWait{static_cast<std::int32_t>(lock), ++waits}.pack(), std::memory_order_release);
+      const bool taken = acquire(*locks_[lock], events);
+      entry.store(BoardWait{kNobody, waits}.pack(), std::memory_order_release);
+      if (!taken) return i;
       if (checking_) w.checked(CheckId::exclusion_strong);
       if (board_.holder[lock].exchange(worker, std::memory_order_acq_rel) != kNobody && checking_) {
         w.violation(CheckId::exclusion_strong, ops);
@@ -207,7 +207,8 @@ template <TryLock L>
 std::size_t deadlock_workload_bytes(const RunSpec& spec) {
   const auto n = static_cast<std::size_t>(spec.workers);
   const std::size_t m = spec.locks;
-  return m * (primitive_footprint<L>() + alignof(L)) + (n + m + m * m) * sizeof(std::int32_t) + 3 * 64 +
+  return m * (primitive_footprint<L>() + alignof(L)) + n * sizeof(std::uint64_t) + (m + m * m) * sizeof(std::int32_t) +
+         3 * 64 +
          n * sizeof(EventCounts) + alignof(EventCounts) + detail::stress_extra_bytes(spec);
 }
 
@@ -233,10 +234,10 @@ void run_deadlock_workload(RepetitionContext& ctx) {
   }
   if (!supports_try_lock(*constructed.front())) throw std::invalid_argument(fmt::format("{} has no try_lock", spec.primitive));
   DeadlockBoard board{};
-  board.waiting_for = ctx.arena.make_array<std::atomic<std::int32_t>>(static_cast<std::size_t>(spec.workers));
+  board.waiting_for = ctx.arena.make_array<std::atomic<std::uint64_t>>(static_cast<std::size_t>(spec.workers));
   board.holder = ctx.arena.make_array<std::atomic<std::int32_t>>(spec.locks);
   board.first_order = ctx.arena.make_array<std::atomic<std::int32_t>>(std::size_t{spec.locks} * spec.locks);
-  for (int w = 0; w < spec.workers; ++w) board.waiting_for[w].store(kNobody, std::memory_order_relaxed);
+  for (int w = 0; w < spec.workers; ++w) board.waiting_for[w].store(BoardWait{kNobody, 0}.pack(), std::memory_order_relaxed);
   for (std::uint32_t i = 0; i < spec.locks; ++i) board.holder[i].store(kNobody, std::memory_order_relaxed);
   ctx.control.deadlock_waiting_for = board.waiting_for;
   ctx.control.deadlock_holder = board.holder;

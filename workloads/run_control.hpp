@@ -120,6 +120,22 @@ struct alignas(kCacheLineSize) WorkerSlot {
   LatencyRecorder overtakes;      // lock workloads: overtakes per timed acquisition (bounded waiting)
 };
 
+// One worker's entry on the deadlock workload's wait-for board: the lock it waits for (kNobody,
+// -1: none) and the number of that wait among the worker's waits, in one word, so that the
+// watch reads both at once. The number is what tells one long wait from a string of short
+// ones that happen to read the same at every sample (two workers that give up, back off and
+// collide again on the same two locks; or samples far apart when the supervisor was not
+// scheduled): only the same wait seen standing for the confirmation time is a deadlock.
+struct BoardWait {
+  std::int32_t lock;
+  std::uint32_t number;
+
+  static BoardWait unpack(std::uint64_t word) {
+    return {static_cast<std::int32_t>(static_cast<std::uint32_t>(word)), static_cast<std::uint32_t>(word >> 32)};
+  }
+  std::uint64_t pack() const { return std::uint64_t{number} << 32 | static_cast<std::uint32_t>(lock); }
+};
+
 // The control block of one repetition.
 struct RunControl {
   explicit RunControl(std::uint32_t worker_count)
@@ -180,9 +196,10 @@ struct RunControl {
   // both asleep in receive() means the message one of them sent never woke the other).
   std::uint32_t handoff_pairs = 0;
   // The deadlock workload's wait-for board (workloads/deadlock_workload.hpp), which the
-  // supervisor's deadlock watch follows (workloads/deadlock_watch.hpp): per worker the lock it is
-  // trying to take, per lock its holder (kNobody, -1: none). Null for every other workload.
-  const std::atomic<std::int32_t>* deadlock_waiting_for = nullptr;
+  // supervisor's deadlock watch follows (workloads/deadlock_watch.hpp): per worker its wait (a
+  // BoardWait word: the lock it is trying to take and which of its waits this is), per lock its
+  // holder (kNobody, -1: none). Null for every other workload.
+  const std::atomic<std::uint64_t>* deadlock_waiting_for = nullptr;
   const std::atomic<std::int32_t>* deadlock_holder = nullptr;
   std::uint32_t deadlock_locks = 0;
   // --fault kill-holder: when the last holder was killed (0 once someone entered after it), and
