@@ -139,6 +139,10 @@ std::vector<SelfTestCase> self_test_cases(std::uint64_t seed) {
       // 1.5 s: under ASan one 0.5 s run at 8 workers once went by without a stranding long enough.
       {lasting(make(Workload::lock, "broken-waiter-flag", 8), 1'500'000'000), Status::hang, {C::lost_wakeup}},
       {with_permits(semaphore("broken-sem-no-wake", 4), 1), Status::hang, {C::lost_wakeup}},
+      // One wake in 10,000 forgotten: found in the long-hold windows (RunControl::long_holds);
+      // 20 of 20 seeded runs at 4 workers for 1.5 s, 19 of 20 at 2; two repetitions for margin.
+      {repeated(lasting(make(Workload::lock, "broken-rare-wakeup", 4), 1'500'000'000), 2), Status::hang,
+       {C::lost_wakeup}},
       // Six repetitions: its queue is overtaken only while both workers run at once, which a busy
       // machine prevents for a while (CI once saw three go by while a build ran beside it).
       {repeated(make(Workload::lock, "broken-fifo-barging", 2), 6), Status::violation, {C::bounded_waiting}, false,

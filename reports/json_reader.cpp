@@ -263,6 +263,8 @@ Repetition read_repetition(const Json& j, const std::string& path) {
   r.status = get_enum(j, "status", path, kStatuses);
   r.status_detail = get_string(j, "status_detail", path);
   r.elapsed_s = get_double(j, "elapsed_s", path);
+  if (j.contains("long_hold_s")) r.long_hold_s = get_double(j, "long_hold_s", path);
+  if (j.contains("long_hold_operations")) r.long_hold_operations = get_u64(j, "long_hold_operations", path);
   r.lost_updates = get_u64(j, "lost_updates", path);
   r.checked_updates = get_u64(j, "checked_updates", path);
   if (j.contains("reordered_items")) r.reordered_items = get_u64(j, "reordered_items", path);

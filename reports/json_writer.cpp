@@ -327,6 +327,11 @@ OrderedJson repetition_json(const Repetition& rep) {
   r["status"] = to_string(rep.status);
   r["status_detail"] = rep.status_detail;
   r["elapsed_s"] = real(rep.elapsed_s);
+  // Only stress runs with long-hold windows have these; other files stay as they were.
+  if (rep.long_hold_s > 0 || rep.long_hold_operations != 0) {
+    r["long_hold_s"] = real(rep.long_hold_s);
+    r["long_hold_operations"] = rep.long_hold_operations;
+  }
   r["lost_updates"] = rep.lost_updates;
   r["checked_updates"] = rep.checked_updates;
   // Only queues that do not promise producer order have these; other files stay as they were.

@@ -217,6 +217,25 @@ std::string_view stress_verdict(const ConfigResult& config) {
   return "error";
 }
 
+// Once for the run: what the long-hold windows (RunControl::long_holds) took, and that the
+// figures leave them out.
+std::string long_holds_note(const Results& results) {
+  double seconds = 0;
+  std::uint64_t operations = 0;
+  for (const ConfigResult& c : results.configs) {
+    for (const Repetition& r : c.repetitions) {
+      seconds += r.long_hold_s;
+      operations += r.long_hold_operations;
+    }
+  }
+  if (seconds <= 0) return {};
+  return fmt::format("long holds: a lock whose critical section is under {} µs is held {} µs longer for {} ms "
+                     "before each quiet period, so that a wake its unlock forgets strands a sleeper ({:.2f} s, "
+                     "{} operations in all); throughput and wait times leave those windows out",
+                     kLongHoldCsNs / 1000, kLongHoldCsNs / 1000, kLongHoldWindowNs / 1'000'000, seconds,
+                     count_text(operations));
+}
+
 bool any_inconclusive(const Results& results) {
   return std::any_of(results.configs.begin(), results.configs.end(),
                      [](const ConfigResult& c) { return stress_verdict(c) == "inconclusive"; });
@@ -242,6 +261,7 @@ std::string to_stress_table(const Results& results) {
     for (const std::string& line : failure_lines(c)) out += fmt::format("    {}\n", line);
     if (!c.reproduce.empty()) out += fmt::format("    reproduce: {}\n", c.reproduce);
   }
+  if (const std::string long_holds = long_holds_note(results); !long_holds.empty()) notes.push_back(long_holds);
   if (!notes.empty()) out += "\nnotes:\n";
   for (const std::string& note : notes) out += fmt::format("  {}\n", note);
   const auto inconclusive = std::count_if(results.configs.begin(), results.configs.end(),

@@ -100,6 +100,35 @@ TEST_F(StressWaiting, LostWakeupNamesTheWorkerAndTheLocksState) {
   EXPECT_LT(r.seconds, 10.0);
 }
 
+// Stress's long-hold windows (workloads/run_control.hpp, RunControl::long_holds): a lock with a
+// short critical section gets them, their time and operations are in the JSON and left out of
+// the throughput, and the table says so; a critical section of 2 µs or more gets none.
+TEST_F(StressWaiting, LongHoldWindowsAreLeftOutOfTheFiguresAndSaidSo) {
+  const RunOutput r = run_contend({"stress", "lock", "-p", "std-mutex", "-w", "4", "-d", "1s", "--format", "json"}, 60);
+  ASSERT_EQ(r.exit_code, 0) << r.err << r.out;
+  const json doc = json::parse(r.out);
+  const json& rep = first_config(doc)["repetitions"][0];
+  ASSERT_TRUE(rep.contains("long_hold_s")) << rep.dump();
+  std::uint64_t operations = 0;
+  for (const json& w : rep["workers"]) operations += w["operations"].get<std::uint64_t>();
+  // Four windows (before the quiet periods at 200, 400, 600 and 800 ms) of 50 ms and 10 ms each.
+  EXPECT_GT(rep["long_hold_s"].get<double>(), 0.1) << rep.dump();
+  EXPECT_LT(rep["long_hold_s"].get<double>(), 0.5 * rep["elapsed_s"].get<double>()) << rep.dump();
+  EXPECT_GT(rep["long_hold_operations"].get<std::uint64_t>(), 0u) << rep.dump();
+  EXPECT_LT(rep["long_hold_operations"].get<std::uint64_t>(), operations) << rep.dump();
+
+  const RunOutput table = run_contend({"stress", "lock", "-p", "std-mutex", "-w", "2", "-d", "500ms"}, 60);
+  EXPECT_EQ(table.exit_code, 0) << table.err << table.out;
+  EXPECT_NE(table.out.find("long holds: a lock whose critical section is under 2 µs"), std::string::npos)
+      << table.out;
+
+  const RunOutput longer = run_contend(
+      {"stress", "lock", "-p", "std-mutex", "-w", "2", "-d", "500ms", "--cs-ns", "2000", "--format", "json"}, 60);
+  ASSERT_EQ(longer.exit_code, 0) << longer.err << longer.out;
+  const json longer_doc = json::parse(longer.out);
+  EXPECT_FALSE(first_config(longer_doc)["repetitions"][0].contains("long_hold_s")) << longer.out;
+}
+
 // The handoff checks of `stress pingpong`: a message read before it was written is a sequence
 // violation; a receiver left asleep with its message sent is a lost wake-up naming the pair; a
 // correct channel passes. Serial: the early-turn race needs both ends on a core at once.

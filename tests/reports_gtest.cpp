@@ -780,6 +780,25 @@ TEST(JsonRoundTrip, ExtremesAndOverflowSurvive) {
   EXPECT_EQ(parsed.configs[0].repetitions[0].elapsed_s, 0.1 + 0.2);
 }
 
+// A stress run's long-hold windows (RunControl::long_holds) survive the file, and the
+// throughput read back leaves them out as the one written did.
+TEST(JsonRoundTrip, LongHoldWindowsSurviveAndStayOutOfTheThroughput) {
+  Results results = testing::fixture_results();
+  Repetition& rep = results.configs[0].repetitions[0];
+  const double before = rep.throughput_ops_per_s();
+  rep.long_hold_s = rep.elapsed_s / 4;
+  rep.long_hold_operations = rep.operations() / 100;
+  const double after = rep.throughput_ops_per_s();
+  EXPECT_GT(after, before);  // a quarter of the time, a hundredth of the operations
+  const Results parsed = results_from_json(to_json(results));
+  const Repetition& back = parsed.configs[0].repetitions[0];
+  EXPECT_EQ(back.long_hold_s, rep.long_hold_s);
+  EXPECT_EQ(back.long_hold_operations, rep.long_hold_operations);
+  EXPECT_EQ(back.throughput_ops_per_s(), after);
+  // Files without them (every `run`, and stress before the windows) read as none.
+  EXPECT_EQ(results_from_json(to_json(testing::fixture_results())).configs[0].repetitions[0].long_hold_s, 0.0);
+}
+
 // A file of format version 1 (every repetition with its whole histogram), kept from before
 // version 2: it still loads, into the same Results, and is written out as version 2.
 TEST(JsonInput, ReadsFormatVersion1) {

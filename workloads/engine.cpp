@@ -148,12 +148,14 @@ RepetitionOutcome collect(const RunSpec& spec, int index, const RunControl& ctl,
     r.involuntary_switches = s.involuntary_switches;
     rep.workers.push_back(r);
     last_end = std::max(last_end, s.end_ns);
+    rep.long_hold_operations += std::min(s.long_hold_operations, s.operations);
     s.latency.add_to(out.latency);
     s.write_latency.add_to(out.write_latency);
     s.overtakes.add_to(out.overtakes);
   }
   rep.overtakes = LatencySummary::of(out.overtakes);
   rep.elapsed_s = static_cast<double>(last_end - ctl.start_ns) / 1e9;
+  rep.long_hold_s = std::min(static_cast<double>(ctl.long_hold_ns) / 1e9, rep.elapsed_s);
   note_faults(rep, ctl);
   rep.lost_updates = ctl.lost_updates;
   rep.checked_updates = ctl.checked_updates;

@@ -133,25 +133,46 @@ void drive_phases(RepetitionContext& ctx, std::vector<pid_t>& worker_pids, const
     // A semaphore of several permits: the first workers inside hold all permits but one from a
     // little before the period to its end (RunControl::holding).
     const bool holds = ctl.holders_allowed >= 2;
-    const std::int64_t crowd_ns = holds ? kCrowdNs : 0;
+    // A lock with a short critical section: long holds from a little before the period to its
+    // end (RunControl::long_holds).
+    const bool long_holds = ctl.holders_allowed == 1 && ctx.spec.cs_ns < kLongHoldCsNs;
+    const std::int64_t long_hold_ns =
+        std::min(kLongHoldWindowNs, ctx.spec.stall_ns > 0 ? ctx.spec.stall_ns / 4 : kLongHoldWindowNs);
+    const std::int64_t before_ns = holds ? kCrowdNs : long_holds ? long_hold_ns : 0;
     // Lets the holders go (on every way out of here: a holder left holding would hang the run).
     const auto end_holding = [&ctl] {
       ctl.quiet_holds.store(0, std::memory_order_relaxed);
       ctl.holding.raised.store(0, std::memory_order_relaxed);
       futex::wake(ctl.holding.raised, INT_MAX, Sharing::process_shared);
     };
+    std::int64_t long_holds_since = 0;
+    const auto end_long_holds = [&ctl, &long_holds_since] {
+      ctl.long_holds.close();
+      futex::wake(ctl.long_holds.count, INT_MAX, Sharing::process_shared);
+      ctl.long_hold_ns += monotonic_ns() - long_holds_since;
+    };
     for (std::int64_t next = ctl.start_ns + kQuietEveryNs; next + quiet_ns < end; next += kQuietEveryNs) {
-      if (holds) {
-        if (!sleep_until(next - crowd_ns, workers_alive)) return;
-        ctl.quiet_holds.store(static_cast<std::int32_t>(ctl.holders_allowed) - 1, std::memory_order_relaxed);
-        ctl.holding.raise();
+      if (before_ns > 0) {
+        if (!sleep_until(next - before_ns, workers_alive)) return;
+        if (holds) {
+          ctl.quiet_holds.store(static_cast<std::int32_t>(ctl.holders_allowed) - 1, std::memory_order_relaxed);
+          ctl.holding.raise();
+        }
+        if (long_holds) {
+          long_holds_since = monotonic_ns();
+          ctl.long_holds.open();
+        }
       }
       if (!sleep_until(next, workers_alive)) {
         if (holds) end_holding();
+        if (long_holds) end_long_holds();
         return;
       }
       ctl.quiet.raise();
       const bool alive = sleep_until(next + quiet_ns, workers_alive);
+      // The holds end with the quiet period, not at its start: the operations that finish as it
+      // begins are held long too, so that the last releases find their waiters asleep.
+      if (long_holds) end_long_holds();
       ctl.quiet.raised.store(0, std::memory_order_relaxed);
       futex::wake(ctl.quiet.raised, INT_MAX, Sharing::process_shared);
       if (holds) end_holding();

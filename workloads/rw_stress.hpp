@@ -33,7 +33,9 @@ class RwStressLoop {
       // still keeps every writer out.
       w.end_wait(t0, false, write);
       // Writes are timed apart, as in the rw workload.
-      if (sample) (write ? slot.write_latency : slot.latency).record(settings_.clock.to_ns(t1 - t0));
+      if (sample && w.wait_outside_windows()) {
+        (write ? slot.write_latency : slot.latency).record(settings_.clock.to_ns(t1 - t0));
+      }
       const bool strong = settings_.strong_window_now();
       if (strong) {
         w.checked(CheckId::rw_exclusion);

@@ -131,6 +131,7 @@ struct StressSettings : LoopSettings {
   RunControl* control;
   Fault fault;
   std::uint64_t fault_every;
+  std::uint64_t long_hold_iterations;  // kLongHoldCsNs of busy work (RunControl::long_holds)
 
   unsigned window_shift;  // a check window is 2^window_shift clock ticks, the power of two nearest below kCheckWindowNs
 
@@ -142,6 +143,7 @@ struct StressSettings : LoopSettings {
         control(&ctx.control),
         fault(ctx.spec.fault),
         fault_every(ctx.spec.fault_every),
+        long_hold_iterations(work_iterations(ctx.calibrations.work, kLongHoldCsNs)),
         window_shift(static_cast<unsigned>(std::bit_width(std::max<std::uint64_t>(
                          2, static_cast<std::uint64_t>(static_cast<double>(kCheckWindowNs) * clock.ticks_per_ns())))) -
                      1) {}
@@ -171,13 +173,22 @@ class StressWorker {
   std::uint64_t begin_wait(bool sample) {
     perturb_.point();
     slot_.activity.store(WorkerActivity::waiting, std::memory_order_relaxed);
+    if (sample) window_at_wait_ = s_.control->long_holds.now();
     return sample ? s_.clock.now() : 0;
   }
   // A handoff's sender: the perturbation before its send, and (when `sample`) the clock value a
   // timed round trip starts at; it is not waiting until its send has returned (waiting()).
   std::uint64_t begin_send(bool sample) {
     perturb_.point();
+    if (sample) window_at_wait_ = s_.control->long_holds.now();
     return sample ? s_.clock.now() : 0;
+  }
+  // False when a long-hold window (RunControl::long_holds) touched the sampled wait that
+  // begin_wait or begin_send began: its time describes the window, not the configuration, and
+  // is not recorded.
+  bool wait_outside_windows() const {
+    const std::uint32_t now = s_.control->long_holds.now();
+    return now == window_at_wait_ && (now & 1) == 0;
   }
   void waiting() { slot_.activity.store(WorkerActivity::waiting, std::memory_order_relaxed); }
   void perturb() { perturb_.point(); }
@@ -189,7 +200,7 @@ class StressWorker {
   void end_wait(std::uint64_t t0, bool sample, bool recovers = true) {
     const std::uint64_t t1 = sample ? s_.clock.now() : 0;
     slot_.activity.store(WorkerActivity::inside, std::memory_order_relaxed);
-    if (sample) slot_.latency.record(s_.clock.to_ns(t1 - t0));
+    if (sample && wait_outside_windows()) slot_.latency.record(s_.clock.to_ns(t1 - t0));
     if (recovers && (s_.fault.kind == FaultKind::kill_holder || s_.fault.kind == FaultKind::terminate_holder)) {
       note_recovery();
     }
@@ -239,6 +250,12 @@ class StressWorker {
     if (s_.control->holding.is_raised() && take_quiet_hold()) {
       while (s_.control->holding.is_raised()) futex::wait(s_.control->holding.raised, 1, Sharing::process_shared);
     }
+    // A long-hold window (RunControl::long_holds): longer, so that the waiters are asleep when
+    // it ends; counted, to be left out of the throughput.
+    if (s_.control->long_holds.is_open()) {
+      busy_iterations(s_.long_hold_iterations);
+      ++slot_.long_hold_operations;
+    }
     perturb_.point();
     if (s_.inside_iterations != 0) busy_iterations(s_.inside_iterations);
     perturb_.point();
@@ -248,8 +265,16 @@ class StressWorker {
     perturb_.point();
     if (s_.outside_iterations != 0) busy_iterations(s_.outside_iterations);
     slot_.progress.store(inherited_ + ops, std::memory_order_relaxed);
+    // A long-hold window: all but two workers sit it out, so that a sleeper a forgotten wake
+    // strands is not rescued by the next of many contenders (RunControl::long_holds).
+    if (worker_ >= kLongHoldWorkers) sit_out_long_holds();
     // A quiet period: sit it out asleep, so that nobody rescues a stranded waiter.
     sit_out_quiet();
+  }
+  void sit_out_long_holds() {
+    for (std::uint32_t count = s_.control->long_holds.now(); (count & 1) != 0; count = s_.control->long_holds.now()) {
+      futex::wait(s_.control->long_holds.count, count, Sharing::process_shared);
+    }
   }
   bool take_quiet_hold() {
     std::atomic<std::int32_t>& holds = s_.control->quiet_holds;
@@ -295,6 +320,7 @@ class StressWorker {
   StressRandom fault_random_;
   std::uint64_t acquisitions_ = 0;   // --fault-every counts these
   const std::uint64_t inherited_;    // operations of the killed processes this one replaces
+  std::uint32_t window_at_wait_ = 0;  // RunControl::long_holds when the sampled wait began
   const std::uint64_t first_index_;  // operations this worker did before this phase (warmup, predecessors)
 };
 

@@ -129,7 +129,8 @@ std::uint64_t Repetition::write_operations() const {
 }
 
 double Repetition::throughput_ops_per_s() const {
-  return elapsed_s > 0 ? static_cast<double>(operations()) / elapsed_s : 0.0;
+  const double seconds = elapsed_s - long_hold_s;
+  return seconds > 0 ? static_cast<double>(operations() - long_hold_operations) / seconds : 0.0;
 }
 
 std::size_t Repetition::counted_workers() const {
@@ -137,8 +138,9 @@ std::size_t Repetition::counted_workers() const {
 }
 
 double Repetition::ns_per_op() const {
-  const std::uint64_t ops = operations();
-  return ops > 0 ? elapsed_s * 1e9 * static_cast<double>(counted_workers()) / static_cast<double>(ops) : 0.0;
+  const std::uint64_t ops = operations() - long_hold_operations;
+  return ops > 0 ? (elapsed_s - long_hold_s) * 1e9 * static_cast<double>(counted_workers()) / static_cast<double>(ops)
+                 : 0.0;
 }
 
 double Repetition::cpu_user_s() const {
@@ -190,7 +192,8 @@ std::uint64_t Repetition::worker_ops_max() const {
 
 bool Repetition::operator==(const Repetition& o) const {
   return index == o.index && status == o.status && status_detail == o.status_detail &&
-         elapsed_s == o.elapsed_s && workers == o.workers && latency == o.latency &&
+         elapsed_s == o.elapsed_s && long_hold_s == o.long_hold_s && long_hold_operations == o.long_hold_operations &&
+         workers == o.workers && latency == o.latency &&
          write_latency == o.write_latency && overtakes == o.overtakes &&
          faults_injected == o.faults_injected && recovery == o.recovery &&
          lost_updates == o.lost_updates && checked_updates == o.checked_updates &&

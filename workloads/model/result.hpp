@@ -111,6 +111,11 @@ struct Repetition {
   Status status = Status::ok;
   std::string status_detail;
   double elapsed_s = 0;           // one global window: barrier release to last worker done
+  // `contend stress` on a lock with a short critical section: its long-hold windows
+  // (RunControl::long_holds), whose time and operations throughput_ops_per_s() and ns_per_op()
+  // leave out, so that they describe the configuration as given. Zero elsewhere.
+  double long_hold_s = 0;
+  std::uint64_t long_hold_operations = 0;
   std::vector<WorkerResult> workers;
   LatencySummary latency;         // acquire latency of the sampled operations, in ns (rw: reads)
   LatencySummary write_latency;   // rw workload: exclusive acquire latency of sampled writes
@@ -142,7 +147,7 @@ struct Repetition {
   // operations are the items its consumers delivered). Throughput, ns/op, CPU per operation,
   // fairness and the min/max worker figures are over the same workers.
   std::uint64_t operations() const;
-  double throughput_ops_per_s() const;   // operations / elapsed_s
+  double throughput_ops_per_s() const;   // operations / elapsed_s, long-hold windows left out
   double ns_per_op() const;              // elapsed_ns * workers / operations: time each worker spends per op
   std::size_t counted_workers() const;   // the workers whose operations count (queues: the consumers)
   double cpu_user_s() const;
