@@ -1,6 +1,10 @@
 #include "workloads/preemption.hpp"
 
+#include <fcntl.h>
+#include <linux/perf_event.h>
 #include <signal.h>
+#include <sys/ioctl.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -18,6 +22,7 @@ constexpr std::uint64_t kMaxSpinNs = 5'000;
 
 // The interrupted thread's own state: the handler touches nothing else (async-signal-safe).
 struct ThreadState {
+  int perf_fd = -1;  // the task-clock event, or -1: the CPU-time timer below
   timer_t timer{};
   std::uint64_t random = 0;
   std::uint64_t min_spin = 0;
@@ -36,9 +41,38 @@ std::uint64_t next_random() {
 
 void arm_next() {
   const auto ns = kMinIntervalNs + static_cast<std::int64_t>(next_random() % (kMaxIntervalNs - kMinIntervalNs));
+  if (t_state.perf_fd >= 0) {
+    auto period = static_cast<std::uint64_t>(ns);
+    ioctl(t_state.perf_fd, PERF_EVENT_IOC_PERIOD, &period);
+    ioctl(t_state.perf_fd, PERF_EVENT_IOC_REFRESH, 1);  // one more overflow, then one more signal
+    return;
+  }
   itimerspec when{};
   when.it_value.tv_nsec = ns;
   timer_settime(t_state.timer, 0, &when, nullptr);
+}
+
+// The calling thread's task-clock as a software perf event (an hrtimer that runs only while the
+// thread does), signalling this thread at each overflow; -1 when the kernel refuses it
+// (perf_event_paranoid 3, a seccomp filter, no perf events).
+int open_task_clock(int signal) {
+  perf_event_attr attr{};
+  attr.type = PERF_TYPE_SOFTWARE;
+  attr.size = sizeof(attr);
+  attr.config = PERF_COUNT_SW_TASK_CLOCK;
+  attr.sample_period = static_cast<std::uint64_t>(kMaxIntervalNs);
+  attr.disabled = 1;
+  attr.exclude_kernel = 1;  // allowed at perf_event_paranoid 2, Debian's default
+  attr.exclude_hv = 1;
+  attr.wakeup_events = 1;
+  const int fd = static_cast<int>(syscall(SYS_perf_event_open, &attr, 0, -1, -1, PERF_FLAG_FD_CLOEXEC));
+  if (fd < 0) return -1;
+  f_owner_ex owner{F_OWNER_TID, static_cast<pid_t>(gettid())};
+  if (fcntl(fd, F_SETFL, O_ASYNC) != 0 || fcntl(fd, F_SETSIG, signal) != 0 || fcntl(fd, F_SETOWN_EX, &owner) != 0) {
+    close(fd);
+    return -1;
+  }
+  return fd;
 }
 
 int preemption_signal() { return SIGRTMIN + 4; }
@@ -65,11 +99,15 @@ void install_handler() {
 PreemptionTimer::PreemptionTimer(bool on, std::uint64_t seed, const WorkCalibration& work) {
   if (!on) return;
   install_handler();  // the same handler every time: idempotent across a process's workers
-  sigevent event{};
-  event.sigev_notify = SIGEV_THREAD_ID;
-  event.sigev_signo = preemption_signal();
-  event._sigev_un._tid = gettid();
-  if (timer_create(CLOCK_THREAD_CPUTIME_ID, &event, &timer_) != 0) return;  // then no preemption
+  perf_fd_ = open_task_clock(preemption_signal());
+  if (perf_fd_ < 0) {
+    sigevent event{};
+    event.sigev_notify = SIGEV_THREAD_ID;
+    event.sigev_signo = preemption_signal();
+    event._sigev_un._tid = gettid();
+    if (timer_create(CLOCK_THREAD_CPUTIME_ID, &event, &timer_) != 0) return;  // then no preemption
+  }
+  t_state.perf_fd = perf_fd_;
   t_state.timer = timer_;
   t_state.random = seed | 1;
   t_state.min_spin = work_iterations(work, kMinSpinNs);
@@ -82,7 +120,13 @@ PreemptionTimer::PreemptionTimer(bool on, std::uint64_t seed, const WorkCalibrat
 PreemptionTimer::~PreemptionTimer() {
   if (!armed_) return;
   t_state.armed = false;
-  timer_delete(timer_);
+  if (perf_fd_ >= 0) {
+    ioctl(perf_fd_, PERF_EVENT_IOC_DISABLE, 0);
+    close(perf_fd_);  // a signal already raised finds the thread unarmed
+    t_state.perf_fd = -1;
+  } else {
+    timer_delete(timer_);
+  }
 }
 
 }  // namespace contend
