@@ -229,11 +229,12 @@ std::string long_holds_note(const Results& results) {
     }
   }
   if (seconds <= 0) return {};
-  return fmt::format("long holds: a lock whose critical section is under {} µs is held {} µs longer for {} ms "
-                     "before each quiet period, so that a wake its unlock forgets strands a sleeper ({:.2f} s, "
-                     "{} operations in all); throughput and wait times leave those windows out",
-                     kLongHoldCsNs / 1000, kLongHoldCsNs / 1000, kLongHoldWindowNs / 1'000'000, seconds,
-                     count_text(operations));
+  return fmt::format("long holds: a lock whose critical section is under {} µs is held {} µs longer by {} workers "
+                     "(the others sit out) from up to {} ms before each quiet period to its end, so that a wake its "
+                     "unlock forgets strands a sleeper ({:.2f} s, {} operations in all); throughput and wait times "
+                     "leave those windows out",
+                     kLongHoldCsNs / 1000, kLongHoldCsNs / 1000, kLongHoldWorkers, kLongHoldWindowNs / 1'000'000,
+                     seconds, count_text(operations));
 }
 
 bool any_inconclusive(const Results& results) {

@@ -80,8 +80,11 @@ struct alignas(kCacheLineSize) WindowFlag {
 
   std::uint32_t now() const { return count.load(std::memory_order_relaxed); }
   bool is_open() const { return (now() & 1) != 0; }
-  void open() { count.store((now() | 1), std::memory_order_relaxed); }
-  void close() { count.store(now() + (now() & 1), std::memory_order_relaxed); }
+  void open() { count.store(now() | 1, std::memory_order_relaxed); }  // odd: open
+  void close() {                                                       // the next even count
+    const std::uint32_t c = now();
+    count.store(c + (c & 1), std::memory_order_relaxed);
+  }
 };
 
 // One shared cache line that the lock workload writes inside its critical section.
