@@ -163,9 +163,11 @@ std::vector<SelfTestCase> self_test_cases(std::uint64_t seed) {
       {queue("broken-queue-order", 1, 1), Status::violation, {C::queue_order}},
       {queue("broken-queue-invent", 2, 2), Status::violation, {C::queue_invented}},
       {make(Workload::pingpong, "broken-handoff-early-turn", 2), Status::violation, {C::handoff_sequence}},
-      // Three repetitions: the lost signal needs both ends on the CPUs at once (an ASan CI run with
-      // a build beside it once saw one repetition go by without it); a caught one ends in ms.
-      {repeated(make(Workload::pingpong, "broken-handoff-lost-wake", 2), 3), Status::hang, {C::lost_wakeup}},
+      // Three repetitions of 3 s: the lost signal needs both ends on the CPUs at once (an ASan CI
+      // run with a build beside it once saw a 0.5 s repetition go by without it; beside two CPU
+      // hogs it came after 0.1 to 5.5 s); a caught repetition ends at once.
+      {lasting(repeated(make(Workload::pingpong, "broken-handoff-lost-wake", 2), 3), 3'000'000'000), Status::hang,
+       {C::lost_wakeup}},
       {lease("broken-lease-no-token", 2), Status::violation, {C::lease_release}},
       {lease("broken-lease-no-expiry", 2), Status::violation, {C::lease_expiry}},
       {lease("broken-lease-fence-reuse", 2), Status::violation, {C::fence_order}},

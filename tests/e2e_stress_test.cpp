@@ -62,7 +62,12 @@ TEST_F(Stress, CorrectPrimitivesPassEveryCheck) {
       EXPECT_EQ(checks.at(name), "pass") << name;
     }
     for (const json& c : configs[i]["repetitions"][0]["checks"]) {
-      if (c["name"] == "starvation") continue;
+      if (c["name"] == "starvation") {
+        // 0.2 s is too short to judge: a busy host alone can starve a worker that long.
+        EXPECT_EQ(c["checked"], 0) << c;
+        EXPECT_EQ(c.value("note", "").rfind("not judged in runs under 0.45 s", 0), 0u) << c;
+        continue;
+      }
       // A check that could not run says why instead (the lost wake-up watch under TSan).
       if (c.contains("note") && c["note"].get<std::string>().rfind("not checked", 0) == 0) continue;
       EXPECT_GT(c["checked"].get<std::uint64_t>(), 0u) << c["name"] << " checked nothing";
@@ -141,7 +146,9 @@ TEST_F(Stress, PlantedBugsOfEachFamilyAreCaughtByTheirCheck) {
     if (sanitized && c.check == "starvation") continue;
     std::vector<std::string> args = {"stress"};
     args.insert(args.end(), c.args.begin(), c.args.end());
-    for (const char* a : {"-d", "300ms", "--format", "json"}) args.push_back(a);
+    // Starvation is judged only in runs of 0.45 s or more (shorter ones a busy host can starve).
+    const char* duration = c.check == "starvation" ? "500ms" : "300ms";
+    for (const char* a : {"-d", duration, "--format", "json"}) args.push_back(a);
     const RunOutput r = run_contend(args, 60);
     EXPECT_EQ(r.exit_code, 1) << c.check << ": " << r.err;
     const json doc = json::parse(r.out);

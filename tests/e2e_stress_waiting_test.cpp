@@ -133,8 +133,11 @@ TEST_F(StressWaiting, LongHoldWindowsAreLeftOutOfTheFiguresAndSaidSo) {
 // violation; a receiver left asleep with its message sent is a lost wake-up naming the pair; a
 // correct channel passes. Serial: the early-turn race needs both ends on a core at once.
 TEST_F(StressWaiting, HandoffChecksCatchSequenceAndLostSignal) {
+  // Both bugs need the two ends running at once, which a busy host makes rare (beside two CPU
+  // hogs, 1 s of early-turn was too few handoffs to judge in 2 of 12 runs), so the runs are long;
+  // a lost wake-up ends its run when caught (beside the hogs, after 0.1 to 5.5 s).
   const RunOutput early = run_contend(
-      {"stress", "pingpong", "-p", "broken-handoff-early-turn", "-w", "2", "-d", "1s", "--format", "json"}, 60);
+      {"stress", "pingpong", "-p", "broken-handoff-early-turn", "-w", "2", "-d", "3s", "--format", "json"}, 60);
   EXPECT_EQ(early.exit_code, 1) << early.err;
   const json doc = json::parse(early.out);
   EXPECT_EQ(first_config(doc)["status"], "violation") << early.out;
@@ -147,7 +150,7 @@ TEST_F(StressWaiting, HandoffChecksCatchSequenceAndLostSignal) {
   if (probe.out.find("not checked: under ThreadSanitizer") != std::string::npos) {
     GTEST_SKIP() << "the lost wake-up watch is off under ThreadSanitizer";
   }
-  const RunOutput lost = run_contend({"stress", "pingpong", "-p", "broken-handoff-lost-wake", "-w", "2", "-d", "2s"}, 60);
+  const RunOutput lost = run_contend({"stress", "pingpong", "-p", "broken-handoff-lost-wake", "-w", "2", "-d", "20s"}, 60);
   EXPECT_EQ(lost.exit_code, 1) << lost.err << lost.out;
   EXPECT_NE(lost.out.find("lost wakeup"), std::string::npos) << lost.out;
   EXPECT_NE(lost.out.find("both ends of pair 0 (workers 0 and 1) slept"), std::string::npos) << lost.out;
