@@ -100,6 +100,13 @@ std::uint64_t random_seed() {
   return device() % 1'000'000'000u + 1;  // short enough to type back
 }
 
+// A case that must fail and did not is run again at a new seed, up to this many runs in all: the
+// races some planted bugs need show only while their workers run at once, which a busy host
+// makes rare (beside two CPU hogs, broken-rare-wakeup and broken-fifo-barging each went
+// uncaught in one self-test run). What the self-test vouches for is "caught within 3 seeds".
+constexpr int kSelfTestTries = 3;
+constexpr std::uint64_t kSelfTestSeedStep = 1'000'003;
+
 std::string self_test_mismatch(const SelfTestCase& test, const ConfigResult& result) {
   if (result.status() != test.expected) {
     return fmt::format("expected {}, got {}", to_string(test.expected), result.status_text());
@@ -162,6 +169,7 @@ int run_self_test(const StressOptions& o) {
     return exit_code_for(results);
   }
   int failures = 0;
+  int caught_on_retry = 0;
   std::cout << fmt::format("stress self-test, seed {}\n", seed);
   if (skipped > 0) {
     std::cout << fmt::format("skipped {} lost wake-up cases: the watch cannot run under ThreadSanitizer\n", skipped);
@@ -189,11 +197,31 @@ int run_self_test(const StressOptions& o) {
   for (std::size_t i = 0; i < cases.size(); ++i) {
     const SelfTestCase& test = cases[i];
     ConfigResult& result = results.configs[i];
-    result.reproduce = reproduce_line(result.spec);
-    const std::string mismatch = self_test_mismatch(test, result);
+    std::string mismatch = self_test_mismatch(test, result);
     const bool planted = test.expected != Status::ok;
-    std::cout << fmt::format("{:<8} {:<58} {}\n", mismatch.empty() ? (planted ? "caught" : "clean") : "FAILED",
-                             result.name(), mismatch.empty() ? result.status_text() : mismatch);
+    // A failure missed at the case's seed is tried again at new seeds (never a correct
+    // configuration's pass: a false verdict is not retried away).
+    std::string missed_seeds;
+    for (int attempt = 2; planted && !mismatch.empty() && attempt <= kSelfTestTries; ++attempt) {
+      missed_seeds += fmt::format("{}{}", missed_seeds.empty() ? "" : ", ", result.spec.seed);
+      RunPlan again;
+      again.command_line = plan.command_line;
+      again.configs.push_back(test.spec);
+      again.configs.back().seed = test.spec.seed + static_cast<std::uint64_t>(attempt - 1) * kSelfTestSeedStep;
+      Results retried = execute_plan(again, registry, calibrations, progress_printer("stress "));
+      if (!retried.complete) {
+        std::cerr << "contend: self-test interrupted\n";
+        return exit_code_for(retried);
+      }
+      result = std::move(retried.configs.front());
+      mismatch = self_test_mismatch(test, result);
+    }
+    result.reproduce = reproduce_line(result.spec);
+    if (!missed_seeds.empty() && mismatch.empty()) ++caught_on_retry;
+    const std::string retry_note =
+        missed_seeds.empty() || !mismatch.empty() ? std::string() : fmt::format(" (missed at seed {})", missed_seeds);
+    std::cout << fmt::format("{:<8} {:<58} {}{}\n", mismatch.empty() ? (planted ? "caught" : "clean") : "FAILED",
+                             result.name(), mismatch.empty() ? result.status_text() : mismatch, retry_note);
     if (!mismatch.empty()) {
       ++failures;
       std::cout << fmt::format("         reproduce: {}\n", result.reproduce);
@@ -210,12 +238,15 @@ int run_self_test(const StressOptions& o) {
   if (failures == 0) {
     const std::size_t anomalies = must_fail - planted;
     std::cout << fmt::format("self-test passed: {} planted bugs caught with the right verdict{}, {} correct "
-                             "configurations passed\n",
+                             "configurations passed{}\n",
                              planted,
                              anomalies == 0 ? std::string()
                                             : fmt::format(", {} failure{} their configuration provokes caught",
                                                           anomalies, anomalies == 1 ? "" : "s"),
-                             cases.size() - must_fail);
+                             cases.size() - must_fail,
+                             caught_on_retry == 0
+                                 ? std::string()
+                                 : fmt::format(" ({} caught only at a second or third seed)", caught_on_retry));
     return kExitOk;
   }
   std::cout << fmt::format("self-test FAILED: {} of {} cases\n", failures, cases.size());
