@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <iostream>
+#include <optional>
 #include <random>
 
 #include "cli/baselines.hpp"
@@ -124,6 +125,27 @@ std::string self_test_mismatch(const SelfTestCase& test, const ConfigResult& res
   return fmt::format("the check {} did not report it ({})", missed, result.status_text());
 }
 
+// Runs a planted case that `result` shows missed again at new seeds, up to kSelfTestTries runs in
+// all, until one catches it: `result` and `mismatch` become the last run's, `missed_seeds` lists
+// the seeds that missed. Returns an exit code when the user interrupted it.
+std::optional<int> retry_missed(const SelfTestCase& test, const Registry& registry, const Calibrations& calibrations,
+                                ConfigResult& result, std::string& mismatch, std::string& missed_seeds) {
+  for (int attempt = 2; !mismatch.empty() && attempt <= kSelfTestTries; ++attempt) {
+    missed_seeds += fmt::format("{}{}", missed_seeds.empty() ? "" : ", ", result.spec.seed);
+    RunPlan again;
+    again.configs.push_back(test.spec);
+    again.configs.back().seed = test.spec.seed + static_cast<std::uint64_t>(attempt - 1) * kSelfTestSeedStep;
+    Results retried = execute_plan(again, registry, calibrations, progress_printer("stress "));
+    if (!retried.complete) {
+      std::cerr << "contend: self-test interrupted\n";
+      return exit_code_for(retried);
+    }
+    result = std::move(retried.configs.front());
+    mismatch = self_test_mismatch(test, result);
+  }
+  return std::nullopt;
+}
+
 int run_self_test(const StressOptions& o) {
   const Registry registry = Registry::builtin();
   const std::uint64_t seed = o.run.knobs.given(KnobId::seed)
@@ -202,19 +224,9 @@ int run_self_test(const StressOptions& o) {
     // A failure missed at the case's seed is tried again at new seeds (never a correct
     // configuration's pass: a false verdict is not retried away).
     std::string missed_seeds;
-    for (int attempt = 2; planted && !mismatch.empty() && attempt <= kSelfTestTries; ++attempt) {
-      missed_seeds += fmt::format("{}{}", missed_seeds.empty() ? "" : ", ", result.spec.seed);
-      RunPlan again;
-      again.command_line = plan.command_line;
-      again.configs.push_back(test.spec);
-      again.configs.back().seed = test.spec.seed + static_cast<std::uint64_t>(attempt - 1) * kSelfTestSeedStep;
-      Results retried = execute_plan(again, registry, calibrations, progress_printer("stress "));
-      if (!retried.complete) {
-        std::cerr << "contend: self-test interrupted\n";
-        return exit_code_for(retried);
-      }
-      result = std::move(retried.configs.front());
-      mismatch = self_test_mismatch(test, result);
+    if (planted && !mismatch.empty()) {
+      const std::optional<int> interrupted = retry_missed(test, registry, calibrations, result, mismatch, missed_seeds);
+      if (interrupted) return *interrupted;
     }
     result.reproduce = reproduce_line(result.spec);
     if (!missed_seeds.empty() && mismatch.empty()) ++caught_on_retry;

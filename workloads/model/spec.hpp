@@ -35,7 +35,6 @@ std::string_view to_string(Pinning p);
 std::string_view to_string(QueueWait w);
 std::string_view to_string(WorkerRole r);
 
-// One measured configuration. Every repetition of it runs in its own child process.
 // `contend stress`'s long-hold windows (RunControl::long_holds in workloads/run_control.hpp):
 // for this long before each quiet period and through it (a quarter of --stall at most), a lock
 // whose critical section is shorter than kLongHoldCsNs is held that much longer, by the first
@@ -44,6 +43,7 @@ inline constexpr std::int64_t kLongHoldCsNs = 2'000;
 inline constexpr std::int64_t kLongHoldWindowNs = 50'000'000;
 inline constexpr int kLongHoldWorkers = 2;  // the workers that go on in a window; the others sit it out
 
+// One measured configuration. Every repetition of it runs in its own child process.
 struct RunSpec {
   Workload workload = Workload::lock;
   std::string primitive;
