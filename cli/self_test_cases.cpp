@@ -119,6 +119,10 @@ std::vector<SelfTestCase> self_test_cases(std::uint64_t seed) {
     s.repetitions = repetitions;
     return s;
   };
+  auto with_capacity = [](RunSpec s, std::uint32_t capacity) {
+    s.capacity = capacity;
+    return s;
+  };
   auto with_permits = [](RunSpec s, std::uint32_t permits) {
     s.permits = permits;
     return s;
@@ -162,6 +166,10 @@ std::vector<SelfTestCase> self_test_cases(std::uint64_t seed) {
       {queue("broken-queue", 2, 2), Status::violation, {C::queue_lost, C::queue_duplicated}},
       {queue("broken-queue-order", 1, 1), Status::violation, {C::queue_order}},
       {queue("broken-queue-invent", 2, 2), Status::violation, {C::queue_invented}},
+      // A window of one instruction inside try_pop: --perturb's preemption inside calls, at 4+4
+      // and capacity 2 so that a producer waits a lap ahead for the cell (workloads/preemption.hpp).
+      {perturbed(lasting(with_capacity(queue("broken-queue-early-free", 4, 4), 2), 1'000'000'000)), Status::violation,
+       {C::queue_lost, C::queue_duplicated}, true, false, true},
       {make(Workload::pingpong, "broken-handoff-early-turn", 2), Status::violation, {C::handoff_sequence}},
       // Three repetitions of 3 s: the lost signal needs both ends on the CPUs at once (an ASan CI
       // run with a build beside it once saw a 0.5 s repetition go by without it; beside two CPU

@@ -21,6 +21,9 @@ struct SelfTestCase {
   bool any_of = false;             // one of must_fail is enough (which one sees it first is luck)
   // Caught only when the workers run at the speed of a plain build: left out under a sanitizer.
   bool timing_sensitive = false;
+  // Caught through --perturb's single-stepping after a landing (workloads/preemption.hpp): left
+  // out where it is not available (ThreadSanitizer, which reports the race itself, and not x86-64).
+  bool needs_stepping = false;
 };
 
 // True in a build with AddressSanitizer or ThreadSanitizer, whose instrumentation changes how

@@ -23,6 +23,7 @@
 #include "workloads/model/check_names.hpp"
 #include "workloads/executor.hpp"
 #include "primitives/sanitizers.hpp"
+#include "workloads/preemption.hpp"
 #include "workloads/wake_watch.hpp"
 
 namespace contend::cli {
@@ -167,6 +168,12 @@ int run_self_test(const StressOptions& o) {
     std::erase_if(cases, [](const SelfTestCase& c) { return c.timing_sensitive; });
     timing_skipped = before - cases.size();
   }
+  std::size_t stepping_skipped = 0;
+  if (!preemption_steps_instructions()) {
+    const auto before = cases.size();
+    std::erase_if(cases, [](const SelfTestCase& c) { return c.needs_stepping; });
+    stepping_skipped = before - cases.size();
+  }
   // The backend cases need a server: run when one answers (scripts/servers.sh start redis, or
   // --redis), said to be skipped otherwise.
   const std::string redis = find_redis(o.run);
@@ -215,6 +222,11 @@ int run_self_test(const StressOptions& o) {
     std::cout << fmt::format("skipped {} timing-sensitive case(s) (a barging lock against its queue): a sanitizer "
                              "changes how often it wins\n",
                              timing_skipped);
+  }
+  if (stepping_skipped > 0) {
+    std::cout << fmt::format("skipped {} case(s) caught through --perturb's single-stepping, which this build "
+                             "lacks (ThreadSanitizer, or not x86-64)\n",
+                             stepping_skipped);
   }
   for (std::size_t i = 0; i < cases.size(); ++i) {
     const SelfTestCase& test = cases[i];

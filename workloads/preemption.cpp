@@ -7,10 +7,21 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <ucontext.h>
+
 #include <cerrno>
 #include <cstring>
 
+#include "primitives/sanitizers.hpp"
 #include "workloads/busy_work.hpp"
+
+// Stepping after a landing needs x86's trap flag. Under ThreadSanitizer it is left out: a trap is
+// a synchronous signal, which its runtime hands to the handler at once, inside its own code.
+#if defined(__x86_64__) && !defined(CONTEND_THREAD_SANITIZER)
+#define CONTEND_STEP_AFTER_PREEMPTION 1
+#else
+#define CONTEND_STEP_AFTER_PREEMPTION 0
+#endif
 
 namespace contend {
 namespace {
@@ -19,6 +30,8 @@ constexpr std::int64_t kMinIntervalNs = 20'000;
 constexpr std::int64_t kMaxIntervalNs = 200'000;
 constexpr std::uint64_t kMinSpinNs = 500;
 constexpr std::uint64_t kMaxSpinNs = 5'000;
+// Instructions single-stepped after each landing (preemption.hpp says why 4).
+[[maybe_unused]] constexpr int kSteppedInstructions = 4;
 
 // The interrupted thread's own state: the handler touches nothing else (async-signal-safe).
 struct ThreadState {
@@ -27,6 +40,9 @@ struct ThreadState {
   std::uint64_t random = 0;
   std::uint64_t min_spin = 0;
   std::uint64_t max_spin = 0;
+  int steps_left = 0;  // instructions still to step after a landing
+  std::uint64_t landings = 0;
+  std::uint64_t stepped = 0;
   bool armed = false;
 };
 thread_local ThreadState t_state;
@@ -77,28 +93,66 @@ int open_task_clock(int signal) {
 
 int preemption_signal() { return SIGRTMIN + 4; }
 
-void on_preemption(int) {
+#if CONTEND_STEP_AFTER_PREEMPTION
+constexpr greg_t kTrapFlag = 0x100;  // EFLAGS.TF: a debug trap after every instruction
+
+// The trap after each stepped instruction: count it, and clear the trap flag after the last.
+// A SIGTRAP that is not one of ours (a breakpoint instruction in a primitive, a kill -TRAP) gets
+// the default action, as if this handler were not there.
+void on_step(int signal, siginfo_t* info, void* context) {
+  auto& flags = static_cast<ucontext_t*>(context)->uc_mcontext.gregs[REG_EFL];
+  if (info->si_code != TRAP_TRACE && (flags & kTrapFlag) == 0) {
+    ::signal(signal, SIG_DFL);
+    raise(signal);  // blocked until this handler returns, then delivered with the default action
+    return;
+  }
+  ++t_state.stepped;
+  if (t_state.steps_left > 0) --t_state.steps_left;
+  if (t_state.steps_left == 0) flags &= ~kTrapFlag;
+}
+#endif
+
+void on_preemption(int, siginfo_t*, void* context) {
   if (!t_state.armed) return;
   const int saved_errno = errno;
   const std::uint64_t span = t_state.max_spin - t_state.min_spin + 1;
   busy_iterations(t_state.min_spin + next_random() % span);
+  ++t_state.landings;
+#if CONTEND_STEP_AFTER_PREEMPTION
+  static_cast<ucontext_t*>(context)->uc_mcontext.gregs[REG_EFL] |= kTrapFlag;  // set again by sigreturn
+  t_state.steps_left = kSteppedInstructions;
+#else
+  (void)context;
+#endif
   arm_next();
   errno = saved_errno;
 }
 
-void install_handler() {
+void install_handlers() {
   struct sigaction action {};
-  action.sa_handler = on_preemption;
-  action.sa_flags = SA_RESTART;
+  action.sa_sigaction = on_preemption;
+  action.sa_flags = SA_RESTART | SA_SIGINFO;
   sigemptyset(&action.sa_mask);
   sigaction(preemption_signal(), &action, nullptr);
+#if CONTEND_STEP_AFTER_PREEMPTION
+  struct sigaction step {};
+  step.sa_sigaction = on_step;
+  step.sa_flags = SA_RESTART | SA_SIGINFO;
+  sigemptyset(&step.sa_mask);
+  sigaddset(&step.sa_mask, preemption_signal());  // a landing never restarts a count half done
+  sigaction(SIGTRAP, &step, nullptr);
+#endif
 }
 
 }  // namespace
 
+bool preemption_steps_instructions() { return CONTEND_STEP_AFTER_PREEMPTION != 0; }
+
+PreemptionCounts preemption_counts() { return {t_state.landings, t_state.stepped}; }
+
 PreemptionTimer::PreemptionTimer(bool on, std::uint64_t seed, const WorkCalibration& work) {
   if (!on) return;
-  install_handler();  // the same handler every time: idempotent across a process's workers
+  install_handlers();  // the same handlers every time: idempotent across a process's workers
   perf_fd_ = open_task_clock(preemption_signal());
   if (perf_fd_ < 0) {
     sigevent event{};
@@ -110,6 +164,8 @@ PreemptionTimer::PreemptionTimer(bool on, std::uint64_t seed, const WorkCalibrat
   t_state.perf_fd = perf_fd_;
   t_state.timer = timer_;
   t_state.random = seed | 1;
+  t_state.landings = 0;
+  t_state.stepped = 0;
   t_state.min_spin = work_iterations(work, kMinSpinNs);
   t_state.max_spin = work_iterations(work, kMaxSpinNs);
   t_state.armed = true;
