@@ -139,7 +139,7 @@ void install_handlers() {
   step.sa_sigaction = on_step;
   step.sa_flags = SA_RESTART | SA_SIGINFO;
   sigemptyset(&step.sa_mask);
-  sigaddset(&step.sa_mask, preemption_signal());  // a landing never restarts a count half done
+  sigaddset(&step.sa_mask, preemption_signal());  // a landing waits until this handler is done
   sigaction(SIGTRAP, &step, nullptr);
 #endif
 }

@@ -20,7 +20,7 @@
 // instead, the contended compare-and-swap or load a few instructions before such a window.
 // Measured with broken-queue-early-free (4+4 at capacity 2, --perturb, 1 s): caught in 1 of 10
 // runs with the timer alone; in 14 of 20 when stepping 2 instructions, 20 of 20 stepping 4 (3 to
-// 22 times a run, also beside two CPU hogs). Stepping costs --perturb 1.2 to 4 times its
+// 29 times a run, also beside two CPU hogs). Stepping costs --perturb 1.2 to 4 times its
 // throughput (scripts/bench/MEASURED.md). x86-64 only, and not under ThreadSanitizer (a trap is
 // a synchronous signal, which its runtime would deliver inside its own code); elsewhere the
 // timer's spin alone. A SIGTRAP that is not one of these steps (a breakpoint instruction in a
