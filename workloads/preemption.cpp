@@ -152,6 +152,12 @@ PreemptionCounts preemption_counts() { return {t_state.landings, t_state.stepped
 
 PreemptionTimer::PreemptionTimer(bool on, std::uint64_t seed, const WorkCalibration& work) {
   if (!on) return;
+#if defined(CONTEND_THREAD_SANITIZER)
+  // ThreadSanitizer drops a signal that reaches a thread before its runtime has made the thread's
+  // signal context, which its first blocking call does; the timer's first signal lost, it would
+  // never be armed again (seen: a thread's timer silent for 10 s). A blocking call first.
+  usleep(0);
+#endif
   install_handlers();  // the same handlers every time: idempotent across a process's workers
   perf_fd_ = open_task_clock(preemption_signal());
   if (perf_fd_ < 0) {
